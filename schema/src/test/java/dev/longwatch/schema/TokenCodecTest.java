@@ -1,0 +1,73 @@
+package dev.longwatch.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.longwatch.schema.proto.DType;
+import dev.longwatch.schema.proto.FrameEmbedding;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TokenCodecTest {
+
+    @Test
+    void shouldConvertKnownHalfValuesExactly() {
+        assertThat(TokenCodec.toHalf(1.0f)).isEqualTo((short) 0x3c00);
+        assertThat(TokenCodec.toHalf(-2.0f)).isEqualTo((short) 0xc000);
+        assertThat(TokenCodec.toHalf(65504f)).isEqualTo((short) 0x7bff);
+        assertThat(TokenCodec.toHalf(1e6f)).isEqualTo((short) 0x7c00);
+        assertThat(TokenCodec.toHalf(0x1p-24f)).isEqualTo((short) 0x0001);
+        assertThat(TokenCodec.fromHalf((short) 0x3555)).isEqualTo(0.33325195f);
+        assertThat(Float.isNaN(TokenCodec.fromHalf(TokenCodec.toHalf(Float.NaN)))).isTrue();
+    }
+
+    @Test
+    void shouldRoundTripEveryHalfBitPattern() {
+        for (int bits = 0; bits <= 0xffff; bits++) {
+            float value = TokenCodec.fromHalf((short) bits);
+            if (!Float.isNaN(value)) {
+                assertThat(TokenCodec.toHalf(value) & 0xffff).isEqualTo(bits);
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepHalfRelativeErrorWithinPrecision() {
+        Random random = new Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            float value = (float) (random.nextGaussian() * 10);
+            float back = TokenCodec.fromHalf(TokenCodec.toHalf(value));
+            assertThat(Math.abs(back - value)).isLessThanOrEqualTo(Math.abs(value) * 0x1p-11f + 0x1p-25f);
+        }
+    }
+
+    @Test
+    void shouldRoundTripEmbeddingInBothDtypes() {
+        float[] values = {0.5f, -1.25f, 3f, 0f, 7.75f, -0.125f};
+        for (DType dtype : new DType[] {DType.F16, DType.F32}) {
+            FrameEmbedding embedding =
+                    FrameEmbedding.newBuilder()
+                            .setTokens(2)
+                            .setDim(3)
+                            .setDtype(dtype)
+                            .setData(TokenCodec.encode(values, dtype))
+                            .build();
+            assertThat(TokenCodec.decode(embedding)).containsExactly(values);
+        }
+    }
+
+    @Test
+    void shouldRejectDataThatDoesNotMatchTheShape() {
+        FrameEmbedding embedding =
+                FrameEmbedding.newBuilder()
+                        .setTokens(2)
+                        .setDim(3)
+                        .setDtype(DType.F32)
+                        .setData(ByteString.copyFrom(new byte[5]))
+                        .build();
+        assertThatThrownBy(() -> TokenCodec.decode(embedding))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 24 bytes, has 5");
+    }
+}
