@@ -8,6 +8,7 @@ import dev.longwatch.schema.proto.FrameEmbedding;
 import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamStatus;
 import dev.longwatch.schema.proto.Subscription;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,13 @@ public final class Topics {
 
     public static final Topic<String, StreamSpec> STREAMS =
             new Topic<>("lw.streams", Serdes.String(), new ProtoSerde<>(StreamSpec.parser()), COMPACTED);
+    /** Written by ingest: the state of each stream (running, completed, failed and why). */
+    public static final Topic<String, StreamStatus> STREAM_STATUS =
+            new Topic<>(
+                    "lw.stream-status",
+                    Serdes.String(),
+                    new ProtoSerde<>(StreamStatus.parser()),
+                    COMPACTED);
     public static final Topic<String, Frame> FRAMES =
             new Topic<>("lw.frames", Serdes.String(), new ProtoSerde<>(Frame.parser()), LARGE);
     public static final Topic<String, FrameEmbedding> EMBEDDINGS =
@@ -66,6 +74,7 @@ public final class Topics {
     public static final List<Topic<?, ?>> ALL =
             List.of(
                     STREAMS,
+                    STREAM_STATUS,
                     FRAMES,
                     EMBEDDINGS,
                     MEMORY,
