@@ -1,0 +1,439 @@
+package dev.longwatch.ingest;
+
+import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.ingest.image.JpegEncoder;
+import dev.longwatch.ingest.kafka.ControlPlane;
+import dev.longwatch.ingest.kafka.FrameProducer;
+import dev.longwatch.ingest.kafka.StatusPublisher;
+import dev.longwatch.ingest.kafka.StatusReader;
+import dev.longwatch.ingest.source.FfmpegFrameSource;
+import dev.longwatch.ingest.source.FrameSourceFactory;
+import dev.longwatch.ingest.source.Uris;
+import dev.longwatch.schema.StreamIds;
+import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamState;
+import dev.longwatch.schema.proto.StreamStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service: follows the control plane {@code lw.streams} and runs one worker per enabled
+ * stream (open source, sample, JPEG, produce to {@code lw.frames}, report on
+ * {@code lw.stream-status}). One stream failing never disturbs the others.
+ *
+ * <p>For now one instance owns every stream: the control consumer assigns all partitions of
+ * {@code lw.streams} and reads from the beginning. On start it first reads the whole topic and
+ * acts on the latest spec per stream only (so a deleted and re-created stream is not replayed
+ * twice), and resumes streams from their last status: COMPLETED and FAILED streams are left
+ * alone, others continue after their last acknowledged seq.
+ *
+ * <p>Lifecycle: construct, {@link #start()} (blocks until the control plane is read), {@link
+ * #close()}. {@link #ingest} runs one source synchronously without the control plane.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+    private static final Duration PARTITION_REFRESH = Duration.ofSeconds(10);
+
+    private final IngestSettings settings;
+    private final StreamRun.Deps deps;
+    private final IngestMetrics metrics;
+    private final ExecutorService workers;
+    private final Map<String, Worker> active = new ConcurrentHashMap<>();
+    // Specs that arrived while the previous worker of the same stream was still stopping.
+    private final Map<String, StreamSpec> deferred = new HashMap<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile Throwable controlFailure;
+    private Thread controlThread;
+    private Consumer<String, StreamSpec> consumer;
+
+    private record Worker(StreamSpec spec, StopSignal stop, Future<?> future) {}
+
+    /** A service on real Kafka, with the system clock and FFmpeg sources. */
+    public IngestService(IngestSettings settings, MeterRegistry registry) {
+        this(settings, registry, Clock.systemUTC());
+    }
+
+    public IngestService(IngestSettings settings, MeterRegistry registry, Clock clock) {
+        this(
+                settings,
+                registry,
+                clock,
+                FfmpegFrameSource.factory(settings.allowedRoots(), settings.networkTimeout()),
+                new FrameProducer(settings.bootstrapServers(), settings.instanceId() + "-frames"),
+                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"));
+    }
+
+    /** Full injection: tests pass fake sources and mock producers. */
+    public IngestService(
+            IngestSettings settings,
+            MeterRegistry registry,
+            Clock clock,
+            FrameSourceFactory sources,
+            FrameProducer frames,
+            StatusPublisher statuses) {
+        this.settings = settings;
+        this.metrics = new IngestMetrics(registry, clock);
+        this.deps =
+                new StreamRun.Deps(
+                        sources,
+                        new JpegEncoder(settings.jpegMaxWidth(), settings.jpegQuality()),
+                        frames,
+                        statuses,
+                        metrics,
+                        clock,
+                        settings.instanceId(),
+                        settings.statusInterval());
+        AtomicInteger n = new AtomicInteger();
+        this.workers =
+                Executors.newFixedThreadPool(
+                        settings.maxConcurrentStreams(),
+                        r -> {
+                            Thread t = new Thread(r, "lw-ingest-worker-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    /**
+     * Reads previous statuses, then starts following {@code lw.streams}. Blocks until the topic has
+     * been read to its end as of the call and the streams found there are launched.
+     *
+     * @throws IllegalStateException when that takes longer than the start timeout (for example
+     *     because {@code lw.streams} does not exist) or the control loop dies
+     */
+    public void start() {
+        if (controlThread != null) {
+            throw new IllegalStateException("already started");
+        }
+        deps.statuses()
+                .seed(
+                        StatusReader.readAll(
+                                settings.bootstrapServers(),
+                                settings.instanceId() + "-status-reader",
+                                settings.startTimeout()));
+        consumer = createConsumer();
+        running = true;
+        controlThread = new Thread(this::controlLoop, "lw-ingest-control");
+        controlThread.setDaemon(true);
+        controlThread.start();
+        boolean caughtUp;
+        try {
+            caughtUp = ready.await(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        if (controlFailure != null) {
+            throw new IllegalStateException("control loop failed: " + controlFailure, controlFailure);
+        }
+        if (!caughtUp) {
+            throw new IllegalStateException(
+                    "did not read "
+                            + Topics.STREAMS.name()
+                            + " to its end within "
+                            + settings.startTimeout()
+                            + " (does the topic exist at "
+                            + settings.bootstrapServers()
+                            + "?)");
+        }
+        log.info("ingest {} started with {} active streams", settings.instanceId(), active.size());
+    }
+
+    /**
+     * Ingests one source synchronously on the calling thread, seqs from 0, writing statuses like a
+     * worker does; for the CLI's {@code ingest} command and benchmarks. Does not consult the
+     * control plane: pick a stream id that is not in use.
+     *
+     * @return how it ended; source errors are reported in the result, not thrown
+     * @throws IllegalArgumentException for an invalid stream id or sample rate
+     * @throws IllegalStateException when this service is already running that stream
+     */
+    public IngestResult ingest(
+            String streamId, String uri, double sampleFps, ProgressListener listener) {
+        StreamIds.requireValid(streamId);
+        if (!(sampleFps > 0) || Double.isInfinite(sampleFps)) {
+            throw new IllegalArgumentException("sampleFps must be a positive number: " + sampleFps);
+        }
+        if (active.containsKey(streamId)) {
+            throw new IllegalStateException("stream " + streamId + " is already being ingested");
+        }
+        StreamJob job = StreamJob.fresh(streamId, uri, sampleFps);
+        deps.statuses().publish(pending(streamId));
+        return new StreamRun(job, deps, new StopSignal()).run(listener);
+    }
+
+    /** Streams this instance is running (or waiting to run) now. */
+    public Set<String> activeStreams() {
+        return Set.copyOf(active.keySet());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (controlThread != null) {
+            joinQuietly(controlThread, settings.shutdownTimeout());
+        }
+        active.values().forEach(w -> w.stop().request(StopSignal.Reason.SHUTDOWN));
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("workers did not stop within {}; interrupting", settings.shutdownTimeout());
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+        deps.frames().close();
+        deps.statuses().close();
+    }
+
+    private Consumer<String, StreamSpec> createConsumer() {
+        Map<String, Object> configs = new HashMap<>();
+        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
+        // No group: this instance reads every partition itself and keeps no committed offsets.
+        configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(
+                configs,
+                Topics.STREAMS.keySerde().deserializer(),
+                Topics.STREAMS.valueSerde().deserializer());
+    }
+
+    private void controlLoop() {
+        // Until caught up, only the latest spec per stream is kept (a compacted topic may still
+        // hold superseded specs and tombstones); then they are applied in one go.
+        Map<String, StreamSpec> initial = new LinkedHashMap<>();
+        Map<TopicPartition, Long> initialEnd = null;
+        List<TopicPartition> assigned = List.of();
+        long nextRefresh = 0;
+        try {
+            while (running) {
+                if (System.nanoTime() >= nextRefresh) {
+                    nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
+                    List<TopicPartition> partitions;
+                    try {
+                        partitions =
+                                ControlPlane.partitionsOf(
+                                        consumer, Topics.STREAMS.name(), settings.pollTimeout());
+                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                        // Broker briefly unreachable: keep the current assignment, retry soon.
+                        log.debug("partition refresh of {} timed out", Topics.STREAMS.name());
+                        partitions = assigned;
+                        nextRefresh = System.nanoTime() + settings.pollTimeout().toNanos();
+                    }
+                    if (!partitions.equals(assigned)) {
+                        consumer.assign(partitions);
+                        List<TopicPartition> before = assigned;
+                        List<TopicPartition> added =
+                                partitions.stream().filter(p -> !before.contains(p)).toList();
+                        consumer.seekToBeginning(added);
+                        assigned = partitions;
+                        if (initialEnd == null && !partitions.isEmpty()) {
+                            initialEnd = consumer.endOffsets(partitions);
+                        }
+                    }
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(settings.pollTimeout().toMillis());
+                    continue;
+                }
+                boolean catchingUp = ready.getCount() > 0;
+                for (ConsumerRecord<String, StreamSpec> r : poll()) {
+                    if (catchingUp) {
+                        initial.put(r.key(), r.value());
+                    } else {
+                        apply(r.key(), r.value());
+                    }
+                }
+                if (catchingUp && initialEnd != null && ControlPlane.reached(consumer, initialEnd)) {
+                    initial.forEach(this::apply);
+                    initial.clear();
+                    ready.countDown();
+                }
+                reapFinished();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                controlFailure = e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            controlFailure = e;
+            log.error("ingest control loop died; no stream changes are applied any more", e);
+        } finally {
+            ready.countDown(); // never leave start() waiting on a dead loop
+            consumer.close();
+        }
+    }
+
+    private Iterable<ConsumerRecord<String, StreamSpec>> poll() {
+        try {
+            return consumer.poll(settings.pollTimeout());
+        } catch (RecordDeserializationException e) {
+            // Not a StreamSpec: skip it so one bad record cannot wedge the control plane.
+            metrics.controlPlaneErrors().increment();
+            log.error(
+                    "skipping unreadable record at {} offset {}: {}",
+                    e.topicPartition(),
+                    e.offset(),
+                    e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return List.of();
+        }
+    }
+
+    /** Applies the latest spec of a stream: launch, keep, or stop its worker. */
+    private void apply(String streamId, StreamSpec spec) {
+        if (!StreamIds.isValid(streamId)) {
+            metrics.controlPlaneErrors().increment();
+            log.warn("ignoring {} record with invalid key '{}'", Topics.STREAMS.name(), streamId);
+            return;
+        }
+        if (spec == null) {
+            stop(streamId, StopSignal.Reason.DELETED);
+        } else if (!spec.getEnabled()) {
+            stop(streamId, StopSignal.Reason.DISABLED);
+        } else {
+            launch(streamId, spec);
+        }
+    }
+
+    private void launch(String streamId, StreamSpec spec) {
+        Worker current = active.get(streamId);
+        if (current != null) {
+            if (current.stop().reason() != null) {
+                deferred.put(streamId, spec); // started once the stopping worker is done
+            } else if (!sameSource(current.spec(), spec)) {
+                log.warn(
+                        "stream {} changed while running; ignored (delete and re-create it to"
+                                + " change its source)",
+                        streamId);
+            }
+            return;
+        }
+        double fps = spec.getSampleFps() == 0 ? settings.defaultSampleFps() : spec.getSampleFps();
+        if (!(fps > 0) || Double.isInfinite(fps)) {
+            deps.statuses()
+                    .publish(
+                            failed(streamId, "sample_fps must be a positive number, got " + fps));
+            return;
+        }
+        StreamStatus previous = deps.statuses().latest(streamId).orElse(null);
+        if (previous != null
+                && (previous.getState() == StreamState.COMPLETED
+                        || previous.getState() == StreamState.FAILED)) {
+            log.debug("stream {} already {}; not ingesting again", streamId, previous.getState());
+            return;
+        }
+        StreamJob job =
+                previous == null
+                        ? StreamJob.fresh(streamId, spec.getUri(), fps)
+                        : StreamJob.resuming(streamId, spec.getUri(), fps, previous);
+        if (job.resumeLastSeq() >= 0) {
+            log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
+        }
+        deps.statuses().publish(pending(streamId, previous));
+        StopSignal stop = new StopSignal();
+        Future<?> future =
+                workers.submit(
+                        () -> {
+                            new StreamRun(job, deps, stop).run(ProgressListener.NONE);
+                        });
+        active.put(streamId, new Worker(spec, stop, future));
+        log.info(
+                "stream {} accepted: {} at {} fps", streamId, Uris.redact(spec.getUri()), fps);
+    }
+
+    private void stop(String streamId, StopSignal.Reason reason) {
+        Worker worker = active.get(streamId);
+        deferred.remove(streamId);
+        boolean handledByWorker = worker != null && worker.stop().request(reason);
+        if (!handledByWorker
+                && reason == StopSignal.Reason.DELETED
+                && deps.statuses().latest(streamId).isPresent()) {
+            deps.statuses().tombstone(streamId);
+        }
+    }
+
+    private void reapFinished() {
+        active.entrySet().removeIf(e -> e.getValue().future().isDone());
+        if (!deferred.isEmpty()) {
+            for (String id : List.copyOf(deferred.keySet())) {
+                if (!active.containsKey(id)) {
+                    launch(id, deferred.remove(id));
+                }
+            }
+        }
+    }
+
+    private static boolean sameSource(StreamSpec a, StreamSpec b) {
+        return a.getUri().equals(b.getUri()) && a.getSampleFps() == b.getSampleFps();
+    }
+
+    private StreamStatus pending(String streamId) {
+        return pending(streamId, null);
+    }
+
+    /** PENDING keeps the counters of the run it resumes, so frames_produced never goes back. */
+    private StreamStatus pending(String streamId, StreamStatus previous) {
+        StreamStatus.Builder b =
+                previous == null
+                        ? StreamStatus.newBuilder().setStreamId(streamId).setLastSeq(-1).setLastPtsMs(-1)
+                        : previous.toBuilder();
+        return b.setState(StreamState.PENDING)
+                .setError("")
+                .setUpdatedMs(deps.clock().millis())
+                .setInstance(settings.instanceId())
+                .build();
+    }
+
+    private StreamStatus failed(String streamId, String error) {
+        return StreamStatus.newBuilder()
+                .setStreamId(streamId)
+                .setState(StreamState.FAILED)
+                .setLastSeq(-1)
+                .setLastPtsMs(-1)
+                .setError(error)
+                .setUpdatedMs(deps.clock().millis())
+                .setInstance(settings.instanceId())
+                .build();
+    }
+
+    private static void joinQuietly(Thread t, Duration timeout) {
+        try {
+            t.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

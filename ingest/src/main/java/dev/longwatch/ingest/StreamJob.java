@@ -1,0 +1,40 @@
+package dev.longwatch.ingest;
+
+import dev.longwatch.schema.proto.StreamStatus;
+
+/**
+ * One stream to ingest, and where a previous run left off.
+ *
+ * @param streamId the stream id (valid per StreamIds)
+ * @param uri the source URI, possibly with credentials (never logged as is)
+ * @param sampleFps frames per second of media time to keep
+ * @param resumeLastSeq the last seq already on lw.frames from an earlier run, -1 for a fresh start
+ * @param resumeFramesProduced frames an earlier run already produced
+ * @param resumeLastPtsMs presentation time of {@code resumeLastSeq}, -1 if none
+ */
+record StreamJob(
+        String streamId,
+        String uri,
+        double sampleFps,
+        long resumeLastSeq,
+        long resumeFramesProduced,
+        long resumeLastPtsMs) {
+
+    static StreamJob fresh(String streamId, String uri, double sampleFps) {
+        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1);
+    }
+
+    /** Continues after what {@code previous} reports as acknowledged. */
+    static StreamJob resuming(String streamId, String uri, double sampleFps, StreamStatus previous) {
+        if (previous.getFramesProduced() <= 0) {
+            return fresh(streamId, uri, sampleFps);
+        }
+        return new StreamJob(
+                streamId,
+                uri,
+                sampleFps,
+                previous.getLastSeq(),
+                previous.getFramesProduced(),
+                previous.getLastPtsMs());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.longwatch.ingest.kafka;
+
+import dev.longwatch.schema.Topics;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** Producer settings shared by the frame and status producers. */
+public final class ProducerConfigs {
+    private ProducerConfigs() {}
+
+    /**
+     * Idempotent, acks=all: a retried batch is never duplicated or reordered, so seqs stay dense
+     * and in order per stream. JPEG does not compress further, so compression is off.
+     */
+    public static Map<String, Object> idempotent(String bootstrapServers, String clientId) {
+        Map<String, Object> configs = new HashMap<>();
+        configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        configs.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        configs.put(ProducerConfig.ACKS_CONFIG, "all");
+        configs.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+        configs.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        configs.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return configs;
+    }
+}

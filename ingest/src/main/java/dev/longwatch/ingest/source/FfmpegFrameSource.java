@@ -1,0 +1,248 @@
+package dev.longwatch.ingest.source;
+
+import dev.longwatch.ingest.source.SourceException.Reason;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link FrameSource} over JavaCV's {@link FFmpegFrameGrabber}: local files, RTSP (over TCP) and
+ * HTTP(S) including HLS, whatever FFmpeg can demux and decode.
+ *
+ * <p>Timestamps come from the grabber ({@code getTimestamp()}, µs, from the decoded frame's
+ * best-effort PTS), made relative to the first frame, so sampling follows media time on variable
+ * frame rate sources.
+ */
+public final class FfmpegFrameSource implements FrameSource {
+    private static final Logger log = LoggerFactory.getLogger(FfmpegFrameSource.class);
+    /** A file ending this much before its stated video duration counts as truncated. */
+    private static final long TRUNCATION_SLACK_MS = 1_000;
+
+    private final FFmpegFrameGrabber grabber;
+    private final SourceInfo info;
+    // Reused for every converted frame: one BufferedImage per source, see SourceFrame#toImage.
+    private final Java2DFrameConverter converter = new Java2DFrameConverter();
+    private final CurrentFrame current = new CurrentFrame();
+    private long firstTimestampUs = Long.MIN_VALUE;
+    private long lastPtsMs = -1;
+    private boolean ended;
+
+    private FfmpegFrameSource(FFmpegFrameGrabber grabber, SourceInfo info) {
+        this.grabber = grabber;
+        this.info = info;
+    }
+
+    /** A factory that validates URIs against {@code allowedRoots} (empty: any local file). */
+    public static FrameSourceFactory factory(List<Path> allowedRoots, Duration networkTimeout) {
+        List<Path> roots = List.copyOf(allowedRoots);
+        return uri -> open(SourceLocation.resolve(uri, roots), networkTimeout);
+    }
+
+    /** Opens any local file (no allowed-roots check) or network URI with a 10 s timeout. */
+    public static FfmpegFrameSource open(String uri) throws SourceException {
+        return open(SourceLocation.resolve(uri, List.of()), Duration.ofSeconds(10));
+    }
+
+    /**
+     * Opens the source and reads its stream headers.
+     *
+     * @param networkTimeout how long a network source may stall (connect or read) before failing
+     */
+    public static FfmpegFrameSource open(SourceLocation location, Duration networkTimeout)
+            throws SourceException {
+        FfmpegNative.init();
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(location.input());
+        String timeoutUs = Long.toString(networkTimeout.toNanos() / 1_000);
+        switch (location.kind()) {
+            case RTSP:
+                // UDP loses packets behind NAT and firewalls; TCP interleaving is what works.
+                grabber.setOption("rtsp_transport", "tcp");
+                grabber.setOption("timeout", timeoutUs);
+                break;
+            case HTTP:
+                grabber.setOption("rw_timeout", timeoutUs);
+                break;
+            case FILE:
+            default:
+                break;
+        }
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new SourceException(
+                    Reason.UNREADABLE,
+                    "cannot open "
+                            + location.redacted()
+                            + ": "
+                            + explain(e, location)
+                            + (location.kind() == SourceLocation.Kind.FILE
+                                    ? " (not a readable media file?)"
+                                    : ""));
+        }
+        if (!grabber.hasVideo() || grabber.getImageWidth() <= 0) {
+            closeQuietly(grabber);
+            throw new SourceException(
+                    Reason.NO_VIDEO, "no video stream in " + location.redacted());
+        }
+        SourceInfo info =
+                new SourceInfo(
+                        location.redacted(),
+                        location.kind() == SourceLocation.Kind.RTSP,
+                        videoDurationMs(grabber),
+                        grabber.getFrameRate(),
+                        grabber.getImageWidth(),
+                        grabber.getImageHeight());
+        log.debug("opened {}: {}", location.redacted(), info);
+        return new FfmpegFrameSource(grabber, info);
+    }
+
+    @Override
+    public SourceInfo info() {
+        return info;
+    }
+
+    @Override
+    public Optional<SourceFrame> next() throws SourceException {
+        if (ended) {
+            return Optional.empty();
+        }
+        Frame frame;
+        try {
+            frame = grabber.grabImage();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            ended = true;
+            throw new SourceException(
+                    Reason.DECODE_FAILED,
+                    "decoding "
+                            + info.redactedUri()
+                            + " failed after "
+                            + Math.max(0, lastPtsMs)
+                            + " ms: "
+                            + Uris.redact(e.getMessage()));
+        }
+        if (frame == null || frame.image == null) {
+            ended = true;
+            checkComplete();
+            return Optional.empty();
+        }
+        long timestampUs = grabber.getTimestamp();
+        if (firstTimestampUs == Long.MIN_VALUE) {
+            firstTimestampUs = timestampUs;
+        }
+        long ptsMs = Math.floorDiv(timestampUs - firstTimestampUs, 1_000L);
+        lastPtsMs = Math.max(lastPtsMs, ptsMs);
+        current.set(frame, ptsMs);
+        return Optional.of(current);
+    }
+
+    /** A file that stops well short of its stated duration was cut off (copy, upload, disk). */
+    private void checkComplete() throws SourceException {
+        if (info.live() || info.durationMs().isEmpty()) {
+            return;
+        }
+        long durationMs = info.durationMs().getAsLong();
+        double frameMs = info.frameRate() > 0 ? 1000.0 / info.frameRate() : 0;
+        long slack = Math.max(TRUNCATION_SLACK_MS, durationMs / 50) + Math.round(2 * frameMs);
+        if (lastPtsMs + slack < durationMs) {
+            throw new SourceException(
+                    Reason.TRUNCATED,
+                    info.redactedUri()
+                            + " ends at "
+                            + (lastPtsMs < 0 ? "0" : fmtSeconds(lastPtsMs))
+                            + " s but states "
+                            + fmtSeconds(durationMs)
+                            + " s: the file is truncated or damaged");
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(grabber);
+        converter.close();
+    }
+
+    private static OptionalLong videoDurationMs(FFmpegFrameGrabber grabber) {
+        // Prefer the video stream's own duration: the container's is the longest stream's, and
+        // an audio track may outlast the picture.
+        AVFormatContext oc = grabber.getFormatContext();
+        int index = grabber.getVideoStream();
+        if (oc != null && index >= 0 && index < oc.nb_streams()) {
+            AVStream stream = oc.streams(index);
+            AVRational tb = stream.time_base();
+            if (stream.duration() != avutil.AV_NOPTS_VALUE
+                    && stream.duration() > 0
+                    && tb.den() > 0) {
+                return OptionalLong.of(stream.duration() * 1000L * tb.num() / tb.den());
+            }
+        }
+        long lengthUs = grabber.getLengthInTime();
+        return lengthUs > 0 ? OptionalLong.of(lengthUs / 1000) : OptionalLong.empty();
+    }
+
+    private static String explain(Exception e, SourceLocation location) {
+        String ffmpeg = FfmpegNative.describe(e.getMessage());
+        if (ffmpeg != null) {
+            return ffmpeg;
+        }
+        // JavaCV messages quote the input verbatim: swap it for the redacted form.
+        String message = String.valueOf(e.getMessage()).replace(location.input(), location.redacted());
+        return Uris.redact(message);
+    }
+
+    private static String fmtSeconds(long ms) {
+        return String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0);
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.close();
+        } catch (Exception | Error e) {
+            log.debug("closing grabber failed: {}", Uris.redact(String.valueOf(e)));
+        }
+    }
+
+    /** The one mutable view handed out by {@link #next()}, re-pointed at each decoded frame. */
+    private final class CurrentFrame implements SourceFrame {
+        private Frame frame;
+        private long ptsMs;
+
+        void set(Frame frame, long ptsMs) {
+            this.frame = frame;
+            this.ptsMs = ptsMs;
+        }
+
+        @Override
+        public long ptsMs() {
+            return ptsMs;
+        }
+
+        @Override
+        public int width() {
+            return frame.imageWidth;
+        }
+
+        @Override
+        public int height() {
+            return frame.imageHeight;
+        }
+
+        @Override
+        public BufferedImage toImage() {
+            return converter.getBufferedImage(frame);
+        }
+    }
+}
