@@ -1,0 +1,170 @@
+package dev.longwatch.query;
+
+import dev.longwatch.query.ask.AskService;
+import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.http.HttpApi;
+import dev.longwatch.query.http.Readiness;
+import dev.longwatch.query.llm.ChatModel;
+import dev.longwatch.query.llm.OpenAiChatModel;
+import dev.longwatch.query.registry.KafkaStreamRegistry;
+import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.views.KafkaStreamsMemoryViews;
+import dev.longwatch.query.views.ViewsTopology;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query service: Kafka Streams views of the memory, and the HTTP API over them.
+ *
+ * <pre>{@code
+ * try (QueryService service = new QueryService(QueryServiceSettings.fromEnv())) {
+ *     service.start();            // returns once HTTP is listening
+ *     int port = service.port();  // the real port, also when settings asked for 0
+ * }
+ * }</pre>
+ *
+ * HTTP answers from the start; {@code /readyz} says 503 until Kafka Streams is RUNNING, and view
+ * reads answer 503 while the stores are not queryable.
+ */
+public final class QueryService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final QueryServiceSettings settings;
+    private final Optional<ChatModel> model;
+    // Read by HTTP threads for /readyz.
+    private volatile KafkaStreams streams;
+    private StreamRegistry registry;
+    private PrometheusMeterRegistry metrics;
+    private Javalin http;
+    private boolean closed;
+
+    /** A service whose LLM, if any, comes from {@code settings.llm()}. */
+    public QueryService(QueryServiceSettings settings) {
+        this(settings, settings.llm().configured() ? Optional.of(new OpenAiChatModel(settings.llm())) : Optional.empty());
+    }
+
+    /** A service with the given model (or none: evidence-only); the service closes it. */
+    public QueryService(QueryServiceSettings settings, Optional<ChatModel> model) {
+        this.settings = settings;
+        this.model = model;
+    }
+
+    /** Starts the views and the HTTP server; returns once HTTP is listening. */
+    public synchronized void start() {
+        if (http != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        Properties config = ViewsTopology.streamsConfig(settings);
+        streams = new KafkaStreams(ViewsTopology.build(config), config);
+        streams.setStateListener(
+                (now, before) -> LOG.info("Kafka Streams views: {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    LOG.error("Kafka Streams views failed; /readyz reports it", e);
+                    return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+                            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                });
+        registry = KafkaStreamRegistry.create(settings.bootstrapServers(), settings.applicationId() + "-registry");
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreamsMemoryViews views = KafkaStreamsMemoryViews.of(streams);
+        HttpApi.Dependencies deps =
+                new HttpApi.Dependencies(
+                        views,
+                        registry,
+                        new AskService(views, model, metrics),
+                        this::readiness,
+                        metrics,
+                        Clock.systemUTC());
+        try {
+            streams.start();
+            http = HttpApi.create(deps).start(settings.bindHost(), settings.port());
+        } catch (RuntimeException e) {
+            // e.g. the port is taken: do not leave Streams and the producer running behind us.
+            close();
+            throw e;
+        }
+        LOG.info(
+                "Query service listening on http://{}:{} ({}; LLM: {})",
+                settings.bindHost(),
+                http.port(),
+                settings.bootstrapServers(),
+                model.map(ChatModel::model).orElse("none, evidence-only"));
+    }
+
+    /** The port HTTP listens on; only valid after {@link #start()}. */
+    public int port() {
+        if (http == null) {
+            throw new IllegalStateException("not started");
+        }
+        return http.port();
+    }
+
+    /** True once the views are RUNNING and can be queried. */
+    public boolean ready() {
+        return readiness().ready();
+    }
+
+    private Readiness readiness() {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return Readiness.notReady("Kafka Streams not started");
+        }
+        KafkaStreams.State state = current.state();
+        return state == KafkaStreams.State.RUNNING
+                ? Readiness.isReady()
+                : Readiness.notReady("Kafka Streams is " + state);
+    }
+
+    /** Stops HTTP first (no request sees closed stores), then the views, producer and model. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+        if (streams != null) {
+            streams.close(CLOSE_TIMEOUT);
+            streams = null;
+        }
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
+        model.ifPresent(ChatModel::close);
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** {@code java -jar query-service.jar}: settings from the environment, runs until SIGTERM. */
+    public static void main(String[] args) throws InterruptedException {
+        QueryServiceSettings settings = QueryServiceSettings.fromEnv();
+        LOG.info("Starting with {}", settings);
+        QueryService service = new QueryService(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    service.close();
+                                    stopped.countDown();
+                                },
+                                "query-service-shutdown"));
+        service.start();
+        stopped.await();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.longwatch.query.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the query service needs to run.
+ *
+ * <table>
+ *   <caption>Environment variables read by {@link #fromEnv()}</caption>
+ *   <tr><th>variable</th><th>default</th></tr>
+ *   <tr><td>{@value #ENV_BOOTSTRAP}</td><td>{@value #DEFAULT_BOOTSTRAP}</td></tr>
+ *   <tr><td>{@value #ENV_HOST}</td><td>{@value #DEFAULT_HOST} (loopback only: the API has no
+ *       auth yet)</td></tr>
+ *   <tr><td>{@value #ENV_PORT}</td><td>{@value #DEFAULT_PORT}; 0 picks any free port</td></tr>
+ *   <tr><td>{@value #ENV_STATE_DIR}</td><td>{@code ${java.io.tmpdir}/longwatch-query}: RocksDB
+ *       stores; they are rebuilt from Kafka if lost</td></tr>
+ *   <tr><td>{@value #ENV_APPLICATION_ID}</td><td>{@value #DEFAULT_APPLICATION_ID}: the Kafka
+ *       Streams application id (consumer group, changelog topic prefix)</td></tr>
+ * </table>
+ *
+ * plus the {@link LlmSettings} variables.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param bindHost interface the HTTP server listens on
+ * @param port HTTP port; 0 = any free port (see {@code QueryService.port()})
+ * @param stateDir Kafka Streams state directory
+ * @param applicationId Kafka Streams application id
+ * @param llm the language model behind {@code ask}
+ */
+public record QueryServiceSettings(
+        String bootstrapServers,
+        String bindHost,
+        int port,
+        Path stateDir,
+        String applicationId,
+        LlmSettings llm) {
+    public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
+    public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
+    public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
+    public static final String ENV_STATE_DIR = "LONGWATCH_QUERY_STATE_DIR";
+    public static final String ENV_APPLICATION_ID = "LONGWATCH_QUERY_APPLICATION_ID";
+
+    public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_APPLICATION_ID = "longwatch-query";
+
+    public QueryServiceSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must not be blank");
+        }
+        if (bindHost == null || bindHost.isBlank()) {
+            throw new IllegalArgumentException("bindHost must not be blank");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("applicationId must not be blank");
+        }
+        Objects.requireNonNull(llm, "llm");
+    }
+
+    /** Defaults for everything but Kafka: loopback, port 8080, temp state dir, no LLM. */
+    public static QueryServiceSettings defaults(String bootstrapServers) {
+        return new QueryServiceSettings(
+                bootstrapServers,
+                DEFAULT_HOST,
+                DEFAULT_PORT,
+                defaultStateDir(),
+                DEFAULT_APPLICATION_ID,
+                LlmSettings.none());
+    }
+
+    public static QueryServiceSettings fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    /** Reads the given environment; unset or blank variables take their defaults. */
+    public static QueryServiceSettings fromEnv(Map<String, String> env) {
+        return new QueryServiceSettings(
+                value(env, ENV_BOOTSTRAP).orElse(DEFAULT_BOOTSTRAP),
+                value(env, ENV_HOST).orElse(DEFAULT_HOST),
+                value(env, ENV_PORT).map(QueryServiceSettings::parsePort).orElse(DEFAULT_PORT),
+                value(env, ENV_STATE_DIR).map(Path::of).orElse(defaultStateDir()),
+                value(env, ENV_APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
+                LlmSettings.fromEnv(env));
+    }
+
+    public QueryServiceSettings withPort(int newPort) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm);
+    }
+
+    public QueryServiceSettings withStateDir(Path newStateDir) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm);
+    }
+
+    public QueryServiceSettings withLlm(LlmSettings newLlm) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, newLlm);
+    }
+
+    private static Path defaultStateDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "longwatch-query");
+    }
+
+    private static Optional<String> value(Map<String, String> env, String key) {
+        return Optional.ofNullable(env.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ENV_PORT + " must be an integer, got '" + value + "'", e);
+        }
+    }
+}

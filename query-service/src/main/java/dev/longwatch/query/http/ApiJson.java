@@ -1,0 +1,56 @@
+package dev.longwatch.query.http;
+
+import java.util.List;
+
+/** The JSON bodies of the HTTP API (see design.md). Times are seconds from the first frame. */
+public final class ApiJson {
+    private ApiJson() {}
+
+    /** {@code POST /v1/streams}. */
+    public record CreateStream(String id, String uri, Double sampleFps) {}
+
+    /** A stream as {@code GET /v1/streams[/{id}]} shows it. */
+    public record Stream(
+            String id,
+            String uri,
+            double sampleFps,
+            String state,
+            String error,
+            long framesProduced,
+            long framesInMemory,
+            double coverageSec,
+            Long memoryVersion) {}
+
+    /** {@code GET /v1/streams}. */
+    public record StreamList(List<Stream> streams) {}
+
+    public record Slot(double startSec, double endSec, long frames, String keyframeUrl) {}
+
+    /** {@code GET /v1/streams/{id}/memory}. */
+    public record Memory(String streamId, long version, long framesSeen, List<Slot> slots) {}
+
+    /** {@code POST /v1/streams/{id}/ask}. */
+    public record Ask(String question, Double fromSec, Double toSec) {}
+
+    public record Evidence(double startSec, double endSec, String keyframeUrl) {}
+
+    public record Llm(String model, long latencyMs) {}
+
+    public record Answer(String answer, List<Evidence> evidence, long memoryVersion, Llm llm) {}
+
+    /** The body of every 4xx/5xx. */
+    public record Error(Detail error) {
+        public static Error of(String code, String message) {
+            return new Error(new Detail(code, message));
+        }
+    }
+
+    public record Detail(String code, String message) {}
+
+    public record Status(String status) {}
+
+    /** Where the JPEG of frame {@code seq} is served. */
+    public static String frameUrl(String streamId, long seq) {
+        return "/v1/frames/" + streamId + "/" + seq + ".jpg";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.longwatch.query.http;
+
+import dev.longwatch.query.ask.SlotSpan;
+import dev.longwatch.query.ask.TimeWindow;
+import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.views.MemoryViews;
+import dev.longwatch.schema.StreamIds;
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamState;
+import dev.longwatch.schema.proto.StreamStatus;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /v1/streams}: register, list, show and delete streams, and show a stream's memory. */
+final class StreamResource {
+    /** Ingest samples at most this often; more would only fill the memory with near-duplicates. */
+    static final double MAX_SAMPLE_FPS = 60;
+    static final double DEFAULT_SAMPLE_FPS = 1.0;
+
+    private final MemoryViews views;
+    private final StreamRegistry registry;
+    private final RequestBodies bodies;
+    private final Clock clock;
+
+    StreamResource(MemoryViews views, StreamRegistry registry, RequestBodies bodies, Clock clock) {
+        this.views = views;
+        this.registry = registry;
+        this.bodies = bodies;
+        this.clock = clock;
+    }
+
+    void routing(RoutesConfig routes) {
+        routes.post("/v1/streams", this::create);
+        routes.get("/v1/streams", this::list);
+        routes.get("/v1/streams/{id}", this::get);
+        routes.delete("/v1/streams/{id}", this::delete);
+        routes.get("/v1/streams/{id}/memory", this::memory);
+    }
+
+    private void create(Context ctx) {
+        ApiJson.CreateStream request = bodies.read(ctx, ApiJson.CreateStream.class);
+        if (!StreamIds.isValid(request.id())) {
+            throw ApiException.badRequest(
+                    "invalid_id",
+                    "invalid stream id '" + request.id() + "': 1-64 characters of letters, digits,"
+                            + " '.', '_' or '-', starting with a letter or digit");
+        }
+        SourceUris.check(request.uri());
+        double fps = request.sampleFps() == null ? DEFAULT_SAMPLE_FPS : request.sampleFps();
+        if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
+            throw ApiException.badRequest(
+                    "invalid_sample_fps", "'sampleFps' must be > 0 and <= " + MAX_SAMPLE_FPS + ", got " + fps);
+        }
+        // Read-your-writes is not guaranteed: two racing POSTs of one id may both pass this check
+        // before the view sees either; the later spec then wins on the compacted topic.
+        if (views.spec(request.id()).isPresent()) {
+            throw new ApiException(409, "stream_exists", "stream '" + request.id() + "' already exists");
+        }
+        StreamSpec spec =
+                StreamSpec.newBuilder()
+                        .setId(request.id())
+                        .setUri(request.uri())
+                        .setSampleFps(fps)
+                        .setEnabled(true)
+                        .setCreatedMs(clock.millis())
+                        .build();
+        registry.put(spec);
+        ctx.status(201).header("Location", "/v1/streams/" + spec.getId());
+        ctx.json(view(spec, Optional.empty(), Optional.empty()));
+    }
+
+    private void list(Context ctx) {
+        List<ApiJson.Stream> streams =
+                views.specs().stream()
+                        .map(s -> view(s, views.status(s.getId()), views.memory(s.getId())))
+                        .toList();
+        ctx.json(new ApiJson.StreamList(streams));
+    }
+
+    private void get(Context ctx) {
+        StreamSpec spec = requireSpec(ctx.pathParam("id"));
+        ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
+    }
+
+    private void delete(Context ctx) {
+        StreamSpec spec = requireSpec(ctx.pathParam("id"));
+        registry.delete(spec.getId());
+        ctx.status(204);
+    }
+
+    private void memory(Context ctx) {
+        String id = ctx.pathParam("id");
+        TimeWindow window =
+                Windows.of(
+                        Windows.seconds(ctx.queryParam("from"), "from"),
+                        Windows.seconds(ctx.queryParam("to"), "to"));
+        Optional<MemorySnapshot> memory = StreamIds.isValid(id) ? views.memory(id) : Optional.empty();
+        if (memory.isEmpty()) {
+            // A registered stream without memory yet is an empty memory, not an error.
+            requireSpec(id);
+            ctx.json(new ApiJson.Memory(id, 0, 0, List.of()));
+            return;
+        }
+        MemorySnapshot snapshot = memory.get();
+        List<ApiJson.Slot> slots =
+                SlotSpan.of(snapshot, window).stream()
+                        .map(s -> new ApiJson.Slot(s.startSec(), s.endSec(), s.frames(), ApiJson.frameUrl(id, s.keyframeSeq())))
+                        .toList();
+        ctx.json(new ApiJson.Memory(id, snapshot.getVersion(), snapshot.getFramesSeen(), slots));
+    }
+
+    private StreamSpec requireSpec(String id) {
+        Optional<StreamSpec> spec = StreamIds.isValid(id) ? views.spec(id) : Optional.empty();
+        return spec.orElseThrow(() -> ApiException.notFound("unknown stream '" + id + "'"));
+    }
+
+    /**
+     * What the API shows of a stream. No status yet means no ingest instance has reported on it:
+     * shown as PENDING.
+     */
+    static ApiJson.Stream view(
+            StreamSpec spec, Optional<StreamStatus> status, Optional<MemorySnapshot> memory) {
+        String state =
+                status.map(StreamStatus::getState)
+                        .filter(s -> s != StreamState.STREAM_STATE_UNSPECIFIED && s != StreamState.UNRECOGNIZED)
+                        .orElse(StreamState.PENDING)
+                        .name();
+        String error = status.map(StreamStatus::getError).filter(e -> !e.isEmpty()).orElse(null);
+        return new ApiJson.Stream(
+                spec.getId(),
+                SourceUris.redact(spec.getUri()),
+                spec.getSampleFps(),
+                state,
+                error,
+                status.map(StreamStatus::getFramesProduced).orElse(0L),
+                memory.map(MemorySnapshot::getFramesSeen).orElse(0L),
+                memory.map(StreamResource::coverageSec).orElse(0.0),
+                memory.map(MemorySnapshot::getVersion).orElse(null));
+    }
+
+    /** Length of media time the memory spans, first slot start to last slot end. */
+    private static double coverageSec(MemorySnapshot memory) {
+        if (memory.getSlotsCount() == 0) {
+            return 0;
+        }
+        long start = memory.getSlotsList().stream().mapToLong(s -> s.getStartMs()).min().orElse(0);
+        long end = memory.getSlotsList().stream().mapToLong(s -> s.getEndMs()).max().orElse(0);
+        return (end - start) / 1000.0;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.longwatch.query.views;
+
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** {@link MemoryViews} over the stores of {@link ViewsTopology}, read with interactive queries. */
+public final class KafkaStreamsMemoryViews implements MemoryViews {
+    private final StoreLookup stores;
+
+    public KafkaStreamsMemoryViews(StoreLookup stores) {
+        this.stores = stores;
+    }
+
+    /** Views over the local stores of a running {@code KafkaStreams} built from ViewsTopology. */
+    public static KafkaStreamsMemoryViews of(KafkaStreams streams) {
+        return new KafkaStreamsMemoryViews(
+                new StoreLookup() {
+                    @Override
+                    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+                        return streams.store(
+                                StoreQueryParameters.fromNameAndType(
+                                        name, QueryableStoreTypes.<K, V>keyValueStore()));
+                    }
+                });
+    }
+
+    @Override
+    public Optional<MemorySnapshot> memory(String streamId) {
+        return get(ViewsTopology.MEMORY_STORE, streamId);
+    }
+
+    @Override
+    public Optional<StreamSpec> spec(String streamId) {
+        return get(ViewsTopology.STREAMS_STORE, streamId);
+    }
+
+    @Override
+    public Optional<StreamStatus> status(String streamId) {
+        return get(ViewsTopology.STATUS_STORE, streamId);
+    }
+
+    @Override
+    public List<StreamSpec> specs() {
+        return read(
+                ViewsTopology.STREAMS_STORE,
+                () -> {
+                    ReadOnlyKeyValueStore<String, StreamSpec> store =
+                            stores.keyValueStore(ViewsTopology.STREAMS_STORE);
+                    List<StreamSpec> all = new ArrayList<>();
+                    // The store iterates in key order, so the list comes out ordered by id.
+                    try (KeyValueIterator<String, StreamSpec> it = store.all()) {
+                        while (it.hasNext()) {
+                            KeyValue<String, StreamSpec> entry = it.next();
+                            if (entry.value != null) {
+                                all.add(entry.value);
+                            }
+                        }
+                    }
+                    return all;
+                });
+    }
+
+    @Override
+    public Optional<byte[]> frameJpeg(String streamId, long seq) {
+        if (seq < 0) {
+            return Optional.empty();
+        }
+        return get(ViewsTopology.KEYFRAMES_STORE, FrameKeys.key(streamId, seq));
+    }
+
+    private <V> Optional<V> get(String storeName, String key) {
+        return read(
+                storeName,
+                () -> {
+                    ReadOnlyKeyValueStore<String, V> store = stores.keyValueStore(storeName);
+                    return Optional.ofNullable(store.get(key));
+                });
+    }
+
+    private static <T> T read(String storeName, Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (InvalidStateStoreException e) {
+            throw new ViewsUnavailableException(
+                    "store '" + storeName + "' cannot be queried right now: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.longwatch.query.views;
+
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamStatus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read-only views of what the pipeline has produced, as seen by this instance: the stream
+ * registry, what ingest reports about each stream, the memory bank of each stream, and the
+ * JPEG of any frame. The HTTP layer reads only through this interface and does not know where
+ * the data lives.
+ *
+ * <p>Views are eventually consistent with the topics they follow: a spec written a moment ago
+ * may not be visible yet. Every method throws {@link ViewsUnavailableException} while the views
+ * cannot be read (starting, rebalancing); callers answer 503 then, never "absent".
+ *
+ * <p>Multi-instance: a key owned by another instance is "absent" here for now; forwarding to the
+ * owner (KSE's MetadataService pattern) is a later issue.
+ */
+public interface MemoryViews {
+
+    /** The latest memory snapshot of the stream, if the memory job has written one. */
+    Optional<MemorySnapshot> memory(String streamId);
+
+    /** The registered spec of the stream; empty if unknown or deleted. */
+    Optional<StreamSpec> spec(String streamId);
+
+    /** What ingest last reported about the stream. */
+    Optional<StreamStatus> status(String streamId);
+
+    /** All registered streams, ordered by id. */
+    List<StreamSpec> specs();
+
+    /** The JPEG of frame {@code seq} of the stream, if this instance holds it. */
+    Optional<byte[]> frameJpeg(String streamId, long seq);
+}

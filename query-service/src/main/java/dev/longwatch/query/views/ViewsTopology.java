@@ -1,0 +1,104 @@
+package dev.longwatch.query.views;
+
+import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.schema.Topic;
+import dev.longwatch.schema.Topics;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The Kafka Streams views behind the HTTP API: the topology in {@link #createViews} and its
+ * configuration in {@link #streamsConfig}; {@link #build} joins them and is what both the
+ * service and the tests run.
+ */
+public final class ViewsTopology {
+    /** lw.memory: stream id → latest MemorySnapshot. */
+    public static final String MEMORY_STORE = "memory";
+    /** lw.streams: stream id → StreamSpec (tombstone deletes). */
+    public static final String STREAMS_STORE = "streams";
+    /** lw.stream-status: stream id → StreamStatus. */
+    public static final String STATUS_STORE = "stream-status";
+    /** lw.frames: {@link FrameKeys#key} → JPEG bytes. */
+    public static final String KEYFRAMES_STORE = "keyframes";
+
+    private ViewsTopology() {}
+
+    /** Adds the views to {@code builder}. */
+    public static void createViews(StreamsBuilder builder) {
+        table(builder, Topics.MEMORY, MEMORY_STORE);
+        table(builder, Topics.STREAMS, STREAMS_STORE);
+        table(builder, Topics.STREAM_STATUS, STATUS_STORE);
+
+        // The changelog copies every JPEG once more; it must accept messages as large as lw.frames.
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(KEYFRAMES_STORE),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingEnabled(
+                                Map.of(
+                                        "max.message.bytes",
+                                        Integer.toString(Topics.MAX_MESSAGE_BYTES))));
+        // lw.frames is keyed by stream id like lw.memory, so a stream's frames and its memory sit
+        // in the same partition number: processing where the frame arrives needs no repartition.
+        builder.stream(
+                        Topics.FRAMES.name(),
+                        Consumed.with(Topics.FRAMES.keySerde(), Topics.FRAMES.valueSerde()))
+                .process(KeyframeStoreProcessor::new, KEYFRAMES_STORE)
+                .to(Topics.DLQ.name(), Produced.with(Topics.DLQ.keySerde(), Topics.DLQ.valueSerde()));
+    }
+
+    /** Kafka Streams configuration of the views for {@code settings}. */
+    public static Properties streamsConfig(QueryServiceSettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        // The memory job writes lw.memory in Kafka transactions: never show an aborted snapshot.
+        props.put(
+                StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                "read_committed");
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        // The compacted source topics double as the tables' changelogs: no copy of lw.memory etc.
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        // Frames and their changelog records carry JPEGs.
+        props.put(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Topics.MAX_MESSAGE_BYTES);
+        props.put(
+                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+                Topics.MAX_MESSAGE_BYTES);
+        return props;
+    }
+
+    /** The topology of {@link #createViews}, built with the optimizations {@code config} asks for. */
+    public static Topology build(Properties config) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(config)));
+        createViews(builder);
+        return builder.build(config);
+    }
+
+    private static <V> void table(StreamsBuilder builder, Topic<String, V> topic, String store) {
+        builder.table(
+                topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde()),
+                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
+                        .withKeySerde(topic.keySerde())
+                        .withValueSerde(topic.valueSerde()));
+    }
+}

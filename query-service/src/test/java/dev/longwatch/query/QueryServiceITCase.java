@@ -1,0 +1,237 @@
+package dev.longwatch.query;
+
+import static dev.longwatch.query.testing.Fixtures.frame;
+import static dev.longwatch.query.testing.Fixtures.jpeg;
+import static dev.longwatch.query.testing.Fixtures.memory;
+import static dev.longwatch.query.testing.Fixtures.slot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.testing.ApiClient;
+import dev.longwatch.query.testing.ApiClient.Reply;
+import dev.longwatch.schema.Topic;
+import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.DeadLetter;
+import dev.longwatch.schema.proto.Frame;
+import dev.longwatch.schema.proto.MemorySnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The query service against a real in-JVM KRaft broker: Kafka Streams on RocksDB, interactive
+ * queries, the idempotent registry producer, read_committed and the dead-letter topic.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryServiceITCase {
+    /** Upper bound for the pipeline to catch up; the test polls and never sleeps a fixed time. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(90);
+
+    @TempDir static Path dir;
+    private KafkaClusterTestKit kafka;
+    private QueryService service;
+    private ApiClient client;
+
+    @BeforeAll
+    void startStack() throws Exception {
+        TestKitNodes nodes =
+                new TestKitNodes.Builder()
+                        .setCombined(true)
+                        .setNumBrokerNodes(1)
+                        .setNumControllerNodes(1)
+                        .setBaseDirectory(dir.resolve("kafka"))
+                        .build();
+        kafka =
+                new KafkaClusterTestKit.Builder(nodes)
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+                        .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                        .build();
+        kafka.format();
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (Topic<?, ?> topic : Topics.ALL) {
+                // One partition: the read_committed test relies on the order within lw.memory.
+                topics.add(new NewTopic(topic.name(), 1, (short) 1).configs(topic.configs()));
+            }
+            admin.createTopics(topics).all().get();
+        }
+        service =
+                new QueryService(
+                        QueryServiceSettings.defaults(kafka.bootstrapServers())
+                                .withPort(0)
+                                .withStateDir(dir.resolve("state")),
+                        Optional.empty());
+        service.start();
+        client = new ApiClient(service.port());
+        await("/readyz answers 200", () -> client.get("/readyz"), r -> r.status() == 200);
+    }
+
+    @AfterAll
+    void stopStack() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldRegisterStreamThroughKafkaAndShowItBack() {
+        // Given a running service, when a stream is registered
+        Reply created = client.post("/v1/streams", ApiClient.json(Map.of("id", "lobby", "uri", "/data/lobby.mp4", "sampleFps", 1.0)));
+
+        // Then it is written to lw.streams and comes back through the view
+        assertThat(created.status()).isEqualTo(201);
+        Reply shown = await("stream visible", () -> client.get("/v1/streams/lobby"), r -> r.status() == 200);
+        assertThat(shown.json().path("state").asText()).isEqualTo("PENDING");
+        assertThat(client.post("/v1/streams", ApiClient.json(Map.of("id", "lobby", "uri", "/x.mp4"))).status()).isEqualTo(409);
+
+        // And a delete removes it again
+        assertThat(client.delete("/v1/streams/lobby").status()).isEqualTo(204);
+        await("stream gone", () -> client.get("/v1/streams/lobby"), r -> r.status() == 404);
+    }
+
+    @Test
+    void shouldServeOnlyCommittedMemorySnapshotsAndTheirKeyframes() throws Exception {
+        // Given the memory job's transactional writes: v1 committed, v2 aborted, then another stream
+        try (KafkaProducer<String, MemorySnapshot> memoryJob = transactionalProducer()) {
+            memoryJob.initTransactions();
+            sendInTransaction(memoryJob, memory("door", 1, List.of(slot(0, 5000, 5, 2))), true);
+            sendInTransaction(memoryJob, memory("door", 2, List.of(slot(0, 9000, 9, 4))), false);
+            sendInTransaction(memoryJob, memory("marker", 1, List.of(slot(0, 1000, 1, 0))), true);
+        }
+        try (KafkaProducer<String, Frame> ingest = producer(Topics.FRAMES)) {
+            ingest.send(new ProducerRecord<>(Topics.FRAMES.name(), "door", frame("door", 2, 2000))).get();
+        }
+
+        // When the view has read past the aborted write (one partition: marker comes after it)
+        await("marker memory visible", () -> client.get("/v1/streams/marker/memory"), r -> r.status() == 200);
+        await("door memory visible", () -> client.get("/v1/streams/door/memory"), r -> r.status() == 200);
+
+        // Then only the committed snapshot is served, with its keyframe
+        JsonNode door = client.get("/v1/streams/door/memory").json();
+        assertThat(door.path("version").asLong()).isEqualTo(1);
+        String url = door.path("slots").get(0).path("keyframeUrl").asText();
+        Reply jpegReply = await("keyframe visible", () -> client.get(url), r -> r.status() == 200);
+        assertThat(jpegReply.body()).isEqualTo(jpeg("door", 2));
+        JsonNode answer = client.post("/v1/streams/door/ask", "{\"question\":\"Is the door open?\"}").json();
+        assertThat(answer.path("memoryVersion").asLong()).isEqualTo(1);
+        assertThat(answer.path("llm").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldSendPoisonRecordsToTheDeadLetterTopic() throws Exception {
+        // Given a record on lw.stream-status that is not a StreamStatus
+        byte[] poison = {0x0F, 0x0F, 0x0F};
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.STREAM_STATUS.name(), "broken", poison)).get();
+        }
+
+        // Then the service forwards it, untouched, with the reason
+        DeadLetter letter = readDeadLetter();
+        assertThat(letter.getSourceTopic()).isEqualTo(Topics.STREAM_STATUS.name());
+        assertThat(letter.getValue().toByteArray()).isEqualTo(poison);
+        assertThat(letter.getReason()).contains("deserialization failed");
+        assertThat(client.get("/readyz").status()).isEqualTo(200);
+    }
+
+    private DeadLetter readDeadLetter() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], DeadLetter> consumer =
+                new KafkaConsumer<>(props, Topics.DLQ.keySerde().deserializer(), Topics.DLQ.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.DLQ.name()));
+            Instant deadline = Instant.now().plus(CATCH_UP);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], DeadLetter> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value().getSourceTopic().equals(Topics.STREAM_STATUS.name())) {
+                        return record.value();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no dead letter from " + Topics.STREAM_STATUS.name() + " within " + CATCH_UP);
+    }
+
+    private KafkaProducer<String, MemorySnapshot> transactionalProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "memory-job-" + UUID.randomUUID());
+        return new KafkaProducer<>(props, Topics.MEMORY.keySerde().serializer(), Topics.MEMORY.valueSerde().serializer());
+    }
+
+    private static void sendInTransaction(KafkaProducer<String, MemorySnapshot> producer, MemorySnapshot snapshot, boolean commit) {
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.MEMORY.name(), snapshot.getStreamId(), snapshot));
+        producer.flush();
+        if (commit) {
+            producer.commitTransaction();
+        } else {
+            producer.abortTransaction();
+        }
+    }
+
+    private <V> KafkaProducer<String, V> producer(Topic<String, V> topic) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    /** Polls until {@code done} holds; fails with the last reply after {@link #CATCH_UP}. */
+    private static Reply await(String what, Supplier<Reply> call, Predicate<Reply> done) {
+        Instant deadline = Instant.now().plus(CATCH_UP);
+        Reply last = call.get();
+        while (!done.test(last)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting for " + what + "; last reply " + last.status() + " " + last.text());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            last = call.get();
+        }
+        return last;
+    }
+}

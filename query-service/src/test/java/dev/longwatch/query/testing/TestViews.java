@@ -1,0 +1,111 @@
+package dev.longwatch.query.testing;
+
+import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.views.KafkaStreamsMemoryViews;
+import dev.longwatch.query.views.MemoryViews;
+import dev.longwatch.query.views.ViewsTopology;
+import dev.longwatch.schema.Topic;
+import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.DeadLetter;
+import dev.longwatch.schema.proto.Frame;
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
+import dev.longwatch.schema.proto.StreamStatus;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The real views topology on a {@link TopologyTestDriver}: pipe records into its topics, read
+ * them back through {@link KafkaStreamsMemoryViews}. The registry writes into lw.streams of the
+ * same driver, so a POST shows up in the views as it would through Kafka.
+ */
+public final class TestViews implements AutoCloseable {
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, StreamSpec> streams;
+    private final TestInputTopic<String, StreamStatus> status;
+    private final TestInputTopic<String, MemorySnapshot> memory;
+    private final TestInputTopic<String, Frame> frames;
+    private final TestOutputTopic<byte[], DeadLetter> deadLetters;
+    private final KafkaStreamsMemoryViews views;
+
+    public TestViews(Path stateDir) {
+        Properties config =
+                ViewsTopology.streamsConfig(
+                        QueryServiceSettings.defaults("test-broker:9092").withStateDir(stateDir));
+        driver = new TopologyTestDriver(ViewsTopology.build(config), config);
+        streams = input(Topics.STREAMS);
+        status = input(Topics.STREAM_STATUS);
+        memory = input(Topics.MEMORY);
+        frames = input(Topics.FRAMES);
+        deadLetters =
+                driver.createOutputTopic(
+                        Topics.DLQ.name(),
+                        Topics.DLQ.keySerde().deserializer(),
+                        Topics.DLQ.valueSerde().deserializer());
+        views = new KafkaStreamsMemoryViews(driver::getKeyValueStore);
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(
+                topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    public TopologyTestDriver driver() {
+        return driver;
+    }
+
+    public MemoryViews views() {
+        return views;
+    }
+
+    public TestOutputTopic<byte[], DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    public synchronized void pipeSpec(StreamSpec spec) {
+        streams.pipeInput(spec.getId(), spec);
+    }
+
+    public synchronized void deleteSpec(String id) {
+        streams.pipeInput(id, null);
+    }
+
+    public synchronized void pipeStatus(StreamStatus value) {
+        status.pipeInput(value.getStreamId(), value);
+    }
+
+    public synchronized void pipeMemory(MemorySnapshot value) {
+        memory.pipeInput(value.getStreamId(), value);
+    }
+
+    public synchronized void pipeFrame(Frame value) {
+        frames.pipeInput(value.getStreamId(), value);
+    }
+
+    /** A registry that writes lw.streams of this driver. */
+    public StreamRegistry registry() {
+        return new StreamRegistry() {
+            @Override
+            public void put(StreamSpec spec) {
+                pipeSpec(spec);
+            }
+
+            @Override
+            public void delete(String streamId) {
+                deleteSpec(streamId);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
