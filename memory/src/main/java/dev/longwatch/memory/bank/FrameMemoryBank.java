@@ -1,0 +1,88 @@
+package dev.longwatch.memory.bank;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frame granularity: one lane of whole-frame entries, compared by the mean over tokens of the
+ * per-token cosine, so every slot is a contiguous run of frames. Keeps each slot's token-mean
+ * descriptor next to its tensor so snapshots stay cheap.
+ */
+final class FrameMemoryBank implements MemoryBank {
+    private final BankConfig config;
+
+    FrameMemoryBank(BankConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public BankConfig config() {
+        return config;
+    }
+
+    @Override
+    public AppendOutcome append(BankIndex index, BankFrame frame, BankStorage storage) {
+        if (!index.isEmpty() && frame.seq() <= index.lastSeq()) {
+            return AppendOutcome.ignored(index);
+        }
+        BankShape.check(index, frame);
+        int tokens = frame.tokens();
+        int dim = frame.dim();
+        Lane lane = index.isEmpty() ? Lane.empty() : index.lanes()[0];
+        LaneEditor editor = new LaneEditor(lane, config.capacity() + 1);
+        LaneCompressor compressor =
+                new LaneCompressor(
+                        config.capacity(),
+                        config.allowMergeAcrossGaps(),
+                        (a, b) -> VectorMath.meanTokenCosine(a, b, tokens, dim));
+
+        long id = index.nextId();
+        float[] tensor = frame.values().clone();
+        LaneCompressor.Step step = compressor.append(editor, storage.tensors(), id, tensor, frame);
+        storage.descriptors().put(id, VectorMath.tokenMean(tensor, tokens, dim));
+        LaneCompressor.Merge merge = step.merge();
+        if (merge != null) {
+            storage.descriptors()
+                    .put(merge.keptId(), VectorMath.tokenMean(merge.vector(), tokens, dim));
+            storage.descriptors().remove(merge.removedId());
+        }
+        BankIndex next =
+                new BankIndex(
+                        tokens,
+                        dim,
+                        id + 1,
+                        index.framesSeen() + 1,
+                        frame.seq(),
+                        new Lane[] {editor.toLane()});
+        return new AppendOutcome(
+                next,
+                true,
+                step.similarityToPrevious(),
+                merge != null,
+                merge != null && merge.acrossGap());
+    }
+
+    @Override
+    public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
+        if (index.isEmpty()) {
+            return List.of();
+        }
+        Lane lane = index.lanes()[0];
+        List<SlotSummary> slots = new ArrayList<>(lane.size());
+        for (int i = 0; i < lane.size(); i++) {
+            float[] descriptor = storage.descriptors().get(lane.ids()[i]);
+            if (descriptor == null) {
+                throw new IllegalStateException(
+                        "slot " + lane.ids()[i] + " has no descriptor in the store");
+            }
+            slots.add(
+                    new SlotSummary(
+                            lane.startMs()[i],
+                            lane.endMs()[i],
+                            lane.counts()[i],
+                            lane.keyframeSeqs()[i],
+                            descriptor));
+        }
+        return slots;
+    }
+}

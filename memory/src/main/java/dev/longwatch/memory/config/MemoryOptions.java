@@ -1,0 +1,96 @@
+package dev.longwatch.memory.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import dev.longwatch.memory.bank.Granularity;
+
+import org.apache.flink.configuration.ConfigOption;
+
+import java.time.Duration;
+
+/** Every option of the memory job, with its default and what it does. */
+public final class MemoryOptions {
+
+    public static final ConfigOption<Integer> BANK_SLOTS =
+            key("memory.bank.slots")
+                    .intType()
+                    .defaultValue(20)
+                    .withDescription(
+                            "M, the capacity of each stream's memory bank: after every frame the"
+                                    + " bank holds at most this many slots.");
+
+    public static final ConfigOption<Granularity> BANK_GRANULARITY =
+            key("memory.bank.granularity")
+                    .enumType(Granularity.class)
+                    .defaultValue(Granularity.FRAME)
+                    .withDescription(
+                            "FRAME merges whole frames (each slot is one time span); TOKEN is"
+                                + " MA-LMM exactly, each token position merging on its own.");
+
+    public static final ConfigOption<Boolean> ALLOW_MERGE_ACROSS_GAPS =
+            key("memory.bank.allow-merge-across-gaps")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether a frame after a source gap may merge with the frame before the"
+                                    + " gap. When false it does so only if every adjacent pair"
+                                    + " straddles a gap.");
+
+    public static final ConfigOption<Duration> EMIT_INTERVAL =
+            key("memory.snapshot.emit-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription(
+                            "At most one memory snapshot per stream per this much processing time;"
+                                + " the last change is always published when it ends. 0 publishes"
+                                + " after every frame.");
+
+    public static final ConfigOption<Double> NOVELTY_THRESHOLD =
+            key("memory.events.novelty-threshold")
+                    .doubleType()
+                    .defaultValue(0.35)
+                    .withDescription(
+                            "A NOVELTY event is published when 1 - (similarity of a new frame to"
+                                + " the bank's previous last slot) exceeds this.");
+
+    public static final ConfigOption<Duration> IDLE_STATE_RETENTION =
+            key("memory.state.idle-retention")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "Drop a stream's bank after this much processing time without frames,"
+                                + " publishing an END event. 0 keeps banks for as long as the job"
+                                + " runs.");
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+            key("memory.kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka brokers to read embeddings from and write results to.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID =
+            key("memory.kafka.group-id")
+                    .stringType()
+                    .defaultValue("longwatch-memory")
+                    .withDescription(
+                            "Consumer group of the embeddings source; a new group starts at the"
+                                    + " earliest offsets.");
+
+    public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX =
+            key("memory.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("longwatch-memory")
+                    .withDescription(
+                            "Prefix of the exactly-once sink's transactional ids; unique per job on"
+                                + " a cluster.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            key("memory.checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "Checkpoint interval. Results become visible to read_committed"
+                                + " consumers when the checkpoint that covers them completes.");
+
+    private MemoryOptions() {}
+}

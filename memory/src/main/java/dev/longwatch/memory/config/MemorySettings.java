@@ -1,0 +1,48 @@
+package dev.longwatch.memory.config;
+
+import dev.longwatch.memory.bank.BankConfig;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.io.Serializable;
+
+/**
+ * The options the memory operator runs with, checked once and shipped inside the operator.
+ *
+ * @param bank how each stream's bank compresses
+ * @param emitIntervalMs least processing time between two snapshots of one stream; 0 = every frame
+ * @param noveltyThreshold NOVELTY when {@code 1 - similarity} exceeds this
+ * @param idleRetentionMs drop an idle stream's state after this long; 0 = never
+ */
+public record MemorySettings(
+        BankConfig bank, long emitIntervalMs, double noveltyThreshold, long idleRetentionMs)
+        implements Serializable {
+
+    public MemorySettings {
+        if (emitIntervalMs < 0) {
+            throw new IllegalArgumentException(
+                    MemoryOptions.EMIT_INTERVAL.key() + " must not be negative");
+        }
+        if (idleRetentionMs < 0) {
+            throw new IllegalArgumentException(
+                    MemoryOptions.IDLE_STATE_RETENTION.key() + " must not be negative");
+        }
+        if (!(noveltyThreshold >= 0 && noveltyThreshold <= 2)) {
+            throw new IllegalArgumentException(
+                    MemoryOptions.NOVELTY_THRESHOLD.key()
+                            + " must be within [0, 2] (1 - cosine), got "
+                            + noveltyThreshold);
+        }
+    }
+
+    public static MemorySettings from(Configuration options) {
+        return new MemorySettings(
+                new BankConfig(
+                        options.get(MemoryOptions.BANK_SLOTS),
+                        options.get(MemoryOptions.BANK_GRANULARITY),
+                        options.get(MemoryOptions.ALLOW_MERGE_ACROSS_GAPS)),
+                options.get(MemoryOptions.EMIT_INTERVAL).toMillis(),
+                options.get(MemoryOptions.NOVELTY_THRESHOLD),
+                options.get(MemoryOptions.IDLE_STATE_RETENTION).toMillis());
+    }
+}

@@ -1,0 +1,63 @@
+package dev.longwatch.memory.job;
+
+import dev.longwatch.memory.config.MemoryOptions;
+import dev.longwatch.schema.Topics;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** The Kafka ends of the memory job. */
+public final class MemoryKafka {
+    /** The broker default for transaction.max.timeout.ms; a larger producer value is refused. */
+    static final int TRANSACTION_TIMEOUT_MS = 900_000;
+
+    private MemoryKafka() {}
+
+    /**
+     * Reads {@code lw.embeddings} from the group's committed offsets, or from the earliest offsets
+     * for a new group, and only committed data (the encoder worker writes transactionally).
+     */
+    // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<RawKafkaRecord> source(Configuration options) {
+        return KafkaSource.<RawKafkaRecord>builder()
+                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(Topics.EMBEDDINGS.name())
+                .setGroupId(options.get(MemoryOptions.KAFKA_GROUP_ID))
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty(
+                        ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                        Integer.toString(4 * Topics.MAX_MESSAGE_BYTES))
+                .setProperty(
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                .setDeserializer(new RawRecordDeserializer())
+                .build();
+    }
+
+    /**
+     * One exactly-once sink for snapshots, events and dead letters; each record names its topic.
+     */
+    public static KafkaSink<OutRecord> sink(Configuration options) {
+        return KafkaSink.<OutRecord>builder()
+                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new OutRecordSerializer())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(options.get(MemoryOptions.KAFKA_TRANSACTIONAL_ID_PREFIX))
+                .setProperty(
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Integer.toString(TRANSACTION_TIMEOUT_MS))
+                .setProperty(
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        Integer.toString(Topics.MAX_MESSAGE_BYTES))
+                .build();
+    }
+}

@@ -1,0 +1,303 @@
+package dev.longwatch.memory.job;
+
+import static dev.longwatch.memory.job.TestFrames.axisFrame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.config.MemorySettings;
+import dev.longwatch.schema.proto.DeadLetter;
+import dev.longwatch.schema.proto.EventKind;
+import dev.longwatch.schema.proto.MemoryEvent;
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.Slot;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+/** The bank operator in a harness: state, timers and outputs, with processing time by hand. */
+class MemoryBankFunctionTest {
+    private static final String STREAM = "cam-1";
+
+    private KeyedOneInputStreamOperatorTestHarness<String, EmbeddingEvent, OutRecord> harness;
+
+    private void open(MemorySettings settings) throws Exception {
+        open(settings, null, false);
+    }
+
+    private void open(MemorySettings settings, OperatorSubtaskState restored, boolean rocksDb)
+            throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new MemoryBankFunction(settings)),
+                        EmbeddingEvent::streamId,
+                        Types.STRING);
+        // As in pipeline.generic-types=false: a state type that needs Kryo fails here.
+        ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig())
+                .setGenericTypes(false);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        harness.setProcessingTime(0);
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
+        harness.open();
+    }
+
+    private static MemorySettings settings(int capacity, long emitIntervalMs) {
+        return new MemorySettings(BankConfig.frames(capacity), emitIntervalMs, 0.35, 0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private void send(EmbeddingEvent event) throws Exception {
+        harness.processElement(event, 0);
+    }
+
+    private List<OutRecord> drain() {
+        List<OutRecord> out = List.copyOf(harness.extractOutputValues());
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void shouldPublishStartAndSnapshotOnTheFirstFrame() throws Exception {
+        open(settings(3, 0));
+        send(axisFrame(STREAM, 0, 0));
+
+        List<OutRecord> out = drain();
+        assertThat(OutRecords.events(out))
+                .extracting(MemoryEvent::getKind)
+                .containsExactly(EventKind.START);
+        MemorySnapshot snapshot = OutRecords.snapshots(out).get(0);
+        assertThat(snapshot.getStreamId()).isEqualTo(STREAM);
+        assertThat(snapshot.getVersion()).isEqualTo(1);
+        assertThat(snapshot.getFramesSeen()).isEqualTo(1);
+        assertThat(snapshot.getCapacity()).isEqualTo(3);
+        assertThat(snapshot.getEncoderId()).isEqualTo(TestFrames.ENCODER);
+        assertThat(snapshot.getLastSeq()).isZero();
+        assertThat(snapshot.getSlotsList()).hasSize(1);
+        Slot slot = snapshot.getSlots(0);
+        assertThat(slot.getDescriptorList()).hasSize(TestFrames.DIM).startsWith(1f, 0f);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldRateLimitSnapshotsAndFlushTheLastChangeOnTimer() throws Exception {
+        open(settings(3, 500));
+        send(axisFrame(STREAM, 0, 0));
+        assertThat(OutRecords.snapshots(drain())).hasSize(1);
+
+        harness.setProcessingTime(100);
+        send(axisFrame(STREAM, 1, 0));
+        harness.setProcessingTime(200);
+        send(axisFrame(STREAM, 2, 0));
+        assertThat(OutRecords.snapshots(drain())).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(499);
+        assertThat(OutRecords.snapshots(drain())).isEmpty();
+        harness.setProcessingTime(500);
+        List<MemorySnapshot> flushed = OutRecords.snapshots(drain());
+        assertThat(flushed).hasSize(1);
+        assertThat(flushed.get(0).getVersion()).isEqualTo(3);
+        assertThat(flushed.get(0).getFramesSeen()).isEqualTo(3);
+        assertThat(flushed.get(0).getUpdatedMs()).isEqualTo(500);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // A long quiet spell: the next change goes out at once.
+        harness.setProcessingTime(5_000);
+        send(axisFrame(STREAM, 3, 0));
+        assertThat(OutRecords.snapshots(drain()))
+                .extracting(MemorySnapshot::getVersion)
+                .containsExactly(4L);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldIgnoreDuplicateAndOutOfOrderFrames() throws Exception {
+        open(settings(3, 0));
+        for (long seq = 0; seq < 3; seq++) {
+            send(axisFrame(STREAM, seq, 0));
+        }
+        drain();
+        send(axisFrame(STREAM, 2, 1));
+        send(axisFrame(STREAM, 1, 1));
+        assertThat(drain()).isEmpty();
+
+        send(axisFrame(STREAM, 3, 0));
+        MemorySnapshot snapshot = OutRecords.snapshots(drain()).get(0);
+        assertThat(snapshot.getFramesSeen()).isEqualTo(4);
+        assertThat(snapshot.getVersion()).isEqualTo(4);
+        assertThat(snapshot.getLastSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPublishNoveltyAndGapEvents() throws Exception {
+        open(settings(3, 0));
+        send(axisFrame(STREAM, 0, 0));
+        send(axisFrame(STREAM, 1, 0));
+        assertThat(OutRecords.events(drain()))
+                .extracting(MemoryEvent::getKind)
+                .containsExactly(EventKind.START);
+
+        send(axisFrame(STREAM, 2, 1)); // orthogonal to the last slot: similarity 0
+        List<MemoryEvent> novelty = OutRecords.events(drain());
+        assertThat(novelty).extracting(MemoryEvent::getKind).containsExactly(EventKind.NOVELTY);
+        assertThat(novelty.get(0).getScore()).isCloseTo(1.0, within(1e-9));
+        assertThat(novelty.get(0).getSeq()).isEqualTo(2);
+        assertThat(novelty.get(0).getPtsMs()).isEqualTo(2 * TestFrames.FRAME_MS);
+
+        EmbeddingEvent afterGap = axisFrame(STREAM, 9, 1);
+        send(TestFrames.frame(STREAM, 9, afterGap.values(), true));
+        assertThat(OutRecords.events(drain()))
+                .extracting(MemoryEvent::getKind)
+                .containsExactly(EventKind.GAP);
+    }
+
+    @Test
+    void shouldSummariseAtMostCapacitySlotsTilingTheFrames() throws Exception {
+        open(settings(3, 0));
+        int[] axes = {0, 0, 0, 1, 1, 2, 2, 2, 2, 0};
+        for (int seq = 0; seq < axes.length; seq++) {
+            send(axisFrame(STREAM, seq, axes[seq]));
+        }
+        List<MemorySnapshot> snapshots = OutRecords.snapshots(drain());
+        MemorySnapshot last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.getSlotsList()).hasSize(3);
+        assertThat(last.getSlotsList()).extracting(Slot::getFrameCount).containsExactly(5L, 4L, 1L);
+        assertThat(last.getSlotsList())
+                .extracting(Slot::getStartMs)
+                .containsExactly(0L, 2500L, 4500L);
+        assertThat(last.getSlotsList())
+                .extracting(Slot::getEndMs)
+                .containsExactly(2000L, 4000L, 4500L);
+        // Slot 0 averages three frames on axis 0 and two on axis 1.
+        assertThat(last.getSlots(0).getDescriptor(0)).isCloseTo(0.6f, within(1e-6f));
+        assertThat(last.getSlots(0).getDescriptor(1)).isCloseTo(0.4f, within(1e-6f));
+    }
+
+    @Test
+    void shouldDeadLetterFramesThatDoNotFitTheBank() throws Exception {
+        open(settings(3, 0));
+        send(axisFrame(STREAM, 0, 0));
+        drain();
+        send(TestFrames.frame(STREAM, 1, new float[TestFrames.TOKENS * 3], false));
+        EmbeddingEvent otherEncoder = axisFrame(STREAM, 2, 0);
+        send(
+                new EmbeddingEvent(
+                        STREAM,
+                        2,
+                        1000,
+                        0,
+                        "other",
+                        TestFrames.TOKENS,
+                        TestFrames.DIM,
+                        otherEncoder.values(),
+                        false));
+
+        List<OutRecord> out = drain();
+        assertThat(OutRecords.snapshots(out)).isEmpty();
+        List<DeadLetter> letters = OutRecords.deadLetters(out);
+        assertThat(letters)
+                .extracting(DeadLetter::getReason)
+                .satisfiesExactly(
+                        reason ->
+                                assertThat(reason)
+                                        .contains("shape mismatch")
+                                        .contains("4x3")
+                                        .contains("4x8"),
+                        reason ->
+                                assertThat(reason)
+                                        .contains("encoder mismatch")
+                                        .contains("'other'"));
+        assertThat(letters.get(0).getComponent()).isEqualTo(DeadLetters.COMPONENT);
+        assertThat(letters.get(0).getKey().toStringUtf8()).isEqualTo(STREAM);
+        assertThat(letters.get(0).getValue().isEmpty()).isFalse();
+    }
+
+    @Test
+    void shouldClearIdleStreamsAndPublishEnd() throws Exception {
+        open(new MemorySettings(BankConfig.frames(3), 500, 0.35, 10_000));
+        send(axisFrame(STREAM, 0, 0));
+        harness.setProcessingTime(100);
+        send(axisFrame(STREAM, 1, 0)); // pending, flushed at 500
+        harness.setProcessingTime(6_000);
+        send(axisFrame(STREAM, 2, 0)); // published at once
+        drain();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.setProcessingTime(10_000); // the first idle check: frames came since, re-armed
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(16_000);
+        List<MemoryEvent> events = OutRecords.events(drain());
+        assertThat(events).extracting(MemoryEvent::getKind).containsExactly(EventKind.END);
+        assertThat(events.get(0).getSeq()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // A frame after expiry starts a new bank.
+        send(axisFrame(STREAM, 3, 0));
+        assertThat(OutRecords.events(drain()))
+                .extracting(MemoryEvent::getKind)
+                .containsExactly(EventKind.START);
+    }
+
+    @Test
+    void shouldKeepTokenGranularityBanksToo() throws Exception {
+        open(new MemorySettings(BankConfig.tokens(2), 0, 0.35, 0));
+        for (int seq = 0; seq < 5; seq++) {
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        List<MemorySnapshot> snapshots = OutRecords.snapshots(drain());
+        MemorySnapshot last = snapshots.get(snapshots.size() - 1);
+        assertThat(last.getSlotsList()).hasSize(2);
+        assertThat(last.getFramesSeen()).isEqualTo(5);
+        assertThat(last.getSlots(0).getStartMs()).isZero();
+        assertThat(last.getSlots(1).getEndMs()).isEqualTo(4 * TestFrames.FRAME_MS);
+    }
+
+    @Test
+    void shouldResumeTheBankFromACheckpointOnRocksDb() throws Exception {
+        open(settings(3, 500), null, true);
+        for (int seq = 0; seq < 5; seq++) {
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 100);
+        harness.close();
+
+        open(settings(3, 500), checkpoint, true);
+        send(TestFrames.frame(STREAM, 4, TestFrames.sceneValues(STREAM, 4), false)); // a replay
+        send(TestFrames.frame(STREAM, 5, TestFrames.sceneValues(STREAM, 5), false));
+        assertThat(OutRecords.snapshots(drain())).isEmpty(); // the restored flush timer is pending
+        harness.setProcessingTime(500);
+        List<OutRecord> out = drain();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(OutRecords.events(out))
+                .extracting(MemoryEvent::getKind)
+                .doesNotContain(EventKind.START);
+        MemorySnapshot snapshot = OutRecords.snapshots(out).get(0);
+        assertThat(snapshot.getFramesSeen()).isEqualTo(6);
+        assertThat(snapshot.getVersion()).isEqualTo(6);
+        assertThat(snapshot.getSlotsList()).hasSize(3);
+        assertThat(snapshot.getSlotsList().stream().mapToLong(Slot::getFrameCount).sum())
+                .isEqualTo(6);
+    }
+}

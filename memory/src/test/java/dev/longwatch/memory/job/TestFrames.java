@@ -1,0 +1,80 @@
+package dev.longwatch.memory.job;
+
+import dev.longwatch.schema.TokenCodec;
+import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.DType;
+import dev.longwatch.schema.proto.FrameEmbedding;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/** Test builders with fixed times (FT LongRidesTestBase style). */
+final class TestFrames {
+    static final String ENCODER = "test-encoder";
+    static final int TOKENS = 4;
+    static final int DIM = 8;
+    static final long FRAME_MS = 500;
+
+    private TestFrames() {}
+
+    /** A frame whose every token is {@code direction} (a unit axis), so similarities are exact. */
+    static EmbeddingEvent axisFrame(String streamId, long seq, int axis) {
+        float[] values = new float[TOKENS * DIM];
+        for (int t = 0; t < TOKENS; t++) {
+            values[t * DIM + axis] = 1f;
+        }
+        return frame(streamId, seq, values, false);
+    }
+
+    static EmbeddingEvent frame(String streamId, long seq, float[] values, boolean gapBefore) {
+        return new EmbeddingEvent(
+                streamId,
+                seq,
+                seq * FRAME_MS,
+                1_000_000 + seq,
+                ENCODER,
+                TOKENS,
+                values.length / TOKENS,
+                values,
+                gapBefore);
+    }
+
+    /** Deterministic pseudo-random frames: a scene per block of frames plus noise. */
+    static float[] sceneValues(String streamId, long seq) {
+        Random scene = new Random(streamId.hashCode() * 31L + seq / 7);
+        Random noise = new Random(streamId.hashCode() * 17L + seq);
+        float[] values = new float[TOKENS * DIM];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) scene.nextGaussian() + 0.3f * (float) noise.nextGaussian();
+        }
+        return values;
+    }
+
+    static FrameEmbedding proto(EmbeddingEvent event, DType dtype) {
+        return FrameEmbedding.newBuilder()
+                .setStreamId(event.streamId())
+                .setSeq(event.seq())
+                .setPtsMs(event.ptsMs())
+                .setWallMs(event.wallMs())
+                .setEncoderId(event.encoderId())
+                .setTokens(event.tokens())
+                .setDim(event.dim())
+                .setDtype(dtype)
+                .setData(TokenCodec.encode(event.values(), dtype))
+                .setGapBefore(event.gapBefore())
+                .build();
+    }
+
+    static RawKafkaRecord raw(String key, byte[] value, long offset) {
+        return new RawKafkaRecord(
+                Topics.EMBEDDINGS.name(),
+                0,
+                offset,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value);
+    }
+
+    static RawKafkaRecord raw(EmbeddingEvent event, long offset) {
+        return raw(event.streamId(), proto(event, DType.F32).toByteArray(), offset);
+    }
+}
