@@ -1,0 +1,140 @@
+package dev.longwatch.local;
+
+import dev.longwatch.encoder.EncoderSettings;
+import dev.longwatch.encoder.EncoderWorker;
+import dev.longwatch.encoder.PatchStatisticsEncoder;
+import dev.longwatch.encoder.VisionEncoder;
+import dev.longwatch.ingest.IngestService;
+import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.memory.config.MemoryOptions;
+import dev.longwatch.memory.job.MemoryJob;
+import dev.longwatch.query.QueryService;
+import dev.longwatch.query.config.QueryServiceSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Longwatch service in this JVM: an embedded KRaft broker (unless an external cluster is
+ * given), the memory job on a Flink MiniCluster with RocksDB state and checkpoints, one encoder
+ * worker, the ingest service and the query service. Started in dependency order and closed in
+ * reverse, so nothing writes to a Kafka that is already gone.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private String bootstrapServers;
+    private QueryService queryService;
+
+    private LocalStack() {}
+
+    public static LocalStack start(LocalStackSettings settings) throws Exception {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(settings);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(LocalStackSettings settings) throws Exception {
+        Path dataDir = Files.createDirectories(settings.dataDir());
+        if (settings.externalBootstrap() == null) {
+            EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
+            started.push(kafka);
+            bootstrapServers = kafka.bootstrapServers();
+        } else {
+            bootstrapServers = settings.externalBootstrap();
+        }
+        TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
+
+        startMemoryJob(settings, dataDir);
+        startEncoder();
+
+        IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
+        started.push(ingest);
+        ingest.start();
+
+        queryService =
+                new QueryService(
+                        QueryServiceSettings.defaults(bootstrapServers)
+                                .withPort(settings.httpPort())
+                                .withStateDir(dataDir.resolve("query-state"))
+                                .withLlm(settings.llm()));
+        started.push(queryService);
+        queryService.start();
+        awaitReady(queryService, READY_TIMEOUT);
+    }
+
+    /** The HTTP port opens before Kafka Streams has restored its stores; callers want both. */
+    private static void awaitReady(QueryService service, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!service.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("query service not ready after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void startMemoryJob(LocalStackSettings settings, Path dataDir) throws Exception {
+        Configuration options = new Configuration();
+        options.set(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        options.set(MemoryOptions.BANK_SLOTS, settings.slots());
+        options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
+        Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
+        JobClient job = MemoryJob.start(env, options);
+        started.push(() -> job.cancel().get());
+    }
+
+    private void startEncoder() {
+        EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
+        VisionEncoder encoder = new PatchStatisticsEncoder(encoderSettings.grid());
+        started.push(encoder);
+        EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
+        Thread thread = new Thread(worker, "encoder-worker");
+        thread.start();
+        started.push(
+                () -> {
+                    worker.close();
+                    thread.join();
+                });
+    }
+
+    public URI httpBase() {
+        return URI.create("http://127.0.0.1:" + queryService.port());
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping {}", next, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.longwatch.local;
+
+import dev.longwatch.query.config.LlmSettings;
+import java.nio.file.Path;
+
+/**
+ * Configuration of the all-in-one stack.
+ *
+ * @param dataDir where Kafka logs, Flink checkpoints and Kafka Streams state live; default
+ *     {@code .longwatch/} in the working directory for {@code up}, a temporary directory for
+ *     {@code demo}
+ * @param externalBootstrap an existing Kafka cluster to use instead of the embedded broker;
+ *     default none (null)
+ * @param httpPort port of the query service; 0 picks a free one; default 8080 for {@code up}, 0
+ *     for {@code demo}
+ * @param partitions partitions of each topic when the stack creates them; default 4
+ * @param slots memory bank capacity M per stream; default 20
+ * @param checkpointIntervalMs Flink checkpoint interval, which is also how long the memory job's
+ *     transactional output waits before it is visible; default 1000
+ * @param llm the language model; default from the environment ({@link LlmSettings#fromEnv()})
+ */
+public record LocalStackSettings(
+        Path dataDir,
+        String externalBootstrap,
+        int httpPort,
+        int partitions,
+        int slots,
+        long checkpointIntervalMs,
+        LlmSettings llm) {
+
+    public static LocalStackSettings defaults(Path dataDir) {
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv());
+    }
+
+    public LocalStackSettings withHttpPort(int port) {
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm);
+    }
+
+    public LocalStackSettings withExternalBootstrap(String bootstrap) {
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm);
+    }
+
+    public LocalStackSettings withSlots(int bankSlots) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm);
+    }
+
+    public LocalStackSettings withLlm(LlmSettings model) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model);
+    }
+}

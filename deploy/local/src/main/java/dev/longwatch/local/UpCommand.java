@@ -1,0 +1,55 @@
+package dev.longwatch.local;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
+@Command(name = "up", description = "Run the whole stack in this JVM until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
+    String kafka;
+
+    @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
+    int slots;
+
+    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
+    List<String> sources = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        LocalStackSettings settings =
+                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (LocalStack stack = LocalStack.start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            ApiClient api = new ApiClient(stack.httpBase());
+            for (String source : sources) {
+                int eq = source.indexOf('=');
+                if (eq <= 0) {
+                    System.err.println("up: --source wants ID=URI, got " + source);
+                    return 2;
+                }
+                ApiClient.Reply reply =
+                        api.post("/v1/streams", Map.of("id", source.substring(0, eq), "uri", source.substring(eq + 1)));
+                if (reply.status() != 201 && reply.status() != 409) {
+                    reply.requireSuccess("adding " + source.substring(0, eq));
+                }
+            }
+            System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers() + "); Ctrl-C stops");
+            stop.await();
+        }
+        return 0;
+    }
+}
