@@ -18,6 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private String bootstrapServers;
     private QueryService queryService;
+    private JobClient memoryJob;
+    private Thread encoderThread;
 
     private LocalStack() {}
 
@@ -101,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
         JobClient job = MemoryJob.start(env, options);
+        memoryJob = job;
         started.push(() -> job.cancel().get());
     }
 
@@ -111,6 +119,7 @@ public final class LocalStack implements AutoCloseable {
         EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
         Thread thread = new Thread(worker, "encoder-worker");
         thread.start();
+        encoderThread = thread;
         started.push(
                 () -> {
                     worker.close();
@@ -120,6 +129,29 @@ public final class LocalStack implements AutoCloseable {
 
     public URI httpBase() {
         return URI.create("http://127.0.0.1:" + queryService.port());
+    }
+
+    /**
+     * What has stopped that should be running, if anything: a waiting client uses it to fail
+     * fast instead of waiting out its timeout.
+     */
+    public Optional<String> fault() {
+        if (encoderThread != null && !encoderThread.isAlive()) {
+            return Optional.of("the encoder worker stopped (see the log above)");
+        }
+        if (memoryJob != null) {
+            try {
+                JobStatus status = memoryJob.getJobStatus().get(5, TimeUnit.SECONDS);
+                if (status.isGloballyTerminalState()) {
+                    return Optional.of("the memory job is " + status + " (see the log above)");
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.of("the memory job does not answer: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return Optional.empty();
     }
 
     public String bootstrapServers() {

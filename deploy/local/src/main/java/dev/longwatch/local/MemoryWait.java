@@ -6,6 +6,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Polls {@code GET /v1/streams/{id}} until ingest has read the whole file and every frame it
@@ -19,12 +21,15 @@ final class MemoryWait {
     private final String streamId;
     private final Duration timeout;
     private final PrintStream progress;
+    private final Supplier<Optional<String>> fault;
 
-    MemoryWait(ApiClient api, String streamId, Duration timeout, PrintStream progress) {
+    /** @param fault says what has broken in the stack, if anything, so the wait ends early */
+    MemoryWait(ApiClient api, String streamId, Duration timeout, PrintStream progress, Supplier<Optional<String>> fault) {
         this.api = api;
         this.streamId = streamId;
         this.timeout = timeout;
         this.progress = progress;
+        this.fault = fault;
     }
 
     static final class StreamFailedException extends RuntimeException {
@@ -59,6 +64,10 @@ final class MemoryWait {
                     last = line;
                     nextPrint = Instant.now().plus(PRINT_EVERY);
                 }
+            }
+            Optional<String> broken = fault.get();
+            if (broken.isPresent()) {
+                throw new StreamFailedException("stream " + streamId + " cannot complete: " + broken.get());
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new StreamFailedException(
