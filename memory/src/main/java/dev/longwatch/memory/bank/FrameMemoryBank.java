@@ -37,9 +37,13 @@ final class FrameMemoryBank implements MemoryBank {
                         (a, b) -> VectorMath.meanTokenCosine(a, b, tokens, dim));
 
         long id = index.nextId();
-        float[] tensor = frame.values().clone();
+        // F32 keeps the array itself, so it must be the bank's own copy; F16 copies while rounding.
+        float[] tensor =
+                storage.tensors().dtype() == StorageDtype.F32
+                        ? frame.values().clone()
+                        : frame.values();
         LaneCompressor.Step step = compressor.append(editor, storage.tensors(), id, tensor, frame);
-        storage.descriptors().put(id, VectorMath.tokenMean(tensor, tokens, dim));
+        storage.descriptors().put(id, VectorMath.tokenMean(step.stored(), tokens, dim));
         LaneCompressor.Merge merge = step.merge();
         if (merge != null) {
             storage.descriptors()

@@ -21,15 +21,21 @@ final class LaneCompressor {
         this.similarity = similarity;
     }
 
-    Step append(LaneEditor lane, SlotStore store, long id, float[] vector, BankFrame frame) {
+    /**
+     * @param vector the new entry's values; the caller must not keep or mutate it
+     */
+    Step append(LaneEditor lane, TensorStore store, long id, float[] vector, BankFrame frame) {
+        // Compare what is stored, so a narrow store's rounding never splits cache from store.
+        vector = store.put(id, vector);
+        // Vectors read during this append, so a narrow store widens each at most once.
+        Loaded loaded = new Loaded(store, id, vector);
         double similarityToPrevious = Double.NaN;
         if (lane.size > 0) {
-            similarityToPrevious = similarity.of(load(store, lane.lastId()), vector);
+            similarityToPrevious = similarity.of(loaded.get(lane.lastId()), vector);
         }
-        store.put(id, vector);
         lane.append(id, frame.seq(), frame.ptsMs(), frame.gapBefore(), similarityToPrevious);
         if (lane.size <= capacity) {
-            return new Step(similarityToPrevious, null);
+            return new Step(similarityToPrevious, vector, null);
         }
         LaneEditor.PairChoice choice = lane.choosePair(allowAcrossGaps);
         int t = choice.index();
@@ -37,47 +43,70 @@ final class LaneCompressor {
         long removedId = lane.ids[t + 1];
         float[] merged =
                 VectorMath.weightedMean(
-                        fetch(store, keptId, id, vector),
+                        loaded.get(keptId),
                         lane.counts[t],
-                        fetch(store, removedId, id, vector),
+                        loaded.get(removedId),
                         lane.counts[t + 1]);
-        store.put(keptId, merged);
+        merged = store.put(keptId, merged);
         store.remove(removedId);
         lane.merge(t);
         if (t > 0) {
             lane.similarities[t - 1] =
-                    similarity.of(fetch(store, lane.ids[t - 1], id, vector), merged);
+                    similarity.of(loaded.get(lane.ids[t - 1]), merged);
         }
         if (t + 1 < lane.size) {
-            lane.similarities[t] = similarity.of(merged, fetch(store, lane.ids[t + 1], id, vector));
+            lane.similarities[t] = similarity.of(merged, loaded.get(lane.ids[t + 1]));
         }
         return new Step(
-                similarityToPrevious, new Merge(keptId, removedId, merged, choice.acrossGap()));
+                similarityToPrevious,
+                vector,
+                new Merge(keptId, removedId, merged, choice.acrossGap()));
     }
 
-    /** The new vector is in hand; every other one comes from the store. */
-    private static float[] fetch(SlotStore store, long wanted, long newId, float[] newVector) {
-        return wanted == newId ? newVector : load(store, wanted);
-    }
+    /** The new vector is in hand; the others come from the store, each read once per append. */
+    private static final class Loaded {
+        private final TensorStore store;
+        private final long[] ids = new long[4];
+        private final float[][] vectors = new float[4][];
+        private int size;
 
-    private static float[] load(SlotStore store, long id) {
-        float[] vector = store.get(id);
-        if (vector == null) {
-            // The index and the store are written together; a miss means they were split apart.
-            throw new IllegalStateException(
-                    "slot " + id + " is in the bank index but not in its store");
+        Loaded(TensorStore store, long newId, float[] newVector) {
+            this.store = store;
+            ids[0] = newId;
+            vectors[0] = newVector;
+            size = 1;
         }
-        return vector;
+
+        float[] get(long id) {
+            for (int i = 0; i < size; i++) {
+                if (ids[i] == id) {
+                    return vectors[i];
+                }
+            }
+            float[] vector = store.get(id);
+            if (vector == null) {
+                // The index and the store are written together; a miss means they were split.
+                throw new IllegalStateException(
+                        "slot " + id + " is in the bank index but not in its store");
+            }
+            if (size < ids.length) {
+                ids[size] = id;
+                vectors[size++] = vector;
+            }
+            return vector;
+        }
     }
 
     /**
+     * @param stored the new entry as stored
      * @param merge the merge done, or null when the lane was within capacity
      */
-    record Step(double similarityToPrevious, Merge merge) {}
+    record Step(double similarityToPrevious, float[] stored, Merge merge) {}
 
     /**
      * @param keptId the id now holding the merged vector
      * @param removedId the id that was removed from the store
+     * @param vector the merged vector as stored
      */
     record Merge(long keptId, long removedId, float[] vector, boolean acrossGap) {}
 }

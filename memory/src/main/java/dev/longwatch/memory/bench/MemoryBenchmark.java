@@ -1,0 +1,198 @@
+package dev.longwatch.memory.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.longwatch.memory.bank.Granularity;
+import dev.longwatch.memory.bank.StorageDtype;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code longwatch bench memory}: the incremental bank against the MA-LMM port, one compression
+ * step on a full bank, over tokens ∈ {64, 256}, dim ∈ {768, 1024}, slots ∈ {10, 20, 40}, F16
+ * storage (the port computes and stores in float, as written). Both run in the same JVM through
+ * JMH (in-process, fork 0), followed by the memory copy bandwidth measured the same way.
+ */
+public final class MemoryBenchmark {
+    static final String[] TOKENS = {"64", "256"};
+    static final String[] DIMS = {"768", "1024"};
+    static final String[] SLOTS = {"10", "20", "40"};
+    static final StorageDtype STORAGE = StorageDtype.F16;
+
+    private MemoryBenchmark() {}
+
+    /** What the JSON holds. */
+    public record Report(
+            List<Result> results, double copyBandwidthGBs, String storage, String referenceStorage) {}
+
+    /**
+     * One configuration.
+     *
+     * @param framesPerSec compression steps per second of the Longwatch bank
+     * @param referenceFramesPerSec the same for the MA-LMM port
+     * @param bytesPerFrame bytes the bank's stores read and write per step, plus the frame read
+     * @param copyBoundFramesPerSec copy bandwidth divided by bytesPerFrame: the rate a step would
+     *     reach if it only moved its bytes at memcpy speed
+     */
+    public record Result(
+            String granularity,
+            int tokens,
+            int dim,
+            int slots,
+            double framesPerSec,
+            double referenceFramesPerSec,
+            double speedup,
+            long bytesPerFrame,
+            double copyBoundFramesPerSec) {}
+
+    /**
+     * Runs the benchmark and writes the report to {@code jsonOut}.
+     *
+     * @param progress where JMH's progress and a summary table go
+     * @param quick frame granularity only, short iterations (about two minutes on two cores);
+     *     otherwise frame and token granularity with longer iterations
+     */
+    public static Report run(Path jsonOut, PrintStream progress, boolean quick)
+            throws IOException {
+        List<Granularity> granularities =
+                quick ? List.of(Granularity.FRAME) : List.of(Granularity.FRAME, Granularity.TOKEN);
+        ChainedOptionsBuilder options =
+                new OptionsBuilder()
+                        .include(BankStepBenchmark.class.getName() + "\\.")
+                        .include(CopyBandwidthBenchmark.class.getName() + "\\.")
+                        // Fork 0: the benchmark runs wherever the CLI runs, without relaunching a
+                        // JVM on a classpath that may not be reconstructible (a shaded jar).
+                        .forks(0)
+                        .threads(1)
+                        .warmupIterations(quick ? 2 : 3)
+                        .warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                        .measurementIterations(quick ? 3 : 5)
+                        .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
+                        .param(
+                                "granularity",
+                                granularities.stream().map(Enum::name).toArray(String[]::new))
+                        .param("tokens", TOKENS)
+                        .param("dim", DIMS)
+                        .param("slots", SLOTS)
+                        .param("storage", STORAGE.name())
+                        .shouldFailOnError(true);
+        Collection<RunResult> runs;
+        try {
+            runs =
+                    new Runner(
+                                    options.build(),
+                                    OutputFormatFactory.createFormatInstance(
+                                            progress, VerboseMode.NORMAL))
+                            .run();
+        } catch (RunnerException e) {
+            throw new IOException("JMH run failed: " + e.getMessage(), e);
+        }
+        Report report = toReport(runs);
+        printSummary(report, progress);
+        Path parent = jsonOut.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(jsonOut.toFile(), report);
+        return report;
+    }
+
+    private static Report toReport(Collection<RunResult> runs) {
+        double copyBandwidth = Double.NaN;
+        Map<String, Double> incremental = new HashMap<>();
+        Map<String, Double> reference = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (RunResult run : runs) {
+            String benchmark = run.getParams().getBenchmark();
+            double opsPerSec = run.getPrimaryResult().getScore();
+            if (benchmark.endsWith(".copy")) {
+                copyBandwidth = opsPerSec * 2.0 * CopyBandwidthBenchmark.BYTES / 1e9;
+                continue;
+            }
+            String key =
+                    String.join(
+                            "/",
+                            run.getParams().getParam("granularity"),
+                            run.getParams().getParam("tokens"),
+                            run.getParams().getParam("dim"),
+                            run.getParams().getParam("slots"));
+            if (benchmark.endsWith(".incremental")) {
+                incremental.put(key, opsPerSec);
+                order.add(key);
+            } else {
+                reference.put(key, opsPerSec);
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (String key : order) {
+            String[] parts = key.split("/");
+            Granularity granularity = Granularity.valueOf(parts[0]);
+            int tokens = Integer.parseInt(parts[1]);
+            int dim = Integer.parseInt(parts[2]);
+            int slots = Integer.parseInt(parts[3]);
+            double fps = incremental.get(key);
+            Double referenceFps = reference.get(key);
+            if (referenceFps == null) {
+                throw new IllegalStateException("JMH returned no reference result for " + key);
+            }
+            long bytes = BytesTouched.perFrame(granularity, STORAGE, tokens, dim, slots);
+            results.add(
+                    new Result(
+                            granularity.name(),
+                            tokens,
+                            dim,
+                            slots,
+                            fps,
+                            referenceFps,
+                            fps / referenceFps,
+                            bytes,
+                            copyBandwidth * 1e9 / bytes));
+        }
+        return new Report(results, copyBandwidth, STORAGE.name(), StorageDtype.F32.name());
+    }
+
+    private static void printSummary(Report report, PrintStream out) {
+        out.printf(
+                "%n%-6s %6s %5s %5s %12s %12s %8s %12s %12s%n",
+                "gran", "tokens", "dim", "slots", "frames/s", "ref frames/s", "speedup",
+                "bytes/frame", "copy-bound/s");
+        for (Result r : report.results()) {
+            out.printf(
+                    "%-6s %6d %5d %5d %12.1f %12.1f %8.1f %12d %12.1f%n",
+                    r.granularity(), r.tokens(), r.dim(), r.slots(), r.framesPerSec(),
+                    r.referenceFramesPerSec(), r.speedup(), r.bytesPerFrame(),
+                    r.copyBoundFramesPerSec());
+        }
+        out.printf("copy bandwidth (read + write): %.2f GB/s%n", report.copyBandwidthGBs());
+    }
+
+    /** {@code java ... MemoryBenchmark FILE [--full]}, for running without the CLI. */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: MemoryBenchmark OUT.json [--full]");
+            System.exit(2);
+        }
+        boolean quick = !(args.length > 1 && args[1].equals("--full"));
+        run(Path.of(args[0]), System.out, quick);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.longwatch.memory.strategy;
+
+import java.util.List;
+
+/**
+ * A bounded memory of one stream: takes frames in media-time order and keeps at most {@link
+ * #capacity()} slots that stand for everything seen so far. Implementations are the comparison
+ * points of the seed papers (fifo, uniform, stpool, adaptive-pool, slowfast) and MA-LMM's bank
+ * (mbc); they hold their state themselves and are not thread-safe.
+ *
+ * <p>Contract (checked for every implementation by {@code MemoryStrategyContractTest}): after any
+ * append, {@link #slots()} has at most {@link #capacity()} entries, ordered by start time, each
+ * with {@code startMs <= endMs}, within the span of the frames seen, and standing for at least one
+ * frame.
+ */
+public interface MemoryStrategy {
+
+    /** The name used in reports and on the command line, e.g. {@code "mbc"}. */
+    String name();
+
+    /** M: the most slots this memory ever holds. */
+    int capacity();
+
+    /**
+     * Adds the next frame.
+     *
+     * @throws IllegalArgumentException when the frame goes back in time or changes shape
+     */
+    void append(StrategyInput frame);
+
+    /** The slots now, ordered by start time. */
+    List<MemorySlot> slots();
+
+    /** Frames appended so far. */
+    long framesSeen();
+}
