@@ -3,11 +3,13 @@ package dev.longwatch.ingest;
 import dev.longwatch.ingest.config.IngestSettings;
 import dev.longwatch.ingest.image.JpegEncoder;
 import dev.longwatch.ingest.kafka.ControlPlane;
+import dev.longwatch.ingest.kafka.EventPublisher;
 import dev.longwatch.ingest.kafka.FrameProducer;
 import dev.longwatch.ingest.kafka.StatusPublisher;
 import dev.longwatch.ingest.kafka.StatusReader;
 import dev.longwatch.ingest.source.FfmpegFrameSource;
 import dev.longwatch.ingest.source.FrameSourceFactory;
+import dev.longwatch.ingest.source.SourceOptions;
 import dev.longwatch.ingest.source.Uris;
 import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.Topics;
@@ -17,6 +19,7 @@ import dev.longwatch.schema.proto.StreamStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,18 +49,22 @@ import org.slf4j.LoggerFactory;
  * stream (open source, sample, JPEG, produce to {@code lw.frames}, report on
  * {@code lw.stream-status}). One stream failing never disturbs the others.
  *
- * <p>For now one instance owns every stream: the control consumer assigns all partitions of
- * {@code lw.streams} and reads from the beginning. On start it first reads the whole topic and
- * acts on the latest spec per stream only (so a deleted and re-created stream is not replayed
- * twice), and resumes streams from their last status: COMPLETED and FAILED streams are left
- * alone, others continue after their last acknowledged seq.
+ * <p>Several instances share the streams through a Kafka consumer group on {@code lw.streams}
+ * (group {@code IngestSettings.groupId}): an instance ingests exactly the streams keyed to the
+ * partitions it is assigned. On assignment it reads those partitions from the beginning (offsets
+ * are never committed: the compacted topic is the registry) and acts on the latest spec per
+ * stream only, so a deleted and re-created stream is not replayed twice; it first re-reads
+ * {@code lw.stream-status}, so a stream that moves here resumes after the last seq its previous
+ * owner acknowledged. On revocation it stops those streams (STOPPED, flushed) before giving the
+ * partitions up, so two instances never ingest one stream at once while both are healthy; when
+ * an instance dies, its partitions move after the group's session timeout. COMPLETED and FAILED
+ * streams are left alone.
  *
  * <p>Lifecycle: construct, {@link #start()} (blocks until the control plane is read), {@link
  * #close()}. {@link #ingest} runs one source synchronously without the control plane.
  */
 public final class IngestService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestService.class);
-    private static final Duration PARTITION_REFRESH = Duration.ofSeconds(10);
 
     private final IngestSettings settings;
     private final StreamRun.Deps deps;
@@ -63,14 +72,22 @@ public final class IngestService implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, Worker> active = new ConcurrentHashMap<>();
     // Specs that arrived while the previous worker of the same stream was still stopping.
-    private final Map<String, StreamSpec> deferred = new HashMap<>();
+    private final Map<String, Deferred> deferred = new HashMap<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean running;
     private volatile Throwable controlFailure;
     private Thread controlThread;
     private Consumer<String, StreamSpec> consumer;
 
-    private record Worker(StreamSpec spec, StopSignal stop, Future<?> future) {}
+    // Partitions assigned but not yet read to the end offset they had at assignment; their latest
+    // spec per stream waits here and is applied in one go once caught up.
+    private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
+    private final Map<TopicPartition, Map<String, StreamSpec>> catchUp = new HashMap<>();
+    private volatile boolean assignedOnce;
+
+    private record Deferred(StreamSpec spec, TopicPartition partition) {}
+
+    private record Worker(StreamSpec spec, TopicPartition partition, StopSignal stop, Future<?> future) {}
 
     /** A service on real Kafka, with the system clock and FFmpeg sources. */
     public IngestService(IngestSettings settings, MeterRegistry registry) {
@@ -82,9 +99,16 @@ public final class IngestService implements AutoCloseable {
                 settings,
                 registry,
                 clock,
-                FfmpegFrameSource.factory(settings.allowedRoots(), settings.networkTimeout()),
+                FfmpegFrameSource.factory(
+                        settings.allowedRoots(),
+                        new SourceOptions(
+                                settings.networkTimeout(),
+                                settings.reconnect().stallTimeout(),
+                                settings.rtspTransport(),
+                                false)),
                 new FrameProducer(settings.bootstrapServers(), settings.instanceId() + "-frames"),
-                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"));
+                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"),
+                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"));
     }
 
     /** Full injection: tests pass fake sources and mock producers. */
@@ -94,7 +118,8 @@ public final class IngestService implements AutoCloseable {
             Clock clock,
             FrameSourceFactory sources,
             FrameProducer frames,
-            StatusPublisher statuses) {
+            StatusPublisher statuses,
+            EventPublisher events) {
         this.settings = settings;
         this.metrics = new IngestMetrics(registry, clock);
         this.deps =
@@ -103,10 +128,12 @@ public final class IngestService implements AutoCloseable {
                         new JpegEncoder(settings.jpegMaxWidth(), settings.jpegQuality()),
                         frames,
                         statuses,
+                        events,
                         metrics,
                         clock,
                         settings.instanceId(),
-                        settings.statusInterval());
+                        settings.statusInterval(),
+                        settings.reconnect());
         AtomicInteger n = new AtomicInteger();
         this.workers =
                 Executors.newFixedThreadPool(
@@ -136,6 +163,16 @@ public final class IngestService implements AutoCloseable {
                                 settings.instanceId() + "-status-reader",
                                 settings.startTimeout()));
         consumer = createConsumer();
+        if (ControlPlane.partitionsOf(consumer, Topics.STREAMS.name(), settings.startTimeout())
+                .isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException(
+                    Topics.STREAMS.name()
+                            + " does not exist at "
+                            + settings.bootstrapServers()
+                            + " (create the topics first)");
+        }
+        consumer.subscribe(List.of(Topics.STREAMS.name()), new Rebalance());
         running = true;
         controlThread = new Thread(this::controlLoop, "lw-ingest-control");
         controlThread.setDaemon(true);
@@ -213,15 +250,23 @@ public final class IngestService implements AutoCloseable {
         }
         deps.frames().close();
         deps.statuses().close();
+        deps.events().close();
     }
 
     private Consumer<String, StreamSpec> createConsumer() {
         Map<String, Object> configs = new HashMap<>();
         configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
-        // No group: this instance reads every partition itself and keeps no committed offsets.
+        configs.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        // Offsets are never committed: every assignment re-reads its partitions from the start.
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // Cooperative: an instance joining or leaving moves only the partitions that change
+        // owner, instead of stopping every stream of every instance for the rebalance.
+        configs.put(
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName());
         return new KafkaConsumer<>(
                 configs,
                 Topics.STREAMS.keySerde().deserializer(),
@@ -229,54 +274,19 @@ public final class IngestService implements AutoCloseable {
     }
 
     private void controlLoop() {
-        // Until caught up, only the latest spec per stream is kept (a compacted topic may still
-        // hold superseded specs and tombstones); then they are applied in one go.
-        Map<String, StreamSpec> initial = new LinkedHashMap<>();
-        Map<TopicPartition, Long> initialEnd = null;
-        List<TopicPartition> assigned = List.of();
-        long nextRefresh = 0;
         try {
             while (running) {
-                if (System.nanoTime() >= nextRefresh) {
-                    nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
-                    List<TopicPartition> partitions;
-                    try {
-                        partitions =
-                                ControlPlane.partitionsOf(
-                                        consumer, Topics.STREAMS.name(), settings.pollTimeout());
-                    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                        // Broker briefly unreachable: keep the current assignment, retry soon.
-                        log.debug("partition refresh of {} timed out", Topics.STREAMS.name());
-                        partitions = assigned;
-                        nextRefresh = System.nanoTime() + settings.pollTimeout().toNanos();
-                    }
-                    if (!partitions.equals(assigned)) {
-                        consumer.assign(partitions);
-                        List<TopicPartition> before = assigned;
-                        List<TopicPartition> added =
-                                partitions.stream().filter(p -> !before.contains(p)).toList();
-                        consumer.seekToBeginning(added);
-                        assigned = partitions;
-                        if (initialEnd == null && !partitions.isEmpty()) {
-                            initialEnd = consumer.endOffsets(partitions);
-                        }
-                    }
-                }
-                if (assigned.isEmpty()) {
-                    Thread.sleep(settings.pollTimeout().toMillis());
-                    continue;
-                }
-                boolean catchingUp = ready.getCount() > 0;
                 for (ConsumerRecord<String, StreamSpec> r : poll()) {
-                    if (catchingUp) {
-                        initial.put(r.key(), r.value());
+                    TopicPartition p = new TopicPartition(r.topic(), r.partition());
+                    Map<String, StreamSpec> pending = catchUp.get(p);
+                    if (pending != null) {
+                        pending.put(r.key(), r.value()); // a later record supersedes
                     } else {
-                        apply(r.key(), r.value());
+                        apply(r.key(), r.value(), p);
                     }
                 }
-                if (catchingUp && initialEnd != null && ControlPlane.reached(consumer, initialEnd)) {
-                    initial.forEach(this::apply);
-                    initial.clear();
+                applyCaughtUp();
+                if (assignedOnce && catchUp.isEmpty()) {
                     ready.countDown();
                 }
                 reapFinished();
@@ -285,15 +295,101 @@ public final class IngestService implements AutoCloseable {
             if (running) {
                 controlFailure = e;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             controlFailure = e;
             log.error("ingest control loop died; no stream changes are applied any more", e);
         } finally {
             ready.countDown(); // never leave start() waiting on a dead loop
-            consumer.close();
+            try {
+                consumer.close(); // leaves the group: the revocation stops this instance's streams
+            } catch (RuntimeException e) {
+                log.warn("closing the control consumer failed: {}", e.toString());
+            }
         }
+    }
+
+    /** Applies the buffered specs of every partition that has reached its assignment-time end. */
+    private void applyCaughtUp() {
+        for (TopicPartition p : List.copyOf(catchUp.keySet())) {
+            if (consumer.position(p) >= catchUpEnd.get(p)) {
+                Map<String, StreamSpec> specs = catchUp.remove(p);
+                catchUpEnd.remove(p);
+                specs.forEach((id, spec) -> apply(id, spec, p));
+                log.info("{} caught up: {} streams", p, specs.size());
+            }
+        }
+    }
+
+    /** Runs inside poll() on the control thread, like everything else that touches workers. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assignedOnce = true;
+            if (partitions.isEmpty()) {
+                return;
+            }
+            // Streams that move here resume from what their previous owner acknowledged, which
+            // it wrote (and flushed) to lw.stream-status before giving the partition up.
+            Map<String, StreamStatus> statuses =
+                    StatusReader.readAll(
+                            settings.bootstrapServers(),
+                            settings.instanceId() + "-status-reader",
+                            settings.startTimeout());
+            statuses.keySet().removeAll(active.keySet()); // ours are fresher in memory
+            deps.statuses().seed(statuses);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            for (TopicPartition p : partitions) {
+                catchUpEnd.put(p, ends.getOrDefault(p, 0L));
+                catchUp.put(p, new LinkedHashMap<>());
+            }
+            log.info("ingest {} assigned {}", settings.instanceId(), partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            handOver(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another instance may already own them: stop at once, same as a revocation.
+            handOver(partitions);
+        }
+    }
+
+    /** Stops the streams of partitions leaving this instance and waits until they wrote STOPPED. */
+    private void handOver(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        partitions.forEach(
+                p -> {
+                    catchUp.remove(p);
+                    catchUpEnd.remove(p);
+                });
+        deferred.values().removeIf(d -> partitions.contains(d.partition()));
+        List<Map.Entry<String, Worker>> leaving =
+                active.entrySet().stream()
+                        .filter(e -> partitions.contains(e.getValue().partition()))
+                        .toList();
+        leaving.forEach(e -> e.getValue().stop().request(StopSignal.Reason.HANDOVER));
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        for (Map.Entry<String, Worker> e : leaving) {
+            try {
+                e.getValue().future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException ex) {
+                log.warn("stream {} did not stop within {} on handover", e.getKey(), settings.shutdownTimeout());
+            } catch (java.util.concurrent.ExecutionException ex) {
+                log.warn("stream {} worker failed: {}", e.getKey(), ex.getCause().toString());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            active.remove(e.getKey(), e.getValue());
+        }
+        deps.statuses().flush();
+        log.info("ingest {} handed over {} ({} streams)", settings.instanceId(), partitions, leaving.size());
     }
 
     private Iterable<ConsumerRecord<String, StreamSpec>> poll() {
@@ -313,7 +409,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     /** Applies the latest spec of a stream: launch, keep, or stop its worker. */
-    private void apply(String streamId, StreamSpec spec) {
+    private void apply(String streamId, StreamSpec spec, TopicPartition partition) {
         if (!StreamIds.isValid(streamId)) {
             metrics.controlPlaneErrors().increment();
             log.warn("ignoring {} record with invalid key '{}'", Topics.STREAMS.name(), streamId);
@@ -324,15 +420,16 @@ public final class IngestService implements AutoCloseable {
         } else if (!spec.getEnabled()) {
             stop(streamId, StopSignal.Reason.DISABLED);
         } else {
-            launch(streamId, spec);
+            launch(streamId, new Deferred(spec, partition));
         }
     }
 
-    private void launch(String streamId, StreamSpec spec) {
+    private void launch(String streamId, Deferred next) {
+        StreamSpec spec = next.spec();
         Worker current = active.get(streamId);
         if (current != null) {
             if (current.stop().reason() != null) {
-                deferred.put(streamId, spec); // started once the stopping worker is done
+                deferred.put(streamId, next); // started once the stopping worker is done
             } else if (!sameSource(current.spec(), spec)) {
                 log.warn(
                         "stream {} changed while running; ignored (delete and re-create it to"
@@ -369,7 +466,7 @@ public final class IngestService implements AutoCloseable {
                         () -> {
                             new StreamRun(job, deps, stop).run(ProgressListener.NONE);
                         });
-        active.put(streamId, new Worker(spec, stop, future));
+        active.put(streamId, new Worker(spec, next.partition(), stop, future));
         log.info(
                 "stream {} accepted: {} at {} fps", streamId, Uris.redact(spec.getUri()), fps);
     }

@@ -11,7 +11,12 @@ final class StopSignal {
         /** Tombstone: write a status tombstone. */
         DELETED,
         /** This instance is closing: write STOPPED so the next start resumes. */
-        SHUTDOWN
+        SHUTDOWN,
+        /**
+         * The stream's lw.streams partition moved to another instance: write STOPPED so the new
+         * owner resumes after the last acknowledged seq.
+         */
+        HANDOVER
     }
 
     private Reason reason;
@@ -25,6 +30,24 @@ final class StopSignal {
         // DELETED wins over DISABLED/SHUTDOWN: its tombstone must be the last word.
         if (reason == null || why == Reason.DELETED) {
             reason = why;
+        }
+        notifyAll(); // wakes a worker waiting out a reconnect backoff
+        return true;
+    }
+
+    /**
+     * Waits up to {@code timeout} unless a stop is (or gets) requested.
+     *
+     * @return true when a stop was requested
+     */
+    synchronized boolean await(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (reason == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return true;
     }

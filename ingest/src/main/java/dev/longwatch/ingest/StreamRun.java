@@ -3,6 +3,9 @@ package dev.longwatch.ingest;
 import com.google.protobuf.ByteString;
 import dev.longwatch.ingest.image.EncodedJpeg;
 import dev.longwatch.ingest.image.JpegEncoder;
+import dev.longwatch.ingest.live.Backoff;
+import dev.longwatch.ingest.live.ReconnectPolicy;
+import dev.longwatch.ingest.kafka.EventPublisher;
 import dev.longwatch.ingest.kafka.FrameProducer;
 import dev.longwatch.ingest.kafka.StatusPublisher;
 import dev.longwatch.ingest.sample.FrameSampler;
@@ -12,7 +15,9 @@ import dev.longwatch.ingest.source.SourceException;
 import dev.longwatch.ingest.source.SourceFrame;
 import dev.longwatch.ingest.source.SourceInfo;
 import dev.longwatch.ingest.source.Uris;
+import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.Frame;
+import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
 import java.time.Clock;
@@ -29,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * <p>Status invariant: frames_produced and last_seq count only acknowledged frames, so a reader
  * (or a restart) that sees frames_produced = N for a file knows seqs 0..N-1 are on lw.frames.
  * COMPLETED is written only after a flush with no send failure.
+ *
+ * <p>Live sources (RTSP, live HTTP) never complete: when the connection drops, stalls or the
+ * stream ends, the run writes RECONNECTING (with the cause in {@code error}), waits a capped,
+ * jittered exponential backoff and opens the source again, forever, until it is stopped. Seqs
+ * continue densely across the outage; the first frame after it carries {@code gap_before} and a
+ * GAP event goes to {@code lw.events}. Presentation times continue too: a new connection's times
+ * start again at 0, so they are shifted to follow the last frame plus the wall-clock outage.
  */
 final class StreamRun {
     private static final Logger log = LoggerFactory.getLogger(StreamRun.class);
@@ -39,10 +51,19 @@ final class StreamRun {
             JpegEncoder jpeg,
             FrameProducer frames,
             StatusPublisher statuses,
+            EventPublisher events,
             IngestMetrics metrics,
             Clock clock,
             String instanceId,
-            Duration statusInterval) {}
+            Duration statusInterval,
+            ReconnectPolicy reconnect) {}
+
+    /** How one connection to a source ended. */
+    private enum ConnectionEnd {
+        COMPLETED,
+        STOPPED,
+        LOST
+    }
 
     private final StreamJob job;
     private final Deps deps;
@@ -61,6 +82,17 @@ final class StreamRun {
     private long decoded;
     private long lastStatusMs = Long.MIN_VALUE;
 
+    // Position across connections (live sources reconnect within one run).
+    private final FrameSampler sampler;
+    private long nextSeq;
+    private long sentThisRun;
+    private boolean gapNext;
+    // Output pts of the last produced frame and the wall time it was produced, -1 before any.
+    private long lastOutPtsMs;
+    private long lastFrameWallMs = -1;
+    // Why the last connection was lost, for the RECONNECTING status.
+    private String lostBecause = "";
+
     StreamRun(StreamJob job, Deps deps, StopSignal stop) {
         this.job = job;
         this.deps = deps;
@@ -69,23 +101,25 @@ final class StreamRun {
         this.redactedUri = Uris.redact(job.uri());
         this.ackedSeq = job.resumeLastSeq();
         this.ackedPtsMs = job.resumeLastPtsMs();
+        this.sampler = new FrameSampler(job.sampleFps());
+        this.lastOutPtsMs = job.resumeLastPtsMs();
     }
 
     IngestResult run(ProgressListener listener) {
         long startNanos = System.nanoTime();
         StreamState end;
         String error = "";
-        try (FrameSource source = deps.sources().open(job.uri())) {
-            end = produce(source, listener);
-            if (end == StreamState.FAILED) {
-                error = "live source " + redactedUri + " ended (reconnecting comes in a later version)";
-            }
+        try {
+            end = connectUntilDone(listener);
         } catch (SourceException e) {
             end = StreamState.FAILED;
             error = e.getMessage();
         } catch (SendFailed e) {
             end = StreamState.FAILED;
             error = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end = StreamState.STOPPED;
         } catch (RuntimeException | Error e) {
             // A bug or a native surprise: this stream fails, the others go on.
             end = StreamState.FAILED;
@@ -116,6 +150,7 @@ final class StreamRun {
                     }
                 });
         deps.statuses().flush();
+        deps.events().flush();
         return new IngestResult(
                 job.streamId(),
                 finalState,
@@ -128,34 +163,110 @@ final class StreamRun {
                 finalError);
     }
 
-    /** @return COMPLETED at the end of a file, STOPPED on request, FAILED when a live source ends */
-    private StreamState produce(FrameSource source, ProgressListener listener)
-            throws SourceException {
-        SourceInfo info = source.info();
-        durationMs = info.durationMs().orElse(0);
+    /**
+     * Opens the source and produces from it; for a live source, again after every loss.
+     *
+     * @return COMPLETED at the end of a file, STOPPED on request
+     * @throws SourceException for a file that cannot be read, or a live URI that retrying cannot
+     *     fix (invalid, not allowed, unsupported scheme)
+     */
+    private StreamState connectUntilDone(ProgressListener listener)
+            throws SourceException, InterruptedException {
+        boolean reconnectable = deps.sources().reconnectable(job.uri());
         boolean resumed = job.resumeLastSeq() >= 0;
-        // Files are re-sampled from the start, which yields the same seqs again (sampling is
-        // deterministic), and frames up to the acknowledged seq are skipped. Live sources cannot
-        // replay: they continue after the last seq, and the first new frame is marked as a gap.
-        long nextSeq = info.live() && resumed ? job.resumeLastSeq() + 1 : 0;
-        long skipThrough = info.live() ? -1 : job.resumeLastSeq();
-        boolean gapNext = info.live() && resumed;
-        FrameSampler sampler = new FrameSampler(job.sampleFps());
-        long sent = 0;
-        publishRunning(true);
+        Backoff backoff = deps.reconnect().newBackoff();
+        boolean firstConnection = true;
         while (true) {
             if (stop.reason() != null) {
                 return StreamState.STOPPED;
             }
+            ConnectionEnd end;
+            try (FrameSource source = deps.sources().open(job.uri())) {
+                SourceInfo info = source.info();
+                reconnectable |= info.live();
+                if (firstConnection) {
+                    firstConnection = false;
+                    // Files are re-sampled from the start, which yields the same seqs again
+                    // (sampling is deterministic), and frames up to the acknowledged seq are
+                    // skipped. Live sources cannot replay: they continue after the last seq, and
+                    // the first new frame is marked as a gap.
+                    nextSeq = info.live() && resumed ? job.resumeLastSeq() + 1 : 0;
+                    gapNext = info.live() && resumed;
+                }
+                end = produce(source, info, listener, backoff);
+            } catch (SourceException e) {
+                if (!reconnectable || permanent(e)) {
+                    throw e;
+                }
+                lostBecause = e.getMessage();
+                end = ConnectionEnd.LOST;
+            }
+            if (end != ConnectionEnd.LOST) {
+                return end == ConnectionEnd.COMPLETED ? StreamState.COMPLETED : StreamState.STOPPED;
+            }
+            Duration wait = backoff.next();
+            gapNext = true;
+            meters.reconnects.increment();
+            log.warn(
+                    "stream {} lost ({}); reconnecting in {} ms",
+                    job.streamId(),
+                    lostBecause,
+                    wait.toMillis());
+            deps.statuses().publish(status(StreamState.RECONNECTING, lostBecause));
+            if (stop.await(wait)) {
+                return StreamState.STOPPED;
+            }
+        }
+    }
+
+    /** Errors that another attempt cannot fix. */
+    private static boolean permanent(SourceException e) {
+        return switch (e.reason()) {
+            case INVALID_URI, UNSUPPORTED_SCHEME, NOT_ALLOWED -> true;
+            default -> false;
+        };
+    }
+
+    /** Produces from one open connection until it ends, is stopped or (live) is lost. */
+    private ConnectionEnd produce(
+            FrameSource source, SourceInfo info, ProgressListener listener, Backoff backoff)
+            throws SourceException {
+        durationMs = info.durationMs().orElse(0);
+        long skipThrough = info.live() ? -1 : job.resumeLastSeq();
+        // Where this connection's times start on the stream's time line (see class comment).
+        long ptsOffset = -1;
+        publishRunning(true);
+        while (true) {
+            if (stop.reason() != null) {
+                return ConnectionEnd.STOPPED;
+            }
             failIfSendFailed();
-            Optional<SourceFrame> next = source.next();
+            Optional<SourceFrame> next;
+            try {
+                next = source.next();
+            } catch (SourceException e) {
+                if (!info.live()) {
+                    throw e;
+                }
+                lostBecause = e.getMessage();
+                return ConnectionEnd.LOST;
+            }
             if (next.isEmpty()) {
-                return info.live() ? StreamState.FAILED : StreamState.COMPLETED;
+                if (info.live()) {
+                    lostBecause = "live source " + redactedUri + " ended";
+                    return ConnectionEnd.LOST;
+                }
+                return ConnectionEnd.COMPLETED;
             }
             decoded++;
             meters.decoded.increment();
             SourceFrame frame = next.get();
-            if (!sampler.accept(frame.ptsMs())) {
+            if (ptsOffset < 0) {
+                ptsOffset = connectionOffset(info);
+                backoff.reset(); // this connection works: the next loss starts from the initial wait
+            }
+            long ptsMs = ptsOffset + frame.ptsMs();
+            if (!sampler.accept(ptsMs)) {
                 continue;
             }
             long seq = nextSeq++;
@@ -168,7 +279,7 @@ final class StreamRun {
                     Frame.newBuilder()
                             .setStreamId(job.streamId())
                             .setSeq(seq)
-                            .setPtsMs(frame.ptsMs())
+                            .setPtsMs(ptsMs)
                             // Files have no capture time: ingest time stands in, per the schema.
                             .setWallMs(now)
                             .setWidth(jpeg.width())
@@ -176,13 +287,46 @@ final class StreamRun {
                             .setJpeg(ByteString.copyFrom(jpeg.bytes()))
                             .setGapBefore(gapNext)
                             .build();
-            gapNext = false;
-            deps.frames().send(message, acknowledge(seq, frame.ptsMs()));
-            sent++;
+            if (gapNext) {
+                publishGap(seq, ptsMs, now);
+                gapNext = false;
+            }
+            deps.frames().send(message, acknowledge(seq, ptsMs));
+            sentThisRun++;
+            lastOutPtsMs = ptsMs;
+            lastFrameWallMs = now;
             meters.frameProduced(now);
-            listener.onProgress(job.resumeFramesProduced() + sent, frame.ptsMs(), durationMs);
+            listener.onProgress(job.resumeFramesProduced() + sentThisRun, ptsMs, durationMs);
             publishRunning(false);
         }
+    }
+
+    /**
+     * The first connection of a fresh stream starts at 0. Later connections (and a live stream
+     * resumed after a restart) start after the last frame, plus the outage when it is known, so
+     * presentation times never go back and the gap shows on the time line.
+     */
+    private long connectionOffset(SourceInfo info) {
+        if (lastOutPtsMs < 0 || !info.live()) {
+            return 0;
+        }
+        long outage = lastFrameWallMs < 0 ? 0 : Math.max(0, deps.clock().millis() - lastFrameWallMs);
+        return lastOutPtsMs + Math.max(1, outage);
+    }
+
+    /** Marks the outage on lw.events; score = the outage in seconds (0 when unknown). */
+    private void publishGap(long seq, long ptsMs, long now) {
+        double outageSeconds = lastFrameWallMs < 0 ? 0 : (now - lastFrameWallMs) / 1000.0;
+        deps.events()
+                .publish(
+                        MemoryEvent.newBuilder()
+                                .setStreamId(job.streamId())
+                                .setPtsMs(ptsMs)
+                                .setKind(EventKind.GAP)
+                                .setScore(outageSeconds)
+                                .setSeq(seq)
+                                .build());
+        log.info("stream {} back at seq {} after {} s", job.streamId(), seq, outageSeconds);
     }
 
     private Callback acknowledge(long seq, long ptsMs) {

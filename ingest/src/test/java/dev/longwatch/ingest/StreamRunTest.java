@@ -3,12 +3,17 @@ package dev.longwatch.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longwatch.ingest.image.JpegEncoder;
+import dev.longwatch.ingest.kafka.EventPublisher;
 import dev.longwatch.ingest.kafka.FrameProducer;
+import dev.longwatch.ingest.live.ReconnectPolicy;
+import dev.longwatch.ingest.source.FrameSource;
 import dev.longwatch.ingest.kafka.StatusPublisher;
 import dev.longwatch.ingest.source.FrameSourceFactory;
 import dev.longwatch.ingest.source.SourceException;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.Frame;
+import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,6 +47,12 @@ class StreamRunTest {
                     Topics.STREAM_STATUS.keySerde().serializer(),
                     Topics.STREAM_STATUS.valueSerde().serializer());
     final StatusPublisher statusPublisher = new StatusPublisher(statuses);
+    final MockProducer<String, MemoryEvent> events =
+            new MockProducer<>(
+                    true, null, Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer());
+    // Millisecond backoffs: the reconnect tests exercise the loop, BackoffTest the delays.
+    static final ReconnectPolicy FAST_RECONNECT =
+            new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(4), 2.0, 0.5, Duration.ofSeconds(1));
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     StreamRun.Deps deps(FrameSourceFactory sources, MockProducer<String, Frame> frameProducer) {
@@ -49,10 +61,12 @@ class StreamRunTest {
                 new JpegEncoder(),
                 new FrameProducer(frameProducer),
                 statusPublisher,
+                new EventPublisher(events),
                 new IngestMetrics(registry, Clock.fixed(NOW, ZoneOffset.UTC)),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 "ingest-test",
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                FAST_RECONNECT);
     }
 
     List<StreamStatus> statusHistory() {
@@ -204,25 +218,132 @@ class StreamRunTest {
         assertThat(result.lastSeq()).isEqualTo(5);
     }
 
+    /**
+     * A live factory that hands out the given connections in order, then refuses; after {@code
+     * refusalsBeforeStop} refusals it asks the run to stop (an operator disabling the camera).
+     */
+    static FrameSourceFactory scriptedLive(StopSignal stop, int refusalsBeforeStop, FrameSource... connections) {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        return new FrameSourceFactory() {
+            @Override
+            public FrameSource open(String uri) throws SourceException {
+                int n = opened.getAndIncrement();
+                if (n < connections.length) {
+                    return connections[n];
+                }
+                if (refused.incrementAndGet() >= refusalsBeforeStop) {
+                    stop.request(StopSignal.Reason.DISABLED);
+                }
+                throw new SourceException(SourceException.Reason.UNREADABLE, "cannot open " + uri + ": Connection refused");
+            }
+
+            @Override
+            public boolean reconnectable(String uri) {
+                return true;
+            }
+        };
+    }
+
     @Test
     void shouldContinueALiveSourceAfterTheLastSeqWithAGapFlag() {
         StreamStatus previous =
                 StreamStatus.newBuilder().setStreamId("live").setFramesProduced(7).setLastSeq(6).setLastPtsMs(6000).build();
         FakeFrameSource live = new FakeFrameSource(new long[] {0, 1000, 2000}, true, null);
+        StopSignal stop = new StopSignal();
 
         IngestResult result =
                 new StreamRun(
                                 StreamJob.resuming("live", "rtsp://cam/1", 1.0, previous),
-                                deps(uri -> live, frames),
-                                new StopSignal())
+                                deps(scriptedLive(stop, 1, live), frames),
+                                stop)
                         .run(ProgressListener.NONE);
 
         assertThat(frames.history()).extracting(r -> r.value().getSeq()).containsExactly(7L, 8L, 9L);
         assertThat(frames.history()).extracting(r -> r.value().getGapBefore()).containsExactly(true, false, false);
-        // A live source that ends is not a completed file.
-        assertThat(result.state()).isEqualTo(StreamState.FAILED);
-        assertThat(result.error()).contains("live source").contains("ended");
+        // Times continue after the last frame of the earlier run instead of starting again at 0.
+        assertThat(frames.history()).extracting(r -> r.value().getPtsMs()).containsExactly(6001L, 7001L, 8001L);
+        assertThat(events.history()).extracting(r -> r.value().getKind()).containsExactly(EventKind.GAP);
+        assertThat(result.state()).isEqualTo(StreamState.STOPPED);
         assertThat(result.framesProduced()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldReconnectALiveSourceThatDropsAndMarkTheGap() {
+        StopSignal stop = new StopSignal();
+        FakeFrameSource first =
+                new FakeFrameSource(new long[] {0, 500, 1000, 1500}, true, new SourceException(SourceException.Reason.DECODE_FAILED, "Connection reset by peer"));
+        FakeFrameSource second = new FakeFrameSource(new long[] {0, 1000, 2000}, true, null);
+
+        IngestResult result =
+                new StreamRun(StreamJob.fresh("cam-9", "rtsp://admin:pw@cam/9", 1.0), deps(scriptedLive(stop, 3, first, second), frames), stop)
+                        .run(ProgressListener.NONE);
+        frames.flush();
+
+        // Seqs stay dense across the outage; only the first frame after it is flagged.
+        assertThat(frames.history()).extracting(r -> r.value().getSeq()).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(frames.history()).extracting(r -> r.value().getGapBefore()).containsExactly(false, false, true, false);
+        // The second connection's clock starts again at 0; its frames are shifted to follow the
+        // first ones (1001 ms), and sampling goes on on that one time line (next boundary 2 s).
+        assertThat(frames.history()).extracting(r -> r.value().getPtsMs()).containsExactly(0L, 1000L, 2001L, 3001L);
+        List<MemoryEvent> gaps = events.history().stream().map(ProducerRecord::value).toList();
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0).getKind()).isEqualTo(EventKind.GAP);
+        assertThat(gaps.get(0).getSeq()).isEqualTo(2);
+        assertThat(gaps.get(0).getPtsMs()).isEqualTo(2001);
+        assertThat(events.history().get(0).key()).isEqualTo("cam-9");
+
+        // Lost twice (the drop, then the end of the second connection) plus two refused attempts.
+        List<StreamStatus> reconnecting =
+                statusHistory().stream().filter(s -> s.getState() == StreamState.RECONNECTING).toList();
+        assertThat(reconnecting).hasSize(5);
+        assertThat(reconnecting.get(0).getError()).contains("Connection reset by peer");
+        assertThat(reconnecting).extracting(StreamStatus::getError).noneMatch(e -> e.contains("pw"));
+        assertThat(registry.get("lw.ingest.reconnects").tag("stream", "cam-9").counter().count()).isEqualTo(5);
+        assertThat(result.state()).isEqualTo(StreamState.STOPPED);
+        assertThat(result.framesProduced()).isEqualTo(4);
+        assertThat(statusHistory().get(statusHistory().size() - 1).getState()).isEqualTo(StreamState.STOPPED);
+        assertThat(first.closed).isTrue();
+        assertThat(second.closed).isTrue();
+    }
+
+    @Test
+    void shouldRetryALiveSourceThatIsDownAtStartWithoutFailingIt() {
+        StopSignal stop = new StopSignal();
+
+        IngestResult result =
+                new StreamRun(StreamJob.fresh("cam-down", "rtsp://cam/down", 1.0), deps(scriptedLive(stop, 4), frames), stop)
+                        .run(ProgressListener.NONE);
+
+        assertThat(result.state()).isEqualTo(StreamState.STOPPED);
+        assertThat(statusHistory()).filteredOn(s -> s.getState() == StreamState.RECONNECTING).hasSize(4)
+                .allSatisfy(s -> assertThat(s.getError()).contains("Connection refused"));
+        assertThat(frames.history()).isEmpty();
+        assertThat(events.history()).isEmpty();
+    }
+
+    @Test
+    void shouldFailALiveUriThatRetryingCannotFix() {
+        FrameSourceFactory notAllowed =
+                new FrameSourceFactory() {
+                    @Override
+                    public FrameSource open(String uri) throws SourceException {
+                        throw new SourceException(SourceException.Reason.UNSUPPORTED_SCHEME, "unsupported scheme 'rtmp'");
+                    }
+
+                    @Override
+                    public boolean reconnectable(String uri) {
+                        return true;
+                    }
+                };
+
+        IngestResult result =
+                new StreamRun(StreamJob.fresh("bad", "rtmp://x", 1.0), deps(notAllowed, frames), new StopSignal())
+                        .run(ProgressListener.NONE);
+
+        assertThat(result.state()).isEqualTo(StreamState.FAILED);
+        assertThat(result.error()).contains("unsupported scheme");
+        assertThat(statusHistory()).noneMatch(s -> s.getState() == StreamState.RECONNECTING);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.longwatch.ingest.config;
 
+import dev.longwatch.ingest.live.ReconnectPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,10 @@ import java.util.Objects;
  * @param statusInterval RUNNING statuses are written at most this often per stream; default 1 s
  * @param maxConcurrentStreams worker threads; streams beyond this wait in PENDING; default 8
  * @param shutdownTimeout how long {@code close()} waits for workers to stop; default 30 s
+ * @param reconnect backoff and stall detection for live sources; see {@link ReconnectPolicy#defaults()}
+ * @param rtspTransport {@code tcp} (default: works through NAT and firewalls) or {@code udp}
+ * @param groupId the Kafka consumer group the instances sharing the streams join; default
+ *     {@code longwatch-ingest}
  */
 public record IngestSettings(
         String bootstrapServers,
@@ -35,9 +40,17 @@ public record IngestSettings(
         Duration networkTimeout,
         Duration statusInterval,
         int maxConcurrentStreams,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        ReconnectPolicy reconnect,
+        String rtspTransport,
+        String groupId) {
 
     public IngestSettings {
+        Objects.requireNonNull(reconnect, "reconnect");
+        Objects.requireNonNull(groupId, "groupId");
+        if (!"tcp".equals(rtspTransport) && !"udp".equals(rtspTransport)) {
+            throw new IllegalArgumentException("rtspTransport must be tcp or udp: " + rtspTransport);
+        }
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(instanceId, "instanceId");
         allowedRoots = List.copyOf(allowedRoots);
@@ -69,35 +82,59 @@ public record IngestSettings(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(1),
                 8,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                ReconnectPolicy.defaults(),
+                "tcp",
+                "longwatch-ingest");
     }
 
     public IngestSettings withInstanceId(String id) {
         return new IngestSettings(
                 bootstrapServers, id, jpegMaxWidth, jpegQuality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout);
+                shutdownTimeout, reconnect, rtspTransport, groupId);
     }
 
     public IngestSettings withAllowedRoots(List<Path> roots) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps, roots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout);
+                shutdownTimeout, reconnect, rtspTransport, groupId);
     }
 
     public IngestSettings withJpeg(int maxWidth, float quality) {
         return new IngestSettings(
                 bootstrapServers, instanceId, maxWidth, quality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout);
+                shutdownTimeout, reconnect, rtspTransport, groupId);
     }
 
     public IngestSettings withMaxConcurrentStreams(int n) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval, n,
-                shutdownTimeout);
+                shutdownTimeout, reconnect, rtspTransport, groupId);
+    }
+
+    public IngestSettings withReconnect(ReconnectPolicy policy) {
+        return new IngestSettings(
+                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
+                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
+                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId);
+    }
+
+    public IngestSettings withRtspTransport(String transport) {
+        return new IngestSettings(
+                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
+                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
+                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId);
+    }
+
+    public IngestSettings withGroupId(String group) {
+        return new IngestSettings(
+                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
+                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
+                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group);
     }
 
     private static String hostName() {

@@ -23,6 +23,12 @@ public final class ProducerConfigs {
         configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
         configs.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         configs.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Backpressure: when Kafka is slow, send() blocks once 64 MiB (about 8 s of 1080p JPEGs at
+        // 30 streams x 1 fps) are waiting, which stalls decoding instead of growing the heap; after
+        // 60 s of blocking the send fails and the stream reports it.
+        configs.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         return configs;
     }
 }

@@ -33,6 +33,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private final FFmpegFrameGrabber grabber;
     private final SourceInfo info;
+    private final boolean keyframesOnly;
     // Reused for every converted frame: one BufferedImage per source, see SourceFrame#toImage.
     private final Java2DFrameConverter converter = new Java2DFrameConverter();
     private final CurrentFrame current = new CurrentFrame();
@@ -40,20 +41,38 @@ public final class FfmpegFrameSource implements FrameSource {
     private long lastPtsMs = -1;
     private boolean ended;
 
-    private FfmpegFrameSource(FFmpegFrameGrabber grabber, SourceInfo info) {
+    private FfmpegFrameSource(FFmpegFrameGrabber grabber, SourceInfo info, boolean keyframesOnly) {
         this.grabber = grabber;
         this.info = info;
+        this.keyframesOnly = keyframesOnly;
     }
 
     /** A factory that validates URIs against {@code allowedRoots} (empty: any local file). */
     public static FrameSourceFactory factory(List<Path> allowedRoots, Duration networkTimeout) {
+        return factory(
+                allowedRoots,
+                new SourceOptions(networkTimeout, networkTimeout, "tcp", false));
+    }
+
+    /** A factory that validates URIs against {@code allowedRoots} (empty: any local file). */
+    public static FrameSourceFactory factory(List<Path> allowedRoots, SourceOptions options) {
         List<Path> roots = List.copyOf(allowedRoots);
-        return uri -> open(SourceLocation.resolve(uri, roots), networkTimeout);
+        return new FrameSourceFactory() {
+            @Override
+            public FrameSource open(String uri) throws SourceException {
+                return FfmpegFrameSource.open(SourceLocation.resolve(uri, roots), options);
+            }
+
+            @Override
+            public boolean reconnectable(String uri) {
+                return SourceLocation.isRtsp(uri);
+            }
+        };
     }
 
     /** Opens any local file (no allowed-roots check) or network URI with a 10 s timeout. */
     public static FfmpegFrameSource open(String uri) throws SourceException {
-        return open(SourceLocation.resolve(uri, List.of()), Duration.ofSeconds(10));
+        return open(SourceLocation.resolve(uri, List.of()), SourceOptions.defaults());
     }
 
     /**
@@ -63,17 +82,25 @@ public final class FfmpegFrameSource implements FrameSource {
      */
     public static FfmpegFrameSource open(SourceLocation location, Duration networkTimeout)
             throws SourceException {
+        return open(location, new SourceOptions(networkTimeout, networkTimeout, "tcp", false));
+    }
+
+    /** Opens the source and reads its stream headers. */
+    public static FfmpegFrameSource open(SourceLocation location, SourceOptions options)
+            throws SourceException {
         FfmpegNative.init();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(location.input());
-        String timeoutUs = Long.toString(networkTimeout.toNanos() / 1_000);
+        // Decoder threads as FFmpeg's own CLI picks them (one per core).
+        grabber.setVideoOption("threads", "0");
         switch (location.kind()) {
             case RTSP:
-                // UDP loses packets behind NAT and firewalls; TCP interleaving is what works.
-                grabber.setOption("rtsp_transport", "tcp");
-                grabber.setOption("timeout", timeoutUs);
+                // TCP by default: UDP loses packets behind NAT and firewalls.
+                grabber.setOption("rtsp_transport", options.rtspTransport());
+                // Socket I/O timeout: a camera that goes silent fails here, and is reconnected.
+                grabber.setOption("timeout", micros(options.stallTimeout()));
                 break;
             case HTTP:
-                grabber.setOption("rw_timeout", timeoutUs);
+                grabber.setOption("rw_timeout", micros(options.networkTimeout()));
                 break;
             case FILE:
             default:
@@ -98,16 +125,25 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new SourceException(
                     Reason.NO_VIDEO, "no video stream in " + location.redacted());
         }
+        OptionalLong duration = videoDurationMs(grabber);
         SourceInfo info =
                 new SourceInfo(
                         location.redacted(),
-                        location.kind() == SourceLocation.Kind.RTSP,
-                        videoDurationMs(grabber),
+                        // HTTP without a duration is a live HLS/MPEG-TS feed, not a file.
+                        location.kind() == SourceLocation.Kind.RTSP
+                                || (location.kind() == SourceLocation.Kind.HTTP
+                                        && duration.isEmpty()),
+                        duration,
                         grabber.getFrameRate(),
                         grabber.getImageWidth(),
                         grabber.getImageHeight());
         log.debug("opened {}: {}", location.redacted(), info);
-        return new FfmpegFrameSource(grabber, info);
+        return new FfmpegFrameSource(
+                grabber, info, options.keyframesOnly() && !info.live());
+    }
+
+    private static String micros(Duration d) {
+        return Long.toString(d.toNanos() / 1_000);
     }
 
     @Override
@@ -122,7 +158,9 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         Frame frame;
         try {
-            frame = grabber.grabImage();
+            // Keyframes only: non-key packets are skipped before decoding, which is what makes
+            // this mode fast on long files.
+            frame = keyframesOnly ? grabber.grabKeyFrame() : grabber.grabImage();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             ended = true;
             throw new SourceException(
@@ -151,7 +189,8 @@ public final class FfmpegFrameSource implements FrameSource {
 
     /** A file that stops well short of its stated duration was cut off (copy, upload, disk). */
     private void checkComplete() throws SourceException {
-        if (info.live() || info.durationMs().isEmpty()) {
+        // Keyframes may be far apart, so the last one says nothing about truncation.
+        if (info.live() || info.durationMs().isEmpty() || keyframesOnly) {
             return;
         }
         long durationMs = info.durationMs().getAsLong();

@@ -75,6 +75,16 @@ public record SourceLocation(String input, Kind kind, String redacted) {
         }
     }
 
+    /** True for {@code rtsp://} and {@code rtsps://} URIs (a live camera), without resolving. */
+    public static boolean isRtsp(String uri) {
+        Matcher m = SCHEME.matcher(uri == null ? "" : uri);
+        if (!m.find()) {
+            return false;
+        }
+        String scheme = m.group(1).toLowerCase(Locale.ROOT);
+        return scheme.equals("rtsp") || scheme.equals("rtsps");
+    }
+
     private static Path toPath(String uri, String redacted) throws SourceException {
         try {
             return Path.of(uri);
