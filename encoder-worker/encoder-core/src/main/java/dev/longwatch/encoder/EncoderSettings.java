@@ -12,6 +12,9 @@ import java.time.Duration;
  * @param maxBatch most frames encoded in one call; default 32
  * @param pollTimeout how long one poll waits for frames; default 200 ms
  * @param grid patches per side of the built-in encoder; default 8 (64 tokens)
+ * @param maxBatchDelay how long the worker keeps polling to fill a batch of the encoder's
+ *     preferred size, counted from the first frame of the batch (the latency bound of
+ *     micro-batching across partitions); default 50 ms, zero encodes every poll at once
  */
 public record EncoderSettings(
         String bootstrapServers,
@@ -19,7 +22,8 @@ public record EncoderSettings(
         String transactionalId,
         int maxBatch,
         Duration pollTimeout,
-        int grid) {
+        int grid,
+        Duration maxBatchDelay) {
 
     public static EncoderSettings defaults(String bootstrapServers) {
         return new EncoderSettings(
@@ -28,6 +32,7 @@ public record EncoderSettings(
                 "longwatch-encoder-0",
                 32,
                 Duration.ofMillis(200),
-                8);
+                8,
+                Duration.ofMillis(50));
     }
 }

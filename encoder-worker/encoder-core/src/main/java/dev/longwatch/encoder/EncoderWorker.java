@@ -14,18 +14,21 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -49,18 +52,29 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     private final EncoderSettings settings;
     private final VisionEncoder encoder;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Counter framesEncoded;
     private final Counter deadLetters;
     private final Timer batchTimer;
 
     public EncoderWorker(EncoderSettings settings, VisionEncoder encoder, MeterRegistry metrics) {
+        this(settings, encoder, metrics,
+                new KafkaConsumer<>(consumerProperties(settings)), new KafkaProducer<>(producerProperties(settings)));
+    }
+
+    /** With given clients (tests use Kafka's mock consumer and producer). */
+    EncoderWorker(
+            EncoderSettings settings,
+            VisionEncoder encoder,
+            MeterRegistry metrics,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer) {
         this.settings = settings;
         this.encoder = encoder;
-        this.consumer = new KafkaConsumer<>(consumerProperties(settings));
-        this.producer = new KafkaProducer<>(producerProperties(settings));
+        this.consumer = consumer;
+        this.producer = producer;
         this.framesEncoded =
                 Counter.builder("longwatch_encoder_frames").tag("encoder", encoder.id()).register(metrics);
         this.deadLetters = Counter.builder("longwatch_encoder_dead_letters").register(metrics);
@@ -103,7 +117,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
                 if (!records.isEmpty()) {
-                    processInTransaction(records);
+                    processInTransaction(fillBatch(records));
                 }
             }
         } catch (WakeupException e) {
@@ -119,7 +133,25 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
         }
     }
 
-    private void processInTransaction(ConsumerRecords<byte[], byte[]> records) {
+    /**
+     * Micro-batching across partitions: keeps polling until the batch reaches the encoder's
+     * preferred size or {@code maxBatchDelay} has passed since its first frame, whichever comes
+     * first, so a trickle of frames from many streams still reaches the model in full batches
+     * while no frame waits longer than the bound. Nothing is committed until the whole batch is.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> fillBatch(ConsumerRecords<byte[], byte[]> first) {
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(first.count());
+        first.forEach(batch::add);
+        int target = Math.min(settings.maxBatch(), encoder.preferredBatch());
+        long deadline = System.nanoTime() + settings.maxBatchDelay().toNanos();
+        long remaining;
+        while (batch.size() < target && running.get() && (remaining = deadline - System.nanoTime()) > 0) {
+            consumer.poll(Duration.ofNanos(remaining)).forEach(batch::add);
+        }
+        return batch;
+    }
+
+    private void processInTransaction(List<ConsumerRecord<byte[], byte[]>> records) {
         producer.beginTransaction();
         try {
             List<ProducerRecord<byte[], byte[]>> out = transform(records);
@@ -133,11 +165,11 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             // poll from the last committed offsets.
             LOG.warn("transaction aborted, replaying from committed offsets", e);
             producer.abortTransaction();
-            rewindToCommitted(records.partitions());
+            rewindToCommitted(partitions(records));
         }
     }
 
-    private List<ProducerRecord<byte[], byte[]>> transform(ConsumerRecords<byte[], byte[]> records) {
+    private List<ProducerRecord<byte[], byte[]>> transform(List<ConsumerRecord<byte[], byte[]>> records) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<DecodedFrame> decoded = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -224,18 +256,27 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
         return new ProducerRecord<>(Topics.DLQ.name(), record.key(), letter.toByteArray());
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = records.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            // Within a partition the consumer hands records over in offset order.
+            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
         }
         return offsets;
     }
 
+    private static Set<TopicPartition> partitions(List<ConsumerRecord<byte[], byte[]>> records) {
+        Set<TopicPartition> partitions = new HashSet<>();
+        records.forEach(record -> partitions.add(new TopicPartition(record.topic(), record.partition())));
+        return partitions;
+    }
+
     private void rewindToCommitted(Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
-        for (TopicPartition partition : partitions) {
+        // A rebalance may have taken some of these partitions away; their new owner replays them.
+        Set<TopicPartition> owned = new HashSet<>(partitions);
+        owned.retainAll(consumer.assignment());
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+        for (TopicPartition partition : owned) {
             OffsetAndMetadata offset = committed.get(partition);
             if (offset == null) {
                 consumer.seekToBeginning(List.of(partition));
@@ -248,7 +289,8 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
     /** Stops the loop; the worker closes its clients on the way out of {@link #run()}. */
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
+        if (running.getAndSet(false)) {
+            consumer.wakeup();
+        }
     }
 }

@@ -1,0 +1,342 @@
+package dev.longwatch.encoder.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.encoder.VisionEncoder;
+import dev.longwatch.encoder.postprocess.TokenExtractor;
+import dev.longwatch.encoder.postprocess.TokenLayout;
+import dev.longwatch.encoder.preprocess.ImagePreprocessor;
+import dev.longwatch.encoder.preprocess.PreprocessSpec;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Patch tokens from an ONNX model with ONNX Runtime: CPU, or CUDA when the runtime on the
+ * classpath offers that provider. Frames go through {@link ImagePreprocessor}, the batch through
+ * one session run, and the chosen output tensor through {@link TokenExtractor}.
+ *
+ * <p>Input and output are checked once, at {@link #open}: the input must be {@code [N, 3, H, W]}
+ * float matching the preprocessing, and one warm-up run fixes {@link #tokens()} and
+ * {@link #dim()}. One instance serves one thread at a time (the input buffer is reused).
+ */
+public final class OnnxEncoder implements VisionEncoder {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxEncoder.class);
+    private static final int PIPELINE_FROM = 4;
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Path sessionModel;
+    private final String inputName;
+    private final String outputName;
+    private final ImagePreprocessor preprocessor;
+    private final TokenExtractor extractor;
+    private final int maxBatch;
+    private final String id;
+    // Direct, so ONNX Runtime reads the batch in place instead of copying it.
+    private final FloatBuffer input;
+    private final float[] staging;
+    // Preprocessing is per frame and independent: spread a batch over the cores while the session
+    // waits. Owned here (not the common pool, which Kafka or Flink in the same JVM may be using).
+    private final ForkJoinPool preprocessPool;
+    private final int tokens;
+    private final int dim;
+
+    private OnnxEncoder(
+            OrtSession session,
+            Path sessionModel,
+            String inputName,
+            String outputName,
+            EncoderConfig config,
+            long[] outputShape,
+            int maxBatch,
+            String id) {
+        this.env = OrtEnvironment.getEnvironment();
+        this.session = session;
+        this.sessionModel = sessionModel;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.preprocessor = new ImagePreprocessor(config.preprocess());
+        TokenLayout layout = config.layout() != null ? config.layout() : TokenLayout.byRank(outputShape);
+        this.extractor = new TokenExtractor(layout, config.dropCls(), config.poolKernel());
+        TokenExtractor.TokenShape tokenShape = extractor.tokenShape(outputShape);
+        this.tokens = tokenShape.tokens();
+        this.dim = tokenShape.dim();
+        this.maxBatch = maxBatch;
+        this.id = id;
+        int floats = config.preprocess().floatsPerFrame();
+        this.input = ByteBuffer.allocateDirect(maxBatch * floats * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        this.staging = new float[maxBatch * floats];
+        this.preprocessPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Loads the model, exposing {@code config.outputName()} as a graph output if it is an
+     * intermediate tensor (see {@link OnnxModelCache}), and checks its input.
+     *
+     * @throws IllegalArgumentException for a missing model, unknown tensor or mismatched input
+     * @throws IllegalStateException when ONNX Runtime fails to load or run the model
+     */
+    public static OnnxEncoder open(EncoderConfig config) {
+        Path model = config.model();
+        if (model == null || !Files.isRegularFile(model)) {
+            throw new IllegalArgumentException("ONNX model not found: " + model);
+        }
+        OnnxGraph graph;
+        try {
+            graph = OnnxGraph.parse(Files.readAllBytes(model));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read ONNX model " + model + ": " + e.getMessage(), e);
+        }
+        String output = config.outputName() != null
+                ? config.outputName()
+                : graph.featureMap().orElseGet(() -> graph.outputs().get(0));
+        Path sessionModel = graph.outputs().contains(output)
+                ? model
+                : OnnxModelCache.withOutput(model, output, config.cacheDir());
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = sessionOptions()) {
+            if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                options.addCUDA(0);
+                LOG.info("ONNX Runtime uses its CUDA provider for {}", model);
+            }
+            session = env.createSession(sessionModel.toString(), options);
+            String inputName = session.getInputNames().iterator().next();
+            int batchLimit = checkInput(session.getInputInfo().get(inputName), config.preprocess(), config.maxBatch());
+            String id = encoderId(model, output, config);
+            long[] outputShape = warmUp(env, session, inputName, output, config.preprocess());
+            OnnxEncoder encoder =
+                    new OnnxEncoder(session, sessionModel, inputName, output, config, outputShape, batchLimit, id);
+            LOG.info("ONNX encoder {}: output '{}' {} -> {} tokens x {}", id, output, Arrays.toString(outputShape),
+                    encoder.tokens, encoder.dim);
+            return encoder;
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new IllegalStateException("ONNX Runtime cannot load " + model + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /**
+     * The session settings of every encoder session (and of the benchmark's reference session):
+     * all graph optimisations, and no spinning. ORT's pool threads spin after each run by
+     * default; the spinning takes the cores that preprocessing of the next batch needs (and that
+     * other services in the same JVM need), so they sleep instead.
+     */
+    public static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
+    /** One black frame through the model: its output shape fixes the layout and the token count. */
+    private static long[] warmUp(
+            OrtEnvironment env, OrtSession session, String inputName, String output, PreprocessSpec spec)
+            throws OrtException {
+        long[] shape = {1, 3, spec.cropHeight(), spec.cropWidth()};
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[spec.floatsPerFrame()]), shape);
+                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(output))) {
+            return ((TensorInfo) result.get(0).getInfo()).getShape();
+        }
+    }
+
+    /** @return the most frames one run may take: the model's fixed batch, or {@code maxBatch} */
+    private static int checkInput(NodeInfo info, PreprocessSpec spec, int maxBatch) {
+        if (!(info.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException("model input '" + info.getName() + "' must be a float tensor, is " + info.getInfo());
+        }
+        long[] shape = tensor.getShape();
+        boolean matches = shape.length == 4
+                && (shape[1] == 3)
+                && (shape[2] < 0 || shape[2] == spec.cropHeight())
+                && (shape[3] < 0 || shape[3] == spec.cropWidth());
+        if (!matches) {
+            throw new IllegalArgumentException("model input '" + info.getName() + "' has shape " + Arrays.toString(shape)
+                    + " but preprocessing '" + spec.name() + "' makes [N, 3, " + spec.cropHeight() + ", "
+                    + spec.cropWidth() + "]");
+        }
+        return shape[0] > 0 ? (int) Math.min(shape[0], maxBatch) : maxBatch;
+    }
+
+    private static String encoderId(Path model, String output, EncoderConfig config) {
+        String name = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+        return ("onnx-" + name + "-" + output
+                        + (config.dropCls() ? "-nocls" : "")
+                        + (config.poolKernel() > 1 ? "-pool" + config.poolKernel() : ""))
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int tokens() {
+        return tokens;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public int preferredBatch() {
+        return maxBatch;
+    }
+
+    /** The output tensor that holds the patch tokens. */
+    public String outputName() {
+        return outputName;
+    }
+
+    /** The model file the session runs (an edited copy when the output was exposed). */
+    public Path sessionModel() {
+        return sessionModel;
+    }
+
+    /** The preprocessing this encoder applies. */
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /**
+     * Encodes in chunks of at most {@link #preferredBatch()} frames. From four frames on, the
+     * call is cut into at least two chunks and pipelined: the next chunk is preprocessed (on the
+     * preprocessing pool) while the session runs the current one, so the Java work hides behind
+     * inference instead of adding to it.
+     */
+    @Override
+    public float[][] encode(List<BufferedImage> frames) {
+        float[][] out = new float[frames.size()][];
+        if (frames.isEmpty()) {
+            return out;
+        }
+        int chunk = frames.size() < PIPELINE_FROM ? frames.size() : Math.min(maxBatch, (frames.size() + 1) / 2);
+        preprocess(frames.subList(0, Math.min(chunk, frames.size())));
+        for (int start = 0; start < frames.size(); start += chunk) {
+            int size = Math.min(chunk, frames.size() - start);
+            input.clear();
+            input.put(staging, 0, size * preprocessor.spec().floatsPerFrame());
+            int nextStart = start + chunk;
+            // staging is free once copied into the input buffer: the next chunk may fill it now.
+            ForkJoinTask<?> next = nextStart < frames.size()
+                    ? preprocessPool.submit(() -> preprocess(
+                            frames.subList(nextStart, Math.min(frames.size(), nextStart + chunk))))
+                    : null;
+            try {
+                float[][] encoded = run(size);
+                System.arraycopy(encoded, 0, out, start, size);
+            } finally {
+                if (next != null) {
+                    next.join();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Preprocesses {@code batch} into {@code staging}, spread over the preprocessing pool. */
+    private void preprocess(List<BufferedImage> batch) {
+        int floats = preprocessor.spec().floatsPerFrame();
+        int height = preprocessor.spec().cropHeight();
+        // Small batches are cut into row bands too, so that a single frame still uses every core.
+        int bands = Math.max(1, preprocessPool.getParallelism() / batch.size());
+        Runnable work = () -> IntStream.range(0, batch.size() * bands)
+                .parallel()
+                .forEach(task -> {
+                    int frame = task / bands;
+                    int band = task % bands;
+                    preprocessor.writeNchw(batch.get(frame), staging, frame * floats,
+                            band * height / bands, (band + 1) * height / bands);
+                });
+        if (ForkJoinTask.getPool() == preprocessPool) {
+            work.run(); // already on the pool (the pipelined next chunk)
+        } else {
+            preprocessPool.submit(work).join();
+        }
+    }
+
+    /** Runs the session on the first {@code size} frames of the input buffer. */
+    private float[][] run(int size) {
+        try (OnnxTensor tensor = inputTensor(size);
+                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
+            OnnxValue value = result.get(0);
+            if (!(value instanceof OnnxTensor output) || output.getInfo().type != OnnxJavaType.FLOAT) {
+                throw new IllegalStateException("output '" + outputName + "' is not a float tensor: " + value.getInfo());
+            }
+            long[] shape = output.getInfo().getShape();
+            float[] data = floats(output.getFloatBuffer());
+            float[][] tokensPerFrame = new float[size][];
+            for (int i = 0; i < size; i++) {
+                tokensPerFrame[i] = extractor.tokens(data, shape, i);
+            }
+            return tokensPerFrame;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + size + " frames: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(FloatBuffer buffer) {
+        // getFloatBuffer() already copies into a heap buffer; use its array rather than copy again.
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        float[] data = new float[buffer.remaining()];
+        buffer.get(data);
+        return data;
+    }
+
+    /** A tensor over the first {@code frames} frames of the input buffer. */
+    private OnnxTensor inputTensor(int frames) throws OrtException {
+        PreprocessSpec spec = preprocessor.spec();
+        input.position(0).limit(frames * spec.floatsPerFrame());
+        return OnnxTensor.createTensor(
+                env, input.slice(), new long[] {frames, 3, spec.cropHeight(), spec.cropWidth()});
+    }
+
+    @Override
+    public void close() {
+        preprocessPool.shutdown();
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the ONNX Runtime session failed", e);
+        }
+    }
+}

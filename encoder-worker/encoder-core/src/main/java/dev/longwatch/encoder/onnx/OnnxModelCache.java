@@ -1,0 +1,59 @@
+package dev.longwatch.encoder.onnx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Edited copies of ONNX models, on disk next to nothing else: keyed by the hash of the original
+ * bytes and the exposed tensor, so an edit is made once and a changed model never reuses a stale
+ * copy. Files are written to a temporary name and moved into place, so concurrent workers never
+ * read half a model.
+ */
+public final class OnnxModelCache {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModelCache.class);
+
+    private OnnxModelCache() {}
+
+    /** Default cache directory: {@code ${java.io.tmpdir}/longwatch-models}. */
+    public static Path defaultDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "longwatch-models");
+    }
+
+    /** A copy of {@code model} with {@code tensor} as an extra graph output, made on first use. */
+    public static Path withOutput(Path model, String tensor, Path cacheDir) {
+        try {
+            byte[] bytes = Files.readAllBytes(model);
+            String key = sha256(bytes).substring(0, 16) + "-" + tensor.replaceAll("[^A-Za-z0-9._-]", "_");
+            String base = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+            Path cached = cacheDir.resolve(base + "-" + key + ".onnx");
+            if (Files.isRegularFile(cached)) {
+                return cached;
+            }
+            byte[] edited = OnnxGraph.parse(bytes).withOutput(tensor);
+            Files.createDirectories(cacheDir);
+            Path temp = Files.createTempFile(cacheDir, base, ".part");
+            Files.write(temp, edited);
+            Files.move(temp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            LOG.info("exposed tensor '{}' of {} as a graph output in {}", tensor, model, cached);
+            return cached;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + model + " with output " + tensor, e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

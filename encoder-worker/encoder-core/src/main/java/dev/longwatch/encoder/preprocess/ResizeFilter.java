@@ -1,0 +1,45 @@
+package dev.longwatch.encoder.preprocess;
+
+/**
+ * Resampling kernels, as Pillow defines them (torchvision's PIL path, which CLIP, SigLIP and the
+ * ImageNet recipes were trained with). When shrinking, the kernel is stretched by the scale
+ * factor, so every source pixel contributes (antialiasing).
+ */
+public enum ResizeFilter {
+    /** Triangle kernel, support 1. */
+    BILINEAR(1.0) {
+        @Override
+        double weight(double x) {
+            double a = Math.abs(x);
+            return a < 1.0 ? 1.0 - a : 0.0;
+        }
+    },
+    /** Keys cubic kernel with a = -0.5 (Pillow's BICUBIC), support 2. */
+    BICUBIC(2.0) {
+        @Override
+        double weight(double x) {
+            double a = -0.5;
+            double t = Math.abs(x);
+            if (t < 1.0) {
+                return ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0;
+            }
+            if (t < 2.0) {
+                return (((t - 5.0) * t + 8.0) * t - 4.0) * a;
+            }
+            return 0.0;
+        }
+    };
+
+    private final double support;
+
+    ResizeFilter(double support) {
+        this.support = support;
+    }
+
+    /** Half-width of the kernel at scale 1, in source pixels. */
+    public double support() {
+        return support;
+    }
+
+    abstract double weight(double x);
+}

@@ -1,0 +1,58 @@
+package dev.longwatch.encoder.postprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TokenExtractorTest {
+
+    @Test
+    void shouldTurnAChannelMajorFeatureMapIntoTokenRows() {
+        // [N=2, C=2, H=1, W=2]; frame 1: channel 0 = (5, 6), channel 1 = (7, 8)
+        float[] data = {1, 2, 3, 4, 5, 6, 7, 8};
+        TokenExtractor extractor = new TokenExtractor(TokenLayout.NCHW, false, 1);
+        long[] shape = {2, 2, 1, 2};
+        assertThat(extractor.tokenShape(shape)).isEqualTo(new TokenExtractor.TokenShape(2, 2));
+        assertThat(extractor.tokens(data, shape, 0)).containsExactly(1, 3, 2, 4);
+        assertThat(extractor.tokens(data, shape, 1)).containsExactly(5, 7, 6, 8);
+    }
+
+    @Test
+    void shouldKeepChannelLastFeatureMapsAsTheyAre() {
+        float[] data = {1, 2, 3, 4, 5, 6};
+        TokenExtractor extractor = new TokenExtractor(TokenLayout.NHWC, false, 1);
+        assertThat(extractor.tokens(data, new long[] {1, 1, 3, 2}, 0)).containsExactly(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void shouldDropTheClsTokenAndPoolTheRemainingSquareGrid() {
+        // [1, 5, 2]: CLS (9, 9) then a 2x2 grid of tokens; k = 2 averages the grid into one token.
+        float[] data = {9, 9, 1, 10, 2, 20, 3, 30, 4, 40};
+        TokenExtractor extractor = new TokenExtractor(TokenLayout.SEQUENCE, true, 2);
+        long[] shape = {1, 5, 2};
+        assertThat(extractor.tokenShape(shape)).isEqualTo(new TokenExtractor.TokenShape(1, 2));
+        assertThat(extractor.tokens(data, shape, 0)).containsExactly(2.5f, 25f);
+        assertThat(new TokenExtractor(TokenLayout.SEQUENCE, true, 1).tokens(data, shape, 0))
+                .containsExactly(1, 10, 2, 20, 3, 30, 4, 40);
+    }
+
+    @Test
+    void shouldExplainWhyASequenceCannotBePooled() {
+        TokenExtractor extractor = new TokenExtractor(TokenLayout.SEQUENCE, false, 2);
+        assertThatThrownBy(() -> extractor.tokenShape(new long[] {1, 5, 8}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is there a CLS token to drop?");
+    }
+
+    @Test
+    void shouldRejectShapesThatDoNotMatchTheLayoutOrTheData() {
+        TokenExtractor extractor = new TokenExtractor(TokenLayout.NCHW, false, 1);
+        assertThatThrownBy(() -> extractor.tokenShape(new long[] {1, 1000}))
+                .hasMessageContaining("needs rank 4");
+        assertThatThrownBy(() -> extractor.tokens(new float[3], new long[] {1, 2, 1, 2}, 0))
+                .hasMessageContaining("has 3 values");
+        assertThatThrownBy(() -> new TokenExtractor(TokenLayout.NCHW, true, 1))
+                .hasMessageContaining("SEQUENCE outputs only");
+    }
+}

@@ -1,0 +1,99 @@
+package dev.longwatch.encoder.tensorrt;
+
+import dev.longwatch.encoder.EncoderBackend;
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.encoder.VisionEncoder;
+import dev.longwatch.encoder.VisionEncoderProvider;
+import dev.longwatch.encoder.onnx.OnnxGraph;
+import dev.longwatch.encoder.onnx.OnnxModelCache;
+import dev.longwatch.encoder.postprocess.TokenExtractor;
+import dev.longwatch.encoder.postprocess.TokenLayout;
+import dev.longwatch.encoder.preprocess.ImagePreprocessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code tensorrt} backend for {@link dev.longwatch.encoder.EncoderFactory}: picks the output
+ * tensor as the ONNX backend does, then loads {@code config.engine()} or builds an FP16,
+ * dynamic-batch engine from the ONNX file and caches it in {@code config.cacheDir()}. An engine
+ * only runs on the GPU model and TensorRT version that built it: clear the cache after changing
+ * either.
+ */
+public final class TensorRtProvider implements VisionEncoderProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(TensorRtProvider.class);
+
+    @Override
+    public EncoderBackend backend() {
+        return EncoderBackend.TENSORRT;
+    }
+
+    @Override
+    public VisionEncoder open(EncoderConfig config) {
+        CudaAvailability.Probe probe = CudaAvailability.probe();
+        if (!probe.available()) {
+            throw new IllegalStateException(probe.reason(), probe.error());
+        }
+        try {
+            byte[] original = Files.readAllBytes(config.model());
+            OnnxGraph graph = OnnxGraph.parse(original);
+            String output = config.outputName() != null
+                    ? config.outputName()
+                    : graph.featureMap().orElseGet(() -> graph.outputs().get(0));
+            Path onnx = graph.outputs().contains(output)
+                    ? config.model()
+                    : OnnxModelCache.withOutput(config.model(), output, config.cacheDir());
+            byte[] plan = config.engine() != null ? Files.readAllBytes(config.engine()) : cachedEngine(onnx, config);
+            TensorRtSession session = TensorRtSession.load(plan, output, config.preprocess(), config.maxBatch());
+            try {
+                long[] shape = session.outputShapeAtMax();
+                TokenLayout layout = config.layout() != null ? config.layout() : TokenLayout.byRank(shape);
+                String id = ("tensorrt-" + config.model().getFileName().toString().replaceFirst("\\.onnx$", "") + "-" + output
+                                + (config.dropCls() ? "-nocls" : "")
+                                + (config.poolKernel() > 1 ? "-pool" + config.poolKernel() : ""))
+                        .replaceAll("[^A-Za-z0-9._-]", "_");
+                return new TensorRtEncoder(session, new ImagePreprocessor(config.preprocess()),
+                        new TokenExtractor(layout, config.dropCls(), config.poolKernel()), id, config.maxBatch());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + config.model(), e);
+        }
+    }
+
+    private static byte[] cachedEngine(Path onnx, EncoderConfig config) throws IOException {
+        byte[] model = Files.readAllBytes(onnx);
+        String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
+        Path engine = config.cacheDir().resolve(
+                name + "-" + sha256(model).substring(0, 16) + "-fp16-b" + config.maxBatch() + ".engine");
+        if (Files.isRegularFile(engine)) {
+            return Files.readAllBytes(engine);
+        }
+        LOG.info("building a TensorRT engine from {} (FP16, batch 1..{}); this takes minutes once", onnx, config.maxBatch());
+        byte[] plan = TensorRtSession.buildEngine(
+                model, config.preprocess(), config.maxBatch(), config.maxBatch(), true);
+        Files.createDirectories(config.cacheDir());
+        Path temp = Files.createTempFile(config.cacheDir(), name, ".part");
+        Files.write(temp, plan);
+        Files.move(temp, engine, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        LOG.info("TensorRT engine cached in {}", engine);
+        return plan;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
