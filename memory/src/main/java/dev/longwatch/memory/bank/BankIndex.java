@@ -25,9 +25,21 @@ public record BankIndex(
         return framesSeen == 0;
     }
 
-    /** Whether a frame of this shape fits: any shape before the first frame, then only that one. */
+    /**
+     * Whether a frame of this shape fits: any shape before the stream's first frame, then only that
+     * one (also after {@link #restarted()}).
+     */
     public boolean accepts(int frameTokens, int frameDim) {
-        return isEmpty() || (frameTokens == tokens && frameDim == dim);
+        return tokens == 0 || (frameTokens == tokens && frameDim == dim);
+    }
+
+    /**
+     * An empty bank for the same stream, as after a chapter is sealed: no entries, but the shape,
+     * the next slot id and the last seq stay, so later frames must keep the shape and a replay of
+     * an older frame is still recognised by the caller.
+     */
+    public BankIndex restarted() {
+        return new BankIndex(tokens, dim, nextId, 0, lastSeq, new Lane[0]);
     }
 
     /** The number of entries (slot positions) the bank holds now. */

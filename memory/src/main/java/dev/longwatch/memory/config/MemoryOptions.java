@@ -3,6 +3,7 @@ package dev.longwatch.memory.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import dev.longwatch.memory.bank.Granularity;
+import dev.longwatch.memory.chapter.ChapterPolicy;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -25,7 +26,7 @@ public final class MemoryOptions {
                     .defaultValue(Granularity.FRAME)
                     .withDescription(
                             "FRAME merges whole frames (each slot is one time span); TOKEN is"
-                                + " MA-LMM exactly, each token position merging on its own.");
+                                    + " MA-LMM exactly, each token position merging on its own.");
 
     public static final ConfigOption<Boolean> ALLOW_MERGE_ACROSS_GAPS =
             key("memory.bank.allow-merge-across-gaps")
@@ -51,7 +52,7 @@ public final class MemoryOptions {
                     .defaultValue(0.35)
                     .withDescription(
                             "A NOVELTY event is published when 1 - (similarity of a new frame to"
-                                + " the bank's previous last slot) exceeds this.");
+                                    + " the bank's previous last slot) exceeds this.");
 
     public static final ConfigOption<Duration> IDLE_STATE_RETENTION =
             key("memory.state.idle-retention")
@@ -61,6 +62,15 @@ public final class MemoryOptions {
                             "Drop a stream's bank after this much processing time without frames,"
                                 + " publishing an END event. 0 keeps banks for as long as the job"
                                 + " runs.");
+
+    public static final ConfigOption<Duration> CHAPTER_LENGTH =
+            key("memory.chapter.length")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(ChapterPolicy.DEFAULT_CHAPTER_MS))
+                    .withDescription(
+                            "chapter_s: every this much media time (from a stream's first frame)"
+                                + " the stream's bank is sealed to lw.chapters and a fresh bank"
+                                + " starts, so state per stream stays constant. 0 never seals.");
 
     public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
             key("memory.kafka.bootstrap-servers")
@@ -82,7 +92,7 @@ public final class MemoryOptions {
                     .defaultValue("longwatch-memory")
                     .withDescription(
                             "Prefix of the exactly-once sink's transactional ids; unique per job on"
-                                + " a cluster.");
+                                    + " a cluster.");
 
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             key("memory.checkpoint.interval")
@@ -90,7 +100,7 @@ public final class MemoryOptions {
                     .defaultValue(Duration.ofSeconds(2))
                     .withDescription(
                             "Checkpoint interval. Results become visible to read_committed"
-                                + " consumers when the checkpoint that covers them completes.");
+                                    + " consumers when the checkpoint that covers them completes.");
 
     private MemoryOptions() {}
 }

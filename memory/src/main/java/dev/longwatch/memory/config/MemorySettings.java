@@ -1,6 +1,7 @@
 package dev.longwatch.memory.config;
 
 import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.chapter.ChapterPolicy;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -13,10 +14,26 @@ import java.io.Serializable;
  * @param emitIntervalMs least processing time between two snapshots of one stream; 0 = every frame
  * @param noveltyThreshold NOVELTY when {@code 1 - similarity} exceeds this
  * @param idleRetentionMs drop an idle stream's state after this long; 0 = never
+ * @param chapterMs seal the bank every this much media time; 0 = never
  */
 public record MemorySettings(
-        BankConfig bank, long emitIntervalMs, double noveltyThreshold, long idleRetentionMs)
+        BankConfig bank,
+        long emitIntervalMs,
+        double noveltyThreshold,
+        long idleRetentionMs,
+        long chapterMs)
         implements Serializable {
+
+    /** With the default chapter length. */
+    public MemorySettings(
+            BankConfig bank, long emitIntervalMs, double noveltyThreshold, long idleRetentionMs) {
+        this(
+                bank,
+                emitIntervalMs,
+                noveltyThreshold,
+                idleRetentionMs,
+                ChapterPolicy.DEFAULT_CHAPTER_MS);
+    }
 
     public MemorySettings {
         if (emitIntervalMs < 0) {
@@ -26,6 +43,10 @@ public record MemorySettings(
         if (idleRetentionMs < 0) {
             throw new IllegalArgumentException(
                     MemoryOptions.IDLE_STATE_RETENTION.key() + " must not be negative");
+        }
+        if (chapterMs < 0) {
+            throw new IllegalArgumentException(
+                    MemoryOptions.CHAPTER_LENGTH.key() + " must not be negative");
         }
         if (!(noveltyThreshold >= 0 && noveltyThreshold <= 2)) {
             throw new IllegalArgumentException(
@@ -43,6 +64,12 @@ public record MemorySettings(
                         options.get(MemoryOptions.ALLOW_MERGE_ACROSS_GAPS)),
                 options.get(MemoryOptions.EMIT_INTERVAL).toMillis(),
                 options.get(MemoryOptions.NOVELTY_THRESHOLD),
-                options.get(MemoryOptions.IDLE_STATE_RETENTION).toMillis());
+                options.get(MemoryOptions.IDLE_STATE_RETENTION).toMillis(),
+                options.get(MemoryOptions.CHAPTER_LENGTH).toMillis());
+    }
+
+    /** The chapter policy, or null when chapters are off. */
+    public ChapterPolicy chapters() {
+        return chapterMs == 0 ? null : new ChapterPolicy(chapterMs);
     }
 }

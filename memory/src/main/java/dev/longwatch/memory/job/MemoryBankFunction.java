@@ -4,6 +4,8 @@ import dev.longwatch.memory.bank.AppendOutcome;
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.chapter.ChapterCursor;
+import dev.longwatch.memory.chapter.ChapteredBank;
 import dev.longwatch.memory.config.MemorySettings;
 import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.MemoryEvent;
@@ -16,19 +18,25 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keeps one memory bank per stream (the key). Each frame is appended to the bank; the operator
- * publishes events right away (START, GAP, NOVELTY) and a snapshot of the bank at most once per
- * emit interval, with a processing-time timer that publishes the last pending change.
+ * Keeps one memory bank per stream (the key). Each frame (input 1) is appended to the bank; the
+ * operator publishes events right away (START, GAP, NOVELTY) and a snapshot of the bank at most
+ * once per emit interval, with a processing-time timer that publishes the last pending change.
+ * Every chapter of media time the bank is sealed to {@code lw.chapters} and starts afresh. A
+ * deleted stream (input 2, from {@code lw.streams}) loses all its state and timers.
  *
- * <p>The compression itself is {@link MemoryBank}; this class only loads state, calls it, stores
- * the result and decides what to publish. Frames with {@code seq <= lastSeq} are ignored: the
- * encoder worker is at-least-once, and ignoring them makes the bank idempotent under replays.
+ * <p>The compression itself is {@link MemoryBank} inside a {@link ChapteredBank}; this class only
+ * loads state, calls it, stores the result and decides what to publish. Frames with {@code seq <=
+ * lastSeq} are ignored: the encoder worker is at-least-once, and ignoring them makes the bank
+ * idempotent under replays.
+ *
+ * <p>State schema: see {@link MemoryStateSchema}; a new state keeps old savepoints restorable.
  */
-public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEvent, OutRecord> {
+public class MemoryBankFunction
+        extends KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> {
     private final MemorySettings settings;
 
     /** The bank's index (order, counts, spans, cached similarities); small, rewritten per frame. */
@@ -43,6 +51,10 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
     /** Version, encoder and publishing/idle bookkeeping. */
     private transient ValueState<StreamProgress> progress;
 
+    /** Where the stream is in its chapters (since state schema version 2). */
+    private transient ValueState<ChapterCursor> chapter;
+
+    private transient ChapteredBank chapters;
     private transient MemoryBank bank;
     private transient BankStorage storage;
     private transient Counter duplicates;
@@ -56,25 +68,35 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
     public void open(OpenContext openContext) {
         bankIndex =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("bank-index", BankIndex.class));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        MemoryStateSchema.BANK_INDEX, BankIndex.class));
         tensors =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "slot-tensors",
+                                        MemoryStateSchema.SLOT_TENSORS,
                                         Types.LONG,
                                         PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
         descriptors =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "slot-descriptors",
+                                        MemoryStateSchema.SLOT_DESCRIPTORS,
                                         Types.LONG,
                                         PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
         progress =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("progress", StreamProgress.class));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        MemoryStateSchema.PROGRESS, StreamProgress.class));
+        chapter =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        MemoryStateSchema.CHAPTER, ChapterCursor.class));
         bank = MemoryBank.create(settings.bank());
+        chapters = new ChapteredBank(bank, settings.chapters());
         storage =
                 new BankStorage(new MapStateSlotStore(tensors), new MapStateSlotStore(descriptors));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateFramesIgnored");
@@ -82,7 +104,7 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
     }
 
     @Override
-    public void processElement(EmbeddingEvent event, Context ctx, Collector<OutRecord> out)
+    public void processElement1(EmbeddingEvent event, Context ctx, Collector<OutRecord> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         BankIndex index = bankIndex.value();
@@ -90,7 +112,7 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
         if (index == null) {
             index = BankIndex.empty();
         }
-        if (!index.isEmpty() && event.seq() <= index.lastSeq()) {
+        if (event.seq() <= index.lastSeq()) { // -1 before the first frame
             duplicates.inc();
             return;
         }
@@ -101,16 +123,25 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
             return;
         }
 
-        AppendOutcome outcome = bank.append(index, event.toBankFrame(), storage);
-        // The index and the slot maps (written inside append) live as long as the stream's bank:
-        // until the idle retention clears them (onTimer), or for the job's lifetime when it is 0.
+        ChapteredBank.Step step =
+                chapters.append(chapter.value(), index, event.toBankFrame(), storage);
+        if (step.sealed() != null) {
+            // The sealed bank's vectors are already gone from the slot maps (ChapteredBank).
+            out.collect(OutRecord.chapter(Snapshots.chapter(event.streamId(), step.sealed())));
+        }
+        AppendOutcome outcome = step.outcome();
+        // The index, the cursor and the slot maps (written inside append) live as long as the
+        // stream: until it is deleted (processElement2) or the idle retention clears them
+        // (onTimer);
+        // chapters keep their size constant meanwhile.
         bankIndex.update(outcome.index());
-        publishEvents(event, outcome, out);
+        chapter.update(step.cursor());
+        publishEvents(event, outcome, current == null, out);
 
         StreamProgress next =
                 (current == null ? StreamProgress.start(event.encoderId()) : current)
                         .changedAt(now);
-        next = scheduleSnapshot(next, outcome.index(), ctx, out, now);
+        next = scheduleSnapshot(next, outcome.index(), step.cursor(), ctx, out, now);
         if (settings.idleRetentionMs() > 0 && next.idleCheckMs() == 0) {
             long check = now + settings.idleRetentionMs();
             ctx.timerService().registerProcessingTimeTimer(check);
@@ -151,8 +182,11 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
     }
 
     private void publishEvents(
-            EmbeddingEvent event, AppendOutcome outcome, Collector<OutRecord> out) {
-        if (outcome.first()) {
+            EmbeddingEvent event,
+            AppendOutcome outcome,
+            boolean streamStarts,
+            Collector<OutRecord> out) {
+        if (streamStarts) {
             out.collect(OutRecord.event(event(event, EventKind.START, 0)));
             return;
         }
@@ -180,14 +214,20 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
      * timer will publish the change when the interval is over (one timer at a time).
      */
     private StreamProgress scheduleSnapshot(
-            StreamProgress next, BankIndex index, Context ctx, Collector<OutRecord> out, long now)
+            StreamProgress next,
+            BankIndex index,
+            ChapterCursor cursor,
+            Context ctx,
+            Collector<OutRecord> out,
+            long now)
             throws Exception {
         if (next.pendingFlushMs() != 0) {
             return next; // the registered timer will publish this change too
         }
         long interval = settings.emitIntervalMs();
         if (interval == 0 || now - interval >= next.lastPublishedMs()) {
-            out.collect(OutRecord.snapshot(snapshot(ctx.getCurrentKey(), index, next, now)));
+            out.collect(
+                    OutRecord.snapshot(snapshot(ctx.getCurrentKey(), index, cursor, next, now)));
             return next.publishedAt(now);
         }
         long flushAt = next.lastPublishedMs() + interval;
@@ -205,7 +245,13 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
         BankIndex index = bankIndex.value();
         if (current.pendingFlushMs() == timestamp) {
             out.collect(
-                    OutRecord.snapshot(snapshot(ctx.getCurrentKey(), index, current, timestamp)));
+                    OutRecord.snapshot(
+                            snapshot(
+                                    ctx.getCurrentKey(),
+                                    index,
+                                    chapter.value(),
+                                    current,
+                                    timestamp)));
             current = current.publishedAt(timestamp);
         }
         if (current.idleCheckMs() == timestamp) {
@@ -226,33 +272,80 @@ public class MemoryBankFunction extends KeyedProcessFunction<String, EmbeddingEv
      * then drop its state. A frame arriving later starts a new bank.
      */
     private void expire(
-            BankIndex index, StreamProgress current, OnTimerContext ctx, Collector<OutRecord> out) {
+            BankIndex index, StreamProgress current, OnTimerContext ctx, Collector<OutRecord> out)
+            throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         if (current.pendingFlushMs() != 0) {
             ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
-            out.collect(OutRecord.snapshot(snapshot(ctx.getCurrentKey(), index, current, now)));
+            out.collect(
+                    OutRecord.snapshot(
+                            snapshot(ctx.getCurrentKey(), index, chapter.value(), current, now)));
         }
-        long lastPts = index.isEmpty() ? 0 : index.lanes()[0].endMs()[index.size() - 1];
-        out.collect(
-                OutRecord.event(
-                        MemoryEvent.newBuilder()
-                                .setStreamId(ctx.getCurrentKey())
-                                .setPtsMs(lastPts)
-                                .setSeq(index.lastSeq())
-                                .setKind(EventKind.END)
-                                .build()));
+        out.collect(endEvent(ctx.getCurrentKey(), index));
         // The stream's state dies here: idle for the whole retention, its last snapshot published.
+        clearState();
+    }
+
+    /**
+     * The stream was deleted on {@code lw.streams}: its timers and state go, with an END event and
+     * tombstones for its {@code lw.memory} entry and its sealed chapters. Frames of the stream that
+     * are still in flight afterwards start a new bank (deletion does not outlive the state).
+     */
+    @Override
+    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out)
+            throws Exception {
+        StreamProgress current = progress.value();
+        BankIndex index = bankIndex.value();
+        if (current == null || index == null) {
+            return; // nothing kept for this stream
+        }
+        if (current.pendingFlushMs() != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
+        }
+        if (current.idleCheckMs() != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
+        }
+        String streamId = ctx.getCurrentKey();
+        out.collect(endEvent(streamId, index));
+        out.collect(OutRecord.memoryTombstone(streamId));
+        ChapterCursor cursor = chapter.value();
+        for (long sealed = 0; cursor != null && sealed < cursor.index(); sealed++) {
+            out.collect(OutRecord.chapterTombstone(streamId, sealed));
+        }
+        // The stream's state dies here: it was deleted.
+        clearState();
+    }
+
+    private static OutRecord endEvent(String streamId, BankIndex index) {
+        long lastPts = index.isEmpty() ? 0 : index.lanes()[0].endMs()[index.size() - 1];
+        return OutRecord.event(
+                MemoryEvent.newBuilder()
+                        .setStreamId(streamId)
+                        .setPtsMs(lastPts)
+                        .setSeq(index.lastSeq())
+                        .setKind(EventKind.END)
+                        .build());
+    }
+
+    /** Every state of the current stream (see {@link MemoryStateSchema}). */
+    private void clearState() {
         bankIndex.clear();
         tensors.clear();
         descriptors.clear();
         progress.clear();
+        chapter.clear();
     }
 
     private dev.longwatch.schema.proto.MemorySnapshot snapshot(
-            String streamId, BankIndex index, StreamProgress current, long now) {
+            String streamId,
+            BankIndex index,
+            ChapterCursor cursor,
+            StreamProgress current,
+            long now) {
         return Snapshots.of(
                 streamId,
                 index,
+                ChapteredBank.framesSeen(cursor, index),
                 bank.slots(index, storage),
                 current,
                 settings.bank().capacity(),

@@ -23,37 +23,60 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The memory job: embeddings in, one memory bank per stream, snapshots, events and dead letters
- * out.
+ * The memory job: embeddings in, one memory bank per stream, snapshots, chapters, events and dead
+ * letters out; a stream deleted on {@code lw.streams} loses its state.
  *
  * <pre>
- * lw.embeddings → decode ─┬→ keyBy(stream) → memory bank ─┬→ sink: lw.memory, lw.events, lw.dlq
- *                         └→ dead letters ────────────────┘
+ * lw.embeddings → decode ─┬→ keyBy(stream) ─┐
+ * lw.streams → deletions ─┼→ keyBy(stream) ─┴ memory bank ─┬→ sink: lw.memory, lw.chapters,
+ *                         └→ dead letters ─────────────────┘        lw.events, lw.dlq
  * </pre>
+ *
+ * <p>No event-time watermarks: everything the bank does is ordered per stream by {@code seq} and
+ * timed by the frame's own media time ({@code pts_ms}), which counts from each stream's first
+ * frame, so pts of different streams sharing a Kafka partition are not comparable and a watermark
+ * over them would call whole streams late. Snapshot rate limits and idle expiry are processing time
+ * on purpose (they are about publishing, not about the footage).
  */
 public final class MemoryJob {
     public static final String JOB_NAME = "longwatch-memory";
 
+    /** Max parallelism of the job, fixed: it decides the key groups a savepoint is cut into. */
+    public static final int MAX_PARALLELISM = 128;
+
     private final Source<RawKafkaRecord, ?, ?> source;
+    private final Source<RawKafkaRecord, ?, ?> streams;
     private final Sink<OutRecord> sink;
     private final MemorySettings settings;
 
     /**
      * @param source raw {@code lw.embeddings} records; one split per partition keeps each stream in
      *     order
-     * @param sink receives snapshots, events and dead letters, each naming its topic
+     * @param streams raw {@code lw.streams} records (the control plane): tombstones delete streams
+     * @param sink receives snapshots, chapters, events and dead letters, each naming its topic
      * @param options {@link MemoryOptions}
      */
     public MemoryJob(
-            Source<RawKafkaRecord, ?, ?> source, Sink<OutRecord> sink, Configuration options) {
+            Source<RawKafkaRecord, ?, ?> source,
+            Source<RawKafkaRecord, ?, ?> streams,
+            Sink<OutRecord> sink,
+            Configuration options) {
         this.source = Objects.requireNonNull(source, "source");
+        this.streams = Objects.requireNonNull(streams, "streams");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.settings = MemorySettings.from(options);
     }
 
-    /** The job on Kafka: {@link MemoryKafka#source} and {@link MemoryKafka#sink}. */
+    /**
+     * The job on Kafka: {@link MemoryKafka#source}, {@link MemoryKafka#streamsSource} and {@link
+     * MemoryKafka#sink}.
+     */
     public static MemoryJob fromKafka(Configuration options) {
-        return new MemoryJob(MemoryKafka.source(options), MemoryKafka.sink(options), options);
+        return new MemoryJob(
+                MemoryKafka.source(options),
+                MemoryKafka.streamsSource(options),
+                MemoryKafka.sink(options),
+                options);
     }
 
     /**
@@ -67,11 +90,22 @@ public final class MemoryJob {
                         .process(new EmbeddingDecoder())
                         .uid("decode-embeddings")
                         .name("decode embeddings");
-        DataStream<OutRecord> deadLetters = frames.getSideOutput(DeadLetters.TAG);
+        SingleOutputStreamOperator<StreamDeleted> deletions =
+                env.fromSource(streams, WatermarkStrategy.noWatermarks(), "streams")
+                        .uid("streams-source")
+                        .name("streams")
+                        .process(new StreamControlDecoder())
+                        .uid("decode-streams")
+                        .name("stream deletions");
+        DataStream<OutRecord> deadLetters =
+                frames.getSideOutput(DeadLetters.TAG)
+                        .union(deletions.getSideOutput(DeadLetters.TAG));
         frames.keyBy(EmbeddingEvent::streamId, Types.STRING)
+                .connect(deletions.keyBy(StreamDeleted::streamId, Types.STRING))
                 .process(new MemoryBankFunction(settings))
-                .uid("memory-bank") // uid for this operator's state: the banks
+                .uid(MemoryStateSchema.OPERATOR_UID) // uid for this operator's state: the banks
                 .name("memory bank")
+                .setMaxParallelism(MAX_PARALLELISM)
                 .union(deadLetters)
                 .sinkTo(sink)
                 .uid("kafka-out")

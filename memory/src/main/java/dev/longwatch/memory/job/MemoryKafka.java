@@ -44,6 +44,24 @@ public final class MemoryKafka {
     }
 
     /**
+     * Reads the control plane {@code lw.streams} (compacted) from the earliest offsets for a new
+     * group, so deletions made while the job was down are still seen; the group is the embeddings
+     * group with {@code -streams} appended.
+     */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<RawKafkaRecord> streamsSource(Configuration options) {
+        return KafkaSource.<RawKafkaRecord>builder()
+                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(Topics.STREAMS.name())
+                .setGroupId(options.get(MemoryOptions.KAFKA_GROUP_ID) + "-streams")
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setDeserializer(new RawRecordDeserializer())
+                .build();
+    }
+
+    /**
      * One exactly-once sink for snapshots, events and dead letters; each record names its topic.
      */
     public static KafkaSink<OutRecord> sink(Configuration options) {

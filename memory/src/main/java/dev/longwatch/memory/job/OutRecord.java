@@ -1,6 +1,8 @@
 package dev.longwatch.memory.job;
 
+import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.MemorySnapshot;
@@ -11,7 +13,7 @@ import dev.longwatch.schema.proto.MemorySnapshot;
  *
  * @param topic the destination topic
  * @param key the serialized key (a UTF-8 stream id, or a dead letter's raw key), may be null
- * @param value the serialized value
+ * @param value the serialized value; null for a tombstone on a compacted topic
  */
 public record OutRecord(String topic, byte[] key, byte[] value) {
 
@@ -21,6 +23,39 @@ public record OutRecord(String topic, byte[] key, byte[] value) {
                 topic,
                 Topics.MEMORY.keySerde().serializer().serialize(topic, snapshot.getStreamId()),
                 Topics.MEMORY.valueSerde().serializer().serialize(topic, snapshot));
+    }
+
+    /** A sealed chapter, keyed {@code stream_id/index} ({@link StreamIds#chapterKey}). */
+    public static OutRecord chapter(Chapter chapter) {
+        String topic = Topics.CHAPTERS.name();
+        return new OutRecord(
+                topic,
+                Topics.CHAPTERS
+                        .keySerde()
+                        .serializer()
+                        .serialize(
+                                topic,
+                                StreamIds.chapterKey(chapter.getStreamId(), chapter.getIndex())),
+                Topics.CHAPTERS.valueSerde().serializer().serialize(topic, chapter));
+    }
+
+    /** Deletes a stream's entry from the compacted {@code lw.memory}. */
+    public static OutRecord memoryTombstone(String streamId) {
+        String topic = Topics.MEMORY.name();
+        return new OutRecord(
+                topic, Topics.MEMORY.keySerde().serializer().serialize(topic, streamId), null);
+    }
+
+    /** Deletes one sealed chapter from {@code lw.chapters}. */
+    public static OutRecord chapterTombstone(String streamId, long index) {
+        String topic = Topics.CHAPTERS.name();
+        return new OutRecord(
+                topic,
+                Topics.CHAPTERS
+                        .keySerde()
+                        .serializer()
+                        .serialize(topic, StreamIds.chapterKey(streamId, index)),
+                null);
     }
 
     public static OutRecord event(MemoryEvent event) {

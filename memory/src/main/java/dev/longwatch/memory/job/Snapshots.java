@@ -2,18 +2,21 @@ package dev.longwatch.memory.job;
 
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.SlotSummary;
+import dev.longwatch.memory.chapter.SealedChapter;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.Slot;
 
 import java.util.List;
 
-/** Turns a bank's slots into the {@code lw.memory} message. */
-final class Snapshots {
+/** Turns a bank's slots into the {@code lw.memory} and {@code lw.chapters} messages. */
+public final class Snapshots {
     private Snapshots() {}
 
     static MemorySnapshot of(
             String streamId,
             BankIndex index,
+            long framesSeen,
             List<SlotSummary> slots,
             StreamProgress progress,
             int capacity,
@@ -22,23 +25,41 @@ final class Snapshots {
                 MemorySnapshot.newBuilder()
                         .setStreamId(streamId)
                         .setVersion(progress.version())
-                        .setFramesSeen(index.framesSeen())
+                        .setFramesSeen(framesSeen)
                         .setEncoderId(progress.encoderId())
                         .setCapacity(capacity)
                         .setLastSeq(index.lastSeq())
                         .setUpdatedMs(nowMs);
         for (SlotSummary slot : slots) {
-            Slot.Builder out =
-                    Slot.newBuilder()
-                            .setStartMs(slot.startMs())
-                            .setEndMs(slot.endMs())
-                            .setFrameCount(slot.frameCount())
-                            .setKeyframeSeq(slot.keyframeSeq());
-            for (float value : slot.descriptor()) {
-                out.addDescriptor(value);
-            }
-            snapshot.addSlots(out);
+            snapshot.addSlots(slot(slot));
         }
         return snapshot.build();
+    }
+
+    /** A sealed chapter as the {@code lw.chapters} message. */
+    public static Chapter chapter(String streamId, SealedChapter sealed) {
+        Chapter.Builder chapter =
+                Chapter.newBuilder()
+                        .setStreamId(streamId)
+                        .setIndex(sealed.index())
+                        .setStartMs(sealed.startMs())
+                        .setEndMs(sealed.endMs());
+        for (SlotSummary slot : sealed.slots()) {
+            chapter.addSlots(slot(slot));
+        }
+        return chapter.build();
+    }
+
+    private static Slot slot(SlotSummary slot) {
+        Slot.Builder out =
+                Slot.newBuilder()
+                        .setStartMs(slot.startMs())
+                        .setEndMs(slot.endMs())
+                        .setFrameCount(slot.frameCount())
+                        .setKeyframeSeq(slot.keyframeSeq());
+        for (float value : slot.descriptor()) {
+            out.addDescriptor(value);
+        }
+        return out.build();
     }
 }

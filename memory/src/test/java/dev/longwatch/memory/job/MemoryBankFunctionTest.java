@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.longwatch.memory.bank.BankConfig;
 import dev.longwatch.memory.config.MemorySettings;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.MemoryEvent;
@@ -17,8 +18,8 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,8 @@ import java.util.List;
 class MemoryBankFunctionTest {
     private static final String STREAM = "cam-1";
 
-    private KeyedOneInputStreamOperatorTestHarness<String, EmbeddingEvent, OutRecord> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord>
+            harness;
 
     private void open(MemorySettings settings) throws Exception {
         open(settings, null, false);
@@ -37,9 +39,10 @@ class MemoryBankFunctionTest {
     private void open(MemorySettings settings, OperatorSubtaskState restored, boolean rocksDb)
             throws Exception {
         harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new MemoryBankFunction(settings)),
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new MemoryBankFunction(settings)),
                         EmbeddingEvent::streamId,
+                        StreamDeleted::streamId,
                         Types.STRING);
         // As in pipeline.generic-types=false: a state type that needs Kryo fails here.
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig())
@@ -66,7 +69,7 @@ class MemoryBankFunctionTest {
     }
 
     private void send(EmbeddingEvent event) throws Exception {
-        harness.processElement(event, 0);
+        harness.processElement1(event, 0);
     }
 
     private List<OutRecord> drain() {
@@ -299,5 +302,86 @@ class MemoryBankFunctionTest {
         assertThat(snapshot.getSlotsList()).hasSize(3);
         assertThat(snapshot.getSlotsList().stream().mapToLong(Slot::getFrameCount).sum())
                 .isEqualTo(6);
+    }
+
+    @Test
+    void shouldDropAllStateAndTimersWhenTheStreamIsDeleted() throws Exception {
+        open(new MemorySettings(BankConfig.frames(3), 500, 0.35, 10_000, 2_000), null, false);
+        for (int seq = 0; seq < 6; seq++) {
+            harness.setProcessingTime(seq * 100L);
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        send(TestFrames.frame("cam-2", 0, TestFrames.sceneValues("cam-2", 0), false));
+        drain();
+        assertThat(harness.numProcessingTimeTimers()).as("flush and idle timers").isEqualTo(3);
+
+        harness.processElement2(new StreamDeleted(STREAM), 0);
+
+        List<OutRecord> out = drain();
+        assertThat(OutRecords.events(out))
+                .singleElement()
+                .satisfies(end -> assertThat(end.getKind()).isEqualTo(EventKind.END))
+                .satisfies(end -> assertThat(end.getSeq()).isEqualTo(5));
+        assertThat(OutRecords.memoryTombstones(out)).containsExactly(STREAM);
+        // 6 frames of 500 ms in chapters of 2 s: chapter 0 was sealed, chapter 1 is live.
+        assertThat(OutRecords.chapterTombstones(out)).containsExactly(STREAM + "/0");
+        assertThat(harness.numProcessingTimeTimers()).as("cam-2's idle timer").isEqualTo(1);
+
+        harness.processElement2(new StreamDeleted("cam-2"), 0);
+        assertThat(OutRecords.memoryTombstones(drain())).containsExactly("cam-2");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        harness.setProcessingTime(60_000);
+        assertThat(drain()).as("no timer of a deleted stream fires").isEmpty();
+    }
+
+    @Test
+    void shouldIgnoreTheDeletionOfAStreamWithoutState() throws Exception {
+        open(settings(3, 0));
+        harness.processElement2(new StreamDeleted("never-seen"), 0);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void shouldSealAChapterEveryChapterLengthAndKeepTheStateConstant() throws Exception {
+        // 500 ms frames, chapters of 2 s: 4 frames per chapter.
+        open(new MemorySettings(BankConfig.frames(3), 0, 0.35, 0, 2_000), null, false);
+        int[] entriesAfterChapter = new int[3];
+        for (int seq = 0; seq < 12; seq++) {
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+            if (seq % 4 == 3) {
+                entriesAfterChapter[seq / 4] = harness.numKeyedStateEntries();
+            }
+        }
+        List<OutRecord> out = drain();
+        List<Chapter> chapters = OutRecords.chapters(out);
+        assertThat(chapters).extracting(Chapter::getIndex).containsExactly(0L, 1L);
+        assertThat(chapters).extracting(Chapter::getStartMs).containsExactly(0L, 2_000L);
+        assertThat(chapters).extracting(Chapter::getEndMs).containsExactly(2_000L, 4_000L);
+        for (Chapter chapter : chapters) {
+            assertThat(chapter.getStreamId()).isEqualTo(STREAM);
+            assertThat(chapter.getSlotsList()).hasSize(3);
+            assertThat(chapter.getSlotsList().stream().mapToLong(Slot::getFrameCount).sum())
+                    .isEqualTo(4);
+            assertThat(chapter.getSlots(0).getStartMs()).isEqualTo(chapter.getStartMs());
+            assertThat(chapter.getSlots(2).getEndMs()).isLessThan(chapter.getEndMs());
+        }
+        assertThat(entriesAfterChapter[2]).isEqualTo(entriesAfterChapter[1]);
+        assertThat(entriesAfterChapter[1]).isEqualTo(entriesAfterChapter[0]);
+
+        MemorySnapshot last = OutRecords.snapshots(out).get(OutRecords.snapshots(out).size() - 1);
+        assertThat(last.getFramesSeen()).as("frames over every chapter").isEqualTo(12);
+        assertThat(last.getVersion()).isEqualTo(12);
+        assertThat(last.getSlotsList()).extracting(Slot::getStartMs).first().isEqualTo(4_000L);
+        assertThat(OutRecords.events(out))
+                .extracting(MemoryEvent::getKind)
+                .as("a new chapter is not a new stream")
+                .containsOnlyOnce(EventKind.START);
+
+        send(TestFrames.frame(STREAM, 7, TestFrames.sceneValues(STREAM, 7), false));
+        assertThat(drain()).as("a replay from a sealed chapter is ignored").isEmpty();
     }
 }

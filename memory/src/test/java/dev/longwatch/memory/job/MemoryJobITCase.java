@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
 
 /** The whole job on a MiniCluster (parallelism 2, RocksDB, Kryo off) with a collecting sink. */
 class MemoryJobITCase {
+    /** No stream is deleted: a control source without records. */
+    private static final SyntheticEmbeddingSource NO_DELETIONS =
+            new SyntheticEmbeddingSource(List.of());
+
     private static final int CAPACITY = 6;
     private static final int FRAMES = 60;
 
@@ -64,7 +68,11 @@ class MemoryJobITCase {
         options.set(MemoryOptions.BANK_SLOTS, CAPACITY);
         // Bounded input ends before a processing-time flush could fire: publish every change.
         options.set(MemoryOptions.EMIT_INTERVAL, Duration.ZERO);
-        new MemoryJob(new SyntheticEmbeddingSource(streams), new CollectingSink(), options)
+        new MemoryJob(
+                        new SyntheticEmbeddingSource(streams),
+                        NO_DELETIONS,
+                        new CollectingSink(),
+                        options)
                 .build(env);
         env.execute("memory-itcase");
 

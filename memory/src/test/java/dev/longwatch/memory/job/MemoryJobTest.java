@@ -80,7 +80,12 @@ class MemoryJobTest {
                                         .as(node.getOperatorName())
                                         .isNotBlank())
                 .extracting(StreamNode::getTransformationUID)
-                .contains("embeddings-source", "decode-embeddings", "memory-bank");
+                .contains(
+                        "embeddings-source",
+                        "decode-embeddings",
+                        "streams-source",
+                        "decode-streams",
+                        MemoryStateSchema.OPERATOR_UID);
     }
 
     private static Path metadata(Path dir, String checkpoint, long modifiedMs) throws Exception {

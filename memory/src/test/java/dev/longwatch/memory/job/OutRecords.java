@@ -1,6 +1,7 @@
 package dev.longwatch.memory.job;
 
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.MemorySnapshot;
@@ -14,13 +15,41 @@ final class OutRecords {
 
     static List<MemorySnapshot> snapshots(Collection<OutRecord> records) {
         return records.stream()
-                .filter(r -> r.topic().equals(Topics.MEMORY.name()))
+                .filter(r -> r.topic().equals(Topics.MEMORY.name()) && r.value() != null)
                 .map(
                         r ->
                                 Topics.MEMORY
                                         .valueSerde()
                                         .deserializer()
                                         .deserialize(r.topic(), r.value()))
+                .toList();
+    }
+
+    /** Stream ids whose lw.memory entry was deleted (a tombstone). */
+    static List<String> memoryTombstones(Collection<OutRecord> records) {
+        return records.stream()
+                .filter(r -> r.topic().equals(Topics.MEMORY.name()) && r.value() == null)
+                .map(r -> Topics.MEMORY.keySerde().deserializer().deserialize(r.topic(), r.key()))
+                .toList();
+    }
+
+    static List<Chapter> chapters(Collection<OutRecord> records) {
+        return records.stream()
+                .filter(r -> r.topic().equals(Topics.CHAPTERS.name()) && r.value() != null)
+                .map(
+                        r ->
+                                Topics.CHAPTERS
+                                        .valueSerde()
+                                        .deserializer()
+                                        .deserialize(r.topic(), r.value()))
+                .toList();
+    }
+
+    /** Keys of deleted chapters (tombstones on lw.chapters). */
+    static List<String> chapterTombstones(Collection<OutRecord> records) {
+        return records.stream()
+                .filter(r -> r.topic().equals(Topics.CHAPTERS.name()) && r.value() == null)
+                .map(r -> Topics.CHAPTERS.keySerde().deserializer().deserialize(r.topic(), r.key()))
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.Lane;
+import dev.longwatch.memory.chapter.ChapterCursor;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -17,7 +18,8 @@ class SerializationTest {
         for (Class<?> type :
                 new Class<?>[] {
                     RawKafkaRecord.class, EmbeddingEvent.class, OutRecord.class,
-                    BankIndex.class, Lane.class, StreamProgress.class
+                    BankIndex.class, Lane.class, StreamProgress.class,
+                    StreamDeleted.class, ChapterCursor.class
                 }) {
             assertThat(TypeInformation.of(type))
                     .as(type.getSimpleName())

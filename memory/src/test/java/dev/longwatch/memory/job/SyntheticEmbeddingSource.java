@@ -35,9 +35,18 @@ final class SyntheticEmbeddingSource
                 Collection<SyntheticEmbeddingSource.StreamSplit>> {
 
     private final List<StreamSplit> splits;
+    private final GatedFramesReader.Gate gate;
 
     SyntheticEmbeddingSource(List<StreamSplit> splits) {
+        this(splits, null);
+    }
+
+    /**
+     * With a gate, every stream stops in front of the gate's seq (see {@link GatedFramesReader}).
+     */
+    SyntheticEmbeddingSource(List<StreamSplit> splits, GatedFramesReader.Gate gate) {
         this.splits = List.copyOf(splits);
+        this.gate = gate;
     }
 
     @Override
@@ -47,6 +56,9 @@ final class SyntheticEmbeddingSource
 
     @Override
     public SourceReader<RawKafkaRecord, StreamSplit> createReader(SourceReaderContext context) {
+        if (gate != null) {
+            return new GatedFramesReader(context, gate);
+        }
         return new IteratorSourceReader<>(context);
     }
 
@@ -90,8 +102,7 @@ final class SyntheticEmbeddingSource
         }
 
         @Override
-        public IteratorSourceSplit<RawKafkaRecord, Frames> getUpdatedSplitForIterator(
-                Frames frames) {
+        public StreamSplit getUpdatedSplitForIterator(Frames frames) {
             return new StreamSplit(streamId, frames.seq, endSeq, poisonSeq, gapSeq);
         }
     }
@@ -103,6 +114,11 @@ final class SyntheticEmbeddingSource
         Frames(StreamSplit split) {
             this.split = split;
             this.seq = split.nextSeq();
+        }
+
+        /** The split from here on: what a checkpoint keeps. */
+        StreamSplit position() {
+            return split.getUpdatedSplitForIterator(this);
         }
 
         @Override

@@ -1,0 +1,41 @@
+package dev.longwatch.memory.job;
+
+/**
+ * The keyed state of the memory operator (uid {@value #OPERATOR_UID}), versioned. Flink finds state
+ * in a savepoint by operator uid and state name, and reads each value with the serializer snapshot
+ * stored next to it, so a change is compatible when it only adds a state, and breaks restores when
+ * it renames or drops one, changes a key type, or reshapes a stored record (BankIndex, Lane,
+ * StreamProgress, ChapterCursor are POJOs to Flink: adding a field is evolution, renaming or
+ * retyping one is not). Bump {@link #VERSION} on every change, say here what changed, and commit a
+ * savepoint of the new version (MemoryRecoveryITCase#writeCompatibilitySavepoint); the test
+ * restores every committed version.
+ *
+ * <ol>
+ *   <li>{@value #BANK_INDEX}, {@value #SLOT_TENSORS}, {@value #SLOT_DESCRIPTORS}, {@value
+ *       #PROGRESS}: one bank per stream.
+ *   <li>adds {@value #CHAPTER} (a {@code ChapterCursor}). A bank restored from version 1 has none;
+ *       its chapter 0 starts at its first slot.
+ * </ol>
+ */
+public final class MemoryStateSchema {
+    public static final int VERSION = 2;
+
+    public static final String OPERATOR_UID = "memory-bank";
+
+    /** {@code ValueState<BankIndex>}: order, counts, spans, cached similarities. */
+    public static final String BANK_INDEX = "bank-index";
+
+    /** {@code MapState<Long, float[]>}: slot id → tensor, one RocksDB entry per slot. */
+    public static final String SLOT_TENSORS = "slot-tensors";
+
+    /** {@code MapState<Long, float[]>}: slot id → token-mean descriptor. */
+    public static final String SLOT_DESCRIPTORS = "slot-descriptors";
+
+    /** {@code ValueState<StreamProgress>}: version, encoder, publishing and idle bookkeeping. */
+    public static final String PROGRESS = "progress";
+
+    /** {@code ValueState<ChapterCursor>}: first pts, chapter index, frames sealed before (v2). */
+    public static final String CHAPTER = "chapter";
+
+    private MemoryStateSchema() {}
+}
