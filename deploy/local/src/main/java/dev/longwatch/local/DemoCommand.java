@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import dev.longwatch.encoder.EncoderBackend;
+import dev.longwatch.encoder.EncoderConfig;
 
 /**
  * {@code ./longwatch demo}: the whole product in one JVM, once, end to end: start the embedded
@@ -18,6 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
 final class DemoCommand implements Callable<Integer> {
     static final String STREAM_ID = "demo";
+
+    @Spec CommandSpec spec;
 
     @Option(names = "--video", description = "video file to ingest (default: a generated video of distinct scenes)")
     Path video;
@@ -37,8 +44,25 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT10M", description = "give up waiting for the memory after this long (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Option(names = "--encoder", defaultValue = "builtin", description = "builtin, onnx, tensorrt or auto (default: ${DEFAULT-VALUE})")
+    String encoder;
+
+    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
+    Path model;
+
     @Option(names = "--data-dir", description = "where the stack keeps its data (default: a temporary directory, deleted at exit)")
     Path dataDir;
+
+    private EncoderConfig encoderConfig() {
+        EncoderBackend backend = EncoderBackend.parse(encoder);
+        if (backend == EncoderBackend.BUILTIN) {
+            return EncoderConfig.builtin(8);
+        }
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " needs --model PATH");
+        }
+        return EncoderConfig.onnx(model.toAbsolutePath()).withBackend(backend);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
                 progress.println("demo: no such video file: " + input);
                 return 2;
             }
-            LocalStackSettings settings = LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots);
+            LocalStackSettings settings =
+                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderConfig());
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());
@@ -59,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                         .requireSuccess("registering the stream");
                 JsonNode stream = new MemoryWait(api, STREAM_ID, timeout, progress, stack::fault).untilComplete();
                 progress.printf(
-                        "demo: %d frames in memory (%d slots over %.1f s); asking: %s%n",
+                        "demo: %d frames in memory (a bank of at most %d slots, covering %.1f s); asking: %s%n",
                         stream.path("framesInMemory").asLong(),
                         slots,
                         stream.path("coverageSec").asDouble(),

@@ -2,7 +2,7 @@ package dev.longwatch.local;
 
 import dev.longwatch.encoder.EncoderSettings;
 import dev.longwatch.encoder.EncoderWorker;
-import dev.longwatch.encoder.PatchStatisticsEncoder;
+import dev.longwatch.encoder.EncoderFactory;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.ingest.IngestService;
 import dev.longwatch.ingest.config.IngestSettings;
@@ -72,7 +72,7 @@ public final class LocalStack implements AutoCloseable {
         TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
-        startEncoder();
+        startEncoder(settings);
 
         IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
         started.push(ingest);
@@ -112,9 +112,9 @@ public final class LocalStack implements AutoCloseable {
         started.push(() -> job.cancel().get());
     }
 
-    private void startEncoder() {
+    private void startEncoder(LocalStackSettings settings) {
         EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
-        VisionEncoder encoder = new PatchStatisticsEncoder(encoderSettings.grid());
+        VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
         started.push(encoder);
         EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
         Thread thread = new Thread(worker, "encoder-worker");

@@ -1,5 +1,6 @@
 package dev.longwatch.local;
 
+import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.query.config.LlmSettings;
 import java.nio.file.Path;
 
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param checkpointIntervalMs Flink checkpoint interval, which is also how long the memory job's
  *     transactional output waits before it is visible; default 1000
  * @param llm the language model; default from the environment ({@link LlmSettings#fromEnv()})
+ * @param encoder the vision encoder; default the built-in one with an 8 × 8 patch grid
  */
 public record LocalStackSettings(
         Path dataDir,
@@ -26,25 +28,30 @@ public record LocalStackSettings(
         int partitions,
         int slots,
         long checkpointIntervalMs,
-        LlmSettings llm) {
+        LlmSettings llm,
+        EncoderConfig encoder) {
 
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv());
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8));
     }
 
     public LocalStackSettings withHttpPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm);
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder);
     }
 
     public LocalStackSettings withExternalBootstrap(String bootstrap) {
-        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm);
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder);
     }
 
     public LocalStackSettings withSlots(int bankSlots) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder);
+    }
+
+    public LocalStackSettings withEncoder(EncoderConfig config) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config);
     }
 
     public LocalStackSettings withLlm(LlmSettings model) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder);
     }
 }
