@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                 progress.println("demo: query service at " + stack.httpBase());
                 api.post("/v1/streams", Map.of("id", STREAM_ID, "uri", input.toString(), "sampleFps", sampleFps))
                         .requireSuccess("registering the stream");
-                JsonNode stream = new MemoryWait(api, STREAM_ID, timeout, progress, stack::fault).untilComplete();
+                JsonNode stream = new MemoryWait(api, STREAM_ID, timeout, stack::fault, new StreamProgressLines("demo", progress)).untilComplete();
                 progress.printf(
                         "demo: %d frames in memory (a bank of at most %d slots, covering %.1f s); asking: %s%n",
                         stream.path("framesInMemory").asLong(),

@@ -2,34 +2,40 @@ package dev.longwatch.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Polls {@code GET /v1/streams/{id}} until ingest has read the whole file and every frame it
- * produced is in the memory bank, printing progress as it goes.
+ * produced is in the memory bank, handing each state it sees to a progress listener.
  */
 final class MemoryWait {
     private static final Duration POLL = Duration.ofMillis(250);
-    private static final Duration PRINT_EVERY = Duration.ofSeconds(2);
 
     private final ApiClient api;
     private final String streamId;
     private final Duration timeout;
-    private final PrintStream progress;
     private final Supplier<Optional<String>> fault;
+    private final Consumer<JsonNode> onUpdate;
 
-    /** @param fault says what has broken in the stack, if anything, so the wait ends early */
-    MemoryWait(ApiClient api, String streamId, Duration timeout, PrintStream progress, Supplier<Optional<String>> fault) {
+    /**
+     * @param fault says what has broken in the stack, if anything, so the wait ends early
+     * @param onUpdate sees every state of the stream, for progress
+     */
+    MemoryWait(
+            ApiClient api,
+            String streamId,
+            Duration timeout,
+            Supplier<Optional<String>> fault,
+            Consumer<JsonNode> onUpdate) {
         this.api = api;
         this.streamId = streamId;
         this.timeout = timeout;
-        this.progress = progress;
         this.fault = fault;
+        this.onUpdate = onUpdate;
     }
 
     static final class StreamFailedException extends RuntimeException {
@@ -41,28 +47,17 @@ final class MemoryWait {
     /** @return the stream's last state, once complete and fully in memory */
     JsonNode untilComplete() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        Instant nextPrint = Instant.now();
-        String last = "";
         while (true) {
             ApiClient.Reply reply = api.get("/v1/streams/" + streamId);
             if (reply.status() == 200) {
                 JsonNode stream = reply.json();
-                String state = stream.path("state").asText();
-                long produced = stream.path("framesProduced").asLong();
-                long inMemory = stream.path("framesInMemory").asLong();
-                if ("FAILED".equals(state)) {
+                onUpdate.accept(stream);
+                if ("FAILED".equals(stream.path("state").asText())) {
                     throw new StreamFailedException(
                             "stream " + streamId + " failed: " + stream.path("error").asText());
                 }
-                if ("COMPLETED".equals(state) && produced > 0 && inMemory >= produced) {
-                    progress.printf(Locale.ROOT, "demo: ingest %d frames, memory %d frames: done%n", produced, inMemory);
+                if (isComplete(stream)) {
                     return stream;
-                }
-                String line = String.format(Locale.ROOT, "demo: %s, ingest %d frames, memory %d frames", state.toLowerCase(Locale.ROOT), produced, inMemory);
-                if (!line.equals(last) && !Instant.now().isBefore(nextPrint)) {
-                    progress.println(line);
-                    last = line;
-                    nextPrint = Instant.now().plus(PRINT_EVERY);
                 }
             }
             Optional<String> broken = fault.get();
@@ -75,5 +70,17 @@ final class MemoryWait {
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    static boolean isComplete(JsonNode stream) {
+        long produced = stream.path("framesProduced").asLong();
+        return "COMPLETED".equals(stream.path("state").asText())
+                && produced > 0
+                && stream.path("framesInMemory").asLong() >= produced;
+    }
+
+    /** A fault check for a client of a remote stack, which cannot see inside it. */
+    static Optional<String> noFault() {
+        return Optional.empty();
     }
 }

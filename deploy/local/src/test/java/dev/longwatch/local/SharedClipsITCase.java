@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longwatch.query.config.LlmSettings;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +68,7 @@ class SharedClipsITCase {
         }
         for (Path clip : clips) {
             String id = streamId(clip);
-            JsonNode stream = new MemoryWait(api, id, Duration.ofMinutes(5), quiet(), stack::fault).untilComplete();
+            JsonNode stream = new MemoryWait(api, id, Duration.ofMinutes(5), stack::fault, state -> {}).untilComplete();
             long frames = stream.path("framesProduced").asLong();
             JsonNode memory = api.get("/v1/streams/" + id + "/memory").requireSuccess("memory of " + id).json();
 
@@ -105,7 +103,7 @@ class SharedClipsITCase {
         Path clip = CLIPS.resolve("malmm-example-70s.mp4");
         String id = "ask-" + streamId(clip);
         api.post("/v1/streams", Map.of("id", id, "uri", clip.toString())).requireSuccess("registering");
-        new MemoryWait(api, id, Duration.ofMinutes(5), quiet(), stack::fault).untilComplete();
+        new MemoryWait(api, id, Duration.ofMinutes(5), stack::fault, state -> {}).untilComplete();
 
         JsonNode answer =
                 api.post("/v1/streams/" + id + "/ask", Map.of("question", "What is shown?"))
@@ -128,9 +126,5 @@ class SharedClipsITCase {
 
     private static String streamId(Path clip) {
         return clip.getFileName().toString().replace(".mp4", "").replace('_', '-').toLowerCase(Locale.ROOT);
-    }
-
-    private static PrintStream quiet() {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 }
