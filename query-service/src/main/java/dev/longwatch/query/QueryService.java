@@ -1,6 +1,8 @@
 package dev.longwatch.query;
 
 import dev.longwatch.query.ask.AskService;
+import dev.longwatch.query.ask.ModelSlots;
+import dev.longwatch.query.auth.BindPolicy;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.http.HttpApi;
 import dev.longwatch.query.http.Readiness;
@@ -8,6 +10,12 @@ import dev.longwatch.query.llm.ChatModel;
 import dev.longwatch.query.llm.OpenAiChatModel;
 import dev.longwatch.query.registry.KafkaStreamRegistry;
 import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.subscriptions.EventAnswerBus;
+import dev.longwatch.query.subscriptions.KafkaEventAnswerFeed;
+import dev.longwatch.query.subscriptions.KafkaSubscriptionRegistry;
+import dev.longwatch.query.subscriptions.StandingEvaluator;
+import dev.longwatch.query.subscriptions.StandingQuestionsTopology;
+import dev.longwatch.query.views.StoreLookup;
 import dev.longwatch.query.views.KafkaStreamsMemoryViews;
 import dev.longwatch.query.views.ViewsTopology;
 import io.javalin.Javalin;
@@ -19,6 +27,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * HTTP answers from the start; {@code /readyz} says 503 until Kafka Streams is RUNNING, and view
- * reads answer 503 while the stores are not queryable.
+ * reads answer 503 while the stores are not queryable. With a model, a second Kafka Streams app
+ * evaluates standing questions ({@link StandingQuestionsTopology}); a consumer feeds their
+ * answers to SSE clients ({@link KafkaEventAnswerFeed}). Without API tokens the service refuses to
+ * bind anything but loopback ({@link BindPolicy}).
  */
 public final class QueryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
@@ -44,6 +58,9 @@ public final class QueryService implements AutoCloseable {
     // Read by HTTP threads for /readyz.
     private volatile KafkaStreams streams;
     private StreamRegistry registry;
+    private KafkaSubscriptionRegistry subscriptions;
+    private KafkaStreams standing;
+    private KafkaEventAnswerFeed feed;
     private PrometheusMeterRegistry metrics;
     private Javalin http;
     private boolean closed;
@@ -64,6 +81,7 @@ public final class QueryService implements AutoCloseable {
         if (http != null || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
+        BindPolicy.check(settings.bindHost(), settings.tokens());
         Properties config = ViewsTopology.streamsConfig(settings);
         streams = new KafkaStreams(ViewsTopology.build(config), config);
         streams.setStateListener(
@@ -77,16 +95,55 @@ public final class QueryService implements AutoCloseable {
         registry = KafkaStreamRegistry.create(settings.bootstrapServers(), settings.applicationId() + "-registry");
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaStreamsMemoryViews views = KafkaStreamsMemoryViews.of(streams);
+        KafkaStreams viewStreams = streams;
+        StoreLookup stores =
+                new StoreLookup() {
+                    @Override
+                    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+                        return viewStreams.store(
+                                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+                    }
+                };
+        subscriptions =
+                KafkaSubscriptionRegistry.create(
+                        settings.bootstrapServers(), settings.applicationId() + "-subscriptions", stores);
+        AskService asks =
+                new AskService(
+                        views, model, metrics, new ModelSlots(settings.llm().maxConcurrent(), AskService.SLOT_WAIT));
+        EventAnswerBus answers = new EventAnswerBus();
+        feed = new KafkaEventAnswerFeed(settings.bootstrapServers(), answers, Clock.systemUTC());
+        if (model.isPresent()) {
+            Properties standingConfig = StandingQuestionsTopology.streamsConfig(settings);
+            standing =
+                    new KafkaStreams(
+                            StandingQuestionsTopology.build(views, new StandingEvaluator(views, asks)),
+                            standingConfig);
+            standing.setUncaughtExceptionHandler(
+                    e -> {
+                        LOG.error("Standing questions failed; replacing the thread (the event is retried)", e);
+                        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+                                .StreamThreadExceptionResponse.REPLACE_THREAD;
+                    });
+        } else {
+            LOG.info("No LLM configured: standing questions are accepted but not evaluated");
+        }
         HttpApi.Dependencies deps =
                 new HttpApi.Dependencies(
                         views,
                         registry,
-                        new AskService(views, model, metrics),
+                        asks,
                         this::readiness,
                         metrics,
-                        Clock.systemUTC());
+                        Clock.systemUTC(),
+                        settings.tokens(),
+                        subscriptions,
+                        answers);
         try {
             streams.start();
+            if (standing != null) {
+                standing.start();
+            }
+            feed.start();
             http = HttpApi.create(deps).start(settings.bindHost(), settings.port());
         } catch (RuntimeException e) {
             // e.g. the port is taken: do not leave Streams and the producer running behind us.
@@ -94,11 +151,12 @@ public final class QueryService implements AutoCloseable {
             throw e;
         }
         LOG.info(
-                "Query service listening on http://{}:{} ({}; LLM: {})",
+                "Query service listening on http://{}:{} ({}; LLM: {}; auth: {})",
                 settings.bindHost(),
                 http.port(),
                 settings.bootstrapServers(),
-                model.map(ChatModel::model).orElse("none, evidence-only"));
+                model.map(ChatModel::model).orElse("none, evidence-only"),
+                settings.tokens().open() ? "open, loopback only" : settings.tokens().size() + " bearer tokens");
     }
 
     /** The port HTTP listens on; only valid after {@link #start()}. */
@@ -136,9 +194,21 @@ public final class QueryService implements AutoCloseable {
             http.stop();
             http = null;
         }
+        if (feed != null) {
+            feed.close();
+            feed = null;
+        }
+        if (standing != null) {
+            standing.close(CLOSE_TIMEOUT);
+            standing = null;
+        }
         if (streams != null) {
             streams.close(CLOSE_TIMEOUT);
             streams = null;
+        }
+        if (subscriptions != null) {
+            subscriptions.close();
+            subscriptions = null;
         }
         if (registry != null) {
             registry.close();

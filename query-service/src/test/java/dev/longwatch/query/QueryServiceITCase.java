@@ -7,7 +7,18 @@ import static dev.longwatch.query.testing.Fixtures.slot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longwatch.query.config.LlmSettings;
 import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.llm.OpenAiChatModel;
+import dev.longwatch.query.subscriptions.SubscribeClient;
+import dev.longwatch.query.testing.FakeOpenAiServer;
+import dev.longwatch.schema.proto.EventKind;
+import dev.longwatch.schema.proto.MemoryEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import dev.longwatch.query.testing.ApiClient;
 import dev.longwatch.query.testing.ApiClient.Reply;
 import dev.longwatch.schema.Topic;
@@ -56,6 +67,8 @@ class QueryServiceITCase {
 
     @TempDir static Path dir;
     private KafkaClusterTestKit kafka;
+    private final FakeOpenAiServer llm = new FakeOpenAiServer();
+    private QueryServiceSettings settings;
     private QueryService service;
     private ApiClient client;
 
@@ -89,12 +102,12 @@ class QueryServiceITCase {
             }
             admin.createTopics(topics).all().get();
         }
-        service =
-                new QueryService(
-                        QueryServiceSettings.defaults(kafka.bootstrapServers())
-                                .withPort(0)
-                                .withStateDir(dir.resolve("state")),
-                        Optional.empty());
+        settings =
+                QueryServiceSettings.defaults(kafka.bootstrapServers())
+                        .withPort(0)
+                        .withStateDir(dir.resolve("state"))
+                        .withLlm(LlmSettings.of(llm.baseUrl(), "fake-vlm"));
+        service = new QueryService(settings, Optional.of(new OpenAiChatModel(settings.llm())));
         service.start();
         client = new ApiClient(service.port());
         await("/readyz answers 200", () -> client.get("/readyz"), r -> r.status() == 200);
@@ -108,6 +121,7 @@ class QueryServiceITCase {
         if (kafka != null) {
             kafka.close();
         }
+        llm.close();
     }
 
     @Test
@@ -151,7 +165,70 @@ class QueryServiceITCase {
         assertThat(jpegReply.body()).isEqualTo(jpeg("door", 2));
         JsonNode answer = client.post("/v1/streams/door/ask", "{\"question\":\"Is the door open?\"}").json();
         assertThat(answer.path("memoryVersion").asLong()).isEqualTo(1);
-        assertThat(answer.path("llm").isNull()).isTrue();
+        assertThat(answer.path("llm").path("model").asText()).isEqualTo("fake-vlm-served");
+    }
+
+    @Test
+    void shouldPushAStandingAnswerFromAMemoryEventToSseClientsAndTheTopic() throws Exception {
+        // Given a stream with memory and a standing question the model will match
+        llm.reply(FakeOpenAiServer.Reply.completion("{\"match\":true,\"answer\":\"A parcel arrives.\",\"time\":3.0}"));
+        client.post("/v1/streams", ApiClient.json(Map.of("id", "gate", "uri", "/data/gate.mp4")));
+        await("stream visible", () -> client.get("/v1/streams/gate"), r -> r.status() == 200);
+        try (KafkaProducer<String, MemorySnapshot> memoryJob = producer(Topics.MEMORY)) {
+            memoryJob.send(new ProducerRecord<>(Topics.MEMORY.name(), "gate", memory("gate", 1, List.of(slot(0, 5000, 5, 2))))).get();
+        }
+        await("gate memory visible", () -> client.get("/v1/streams/gate/memory"), r -> r.status() == 200 && r.json().path("version").asLong() == 1);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        SubscribeClient subscriber = new SubscribeClient(URI.create("http://127.0.0.1:" + service.port()), Optional.empty(), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String id = subscriber.create("gate", "Does a parcel arrive?", 1);
+
+        // When the memory job reports a change (the subscription may reach the standing app a
+        // moment after the POST: the event is sent again until an answer shows up)
+        CompletableFuture<Void> listening = CompletableFuture.runAsync(() -> {
+            try {
+                subscriber.print(id, 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (KafkaProducer<String, MemoryEvent> memoryJob = producer(Topics.EVENTS)) {
+            Instant deadline = Instant.now().plus(CATCH_UP);
+            long pts = 3000;
+            while (!listening.isDone() && Instant.now().isBefore(deadline)) {
+                memoryJob.send(new ProducerRecord<>(Topics.EVENTS.name(), "gate",
+                        MemoryEvent.newBuilder().setStreamId("gate").setPtsMs(pts++).setKind(EventKind.NOVELTY).build())).get();
+                Thread.sleep(1000);
+            }
+        }
+
+        // Then an SSE client prints the match, and it is on lw.event-answers
+        listening.get(CATCH_UP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[3.0s] gate: A parcel arrives. (evidence 0.0s-5.0s)");
+        JsonNode request = llm.requests().get(llm.requests().size() - 1);
+        assertThat(request.path("response_format").path("type").asText()).isEqualTo("json_schema");
+    }
+
+    @Test
+    void shouldKeepSubscriptionsAcrossARestart() {
+        // Given a stream and a standing question on it
+        client.post("/v1/streams", ApiClient.json(Map.of("id", "porch", "uri", "/data/porch.mp4")));
+        await("stream visible", () -> client.get("/v1/streams/porch"), r -> r.status() == 200);
+        Reply created = client.post("/v1/subscriptions", ApiClient.json(Map.of("streamId", "porch", "question", "A parcel?", "cooldownSec", 30)));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().path("id").asText();
+
+        // When the service restarts
+        service.close();
+        service = new QueryService(settings, Optional.of(new OpenAiChatModel(settings.llm())));
+        service.start();
+        client = new ApiClient(service.port());
+        await("/readyz answers 200 again", () -> client.get("/readyz"), r -> r.status() == 200);
+
+        // Then the subscription is read back from the compacted topic
+        Reply shown = await("subscription visible", () -> client.get("/v1/subscriptions/" + id), r -> r.status() == 200);
+        assertThat(shown.json().path("question").asText()).isEqualTo("A parcel?");
+        assertThat(shown.json().path("cooldownSec").asInt()).isEqualTo(30);
+        assertThat(client.delete("/v1/subscriptions/" + id).status()).isEqualTo(204);
     }
 
     @Test

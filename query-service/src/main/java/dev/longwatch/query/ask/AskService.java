@@ -8,6 +8,7 @@ import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,21 +17,69 @@ import java.util.Optional;
  * Answers a question from one stream's memory: with a {@link ChatModel} the memory's keyframes
  * go to the model and the spans it cites become the evidence; without one, every slot in the
  * window is the evidence and the answer says that no model is configured.
+ *
+ * <p>Model answers are cached by (stream, memory version, window, question), and at most
+ * {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}). Timeouts
+ * and retries with backoff are the model client's ({@code OpenAiChatModel}).
  */
 public final class AskService {
     /** Questions longer than this are refused (they would crowd out the images). */
     public static final int MAX_QUESTION_CHARS = 2000;
+    /** How many model answers are kept. */
+    public static final int CACHE_ENTRIES = 1024;
+    /** How long a question waits for a free model slot before 503. */
+    public static final Duration SLOT_WAIT = Duration.ofSeconds(1);
 
     private final MemoryViews views;
     private final Optional<ChatModel> model;
     private final Counter llmCalls;
     private final Counter llmErrors;
+    private final Counter cacheHits;
+    private final ModelSlots modelSlots;
+    private final AnswerCache cache = new AnswerCache(CACHE_ENTRIES);
 
     public AskService(MemoryViews views, Optional<ChatModel> model, MeterRegistry metrics) {
+        this(views, model, metrics, new ModelSlots(4, SLOT_WAIT));
+    }
+
+    /** @param slots shared by every model call of this service (asks and standing questions) */
+    public AskService(MemoryViews views, Optional<ChatModel> model, MeterRegistry metrics, ModelSlots slots) {
         this.views = views;
         this.model = model;
+        this.modelSlots = slots;
         this.llmCalls = metrics.counter("longwatch.llm.calls");
         this.llmErrors = metrics.counter("longwatch.llm.errors");
+        this.cacheHits = metrics.counter("longwatch.ask.cache.hits");
+    }
+
+    /** The model behind this service, if any. */
+    public Optional<ChatModel> model() {
+        return model;
+    }
+
+    /** The concurrency limit every model call goes through. */
+    public ModelSlots slots() {
+        return modelSlots;
+    }
+
+    /**
+     * One model call under the concurrency limit, counted in the metrics.
+     *
+     * @throws ModelBusyException when no slot frees up in time
+     * @throws IllegalStateException without a model
+     */
+    public ChatResponse generate(ChatPrompt prompt) {
+        ChatModel chat = model.orElseThrow(() -> new IllegalStateException("no language model configured"));
+        return modelSlots.call(
+                () -> {
+                    llmCalls.increment();
+                    try {
+                        return chat.generate(prompt);
+                    } catch (ChatModelException e) {
+                        llmErrors.increment();
+                        throw e;
+                    }
+                });
     }
 
     /**
@@ -49,24 +98,27 @@ public final class AskService {
         if (model.isEmpty()) {
             return new AskResult(evidenceOnlyAnswer(slots), slots, memory.getVersion(), Optional.empty());
         }
+        AnswerCache.Key key =
+                new AnswerCache.Key(memory.getStreamId(), memory.getVersion(), window, question);
+        Optional<AskResult> cached = cache.get(key);
+        if (cached.isPresent()) {
+            cacheHits.increment();
+            return cached.get();
+        }
         ChatPrompt prompt =
                 MemoryPrompt.build(
                         slots,
                         slot -> views.frameJpeg(memory.getStreamId(), slot.keyframeSeq()),
                         question);
-        ChatResponse response;
-        llmCalls.increment();
-        try {
-            response = model.get().generate(prompt);
-        } catch (ChatModelException e) {
-            llmErrors.increment();
-            throw e;
-        }
-        return new AskResult(
-                response.text(),
-                EvidenceSpans.cited(response.text(), slots),
-                memory.getVersion(),
-                Optional.of(new AskResult.LlmCall(response.model(), response.latencyMs())));
+        ChatResponse response = generate(prompt);
+        AskResult result =
+                new AskResult(
+                        response.text(),
+                        EvidenceSpans.cited(response.text(), slots),
+                        memory.getVersion(),
+                        Optional.of(new AskResult.LlmCall(response.model(), response.latencyMs())));
+        cache.put(key, result);
+        return result;
     }
 
     static String evidenceOnlyAnswer(List<SlotSpan> slots) {

@@ -18,6 +18,10 @@ public final class EvidenceSpans {
     private static final Pattern SPAN =
             Pattern.compile(
                     "\\[\\s*(\\d+(?:\\.\\d+)?)\\s*s?\\s*(?:(?:-|–|—|to)\\s*(\\d+(?:\\.\\d+)?)\\s*)?s\\s*]");
+    // LITA-style time tokens as the prompt writes them: <t=12.0s>, optionally "to"/"-" <t=18.0s>.
+    private static final Pattern TIME_TOKENS =
+            Pattern.compile(
+                    "<t=(\\d+(?:\\.\\d+)?)s?>(?:\\s*(?:-|–|—|to)\\s*<t=(\\d+(?:\\.\\d+)?)s?>)?");
     /** Slot times are printed with one decimal: half of that is rounding, not a real overlap. */
     private static final double ROUNDING_SEC = 0.05;
 
@@ -26,14 +30,16 @@ public final class EvidenceSpans {
     /** A span as cited, in seconds, start <= end. */
     public record Cited(double startSec, double endSec) {}
 
-    /** Every span cited in {@code text}, in the order written. */
+    /** Every span cited in {@code text}: bracketed spans first, then time tokens, each in the order written. */
     public static List<Cited> parse(String text) {
         List<Cited> spans = new ArrayList<>();
-        Matcher m = SPAN.matcher(text);
-        while (m.find()) {
-            double a = Double.parseDouble(m.group(1));
-            double b = m.group(2) == null ? a : Double.parseDouble(m.group(2));
-            spans.add(new Cited(Math.min(a, b), Math.max(a, b)));
+        for (Pattern pattern : List.of(SPAN, TIME_TOKENS)) {
+            Matcher m = pattern.matcher(text);
+            while (m.find()) {
+                double a = Double.parseDouble(m.group(1));
+                double b = m.group(2) == null ? a : Double.parseDouble(m.group(2));
+                spans.add(new Cited(Math.min(a, b), Math.max(a, b)));
+            }
         }
         return spans;
     }

@@ -8,20 +8,21 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Turns a memory and a question into a {@link ChatPrompt}: per slot a text marker with its time
- * span ({@code Slot 3: 12.0s-18.0s (6 frames)}) followed by its keyframe, then the question. The
- * markers use the same notation the model is asked to cite, so {@link EvidenceSpans} can map the
- * citations back to slots.
+ * Turns a memory and a question into a {@link ChatPrompt}: per slot a text marker with LITA-style
+ * time tokens ({@code Slot 3: <t=12.0s> to <t=18.0s> (6 frames)}) followed by its keyframe, then
+ * the question. The model is asked to cite spans as {@code [12.0s-18.0s]};
+ * {@link EvidenceSpans} reads that and the time tokens themselves, and maps them back to slots.
  */
 public final class MemoryPrompt {
     static final String SYSTEM =
             "You are shown the memory of a video stream as time-stamped keyframes. The memory is a"
-                    + " sequence of slots; each slot covers a span of the video, in seconds from the"
-                    + " stream's first frame, and is shown as one keyframe image preceded by a"
-                    + " marker such as \"Slot 3: 12.0s-18.0s (6 frames)\". Answer the question from"
-                    + " what the keyframes show. Cite the evidence for your answer as the time spans"
-                    + " of the slots you used, copied from their markers in the form [12.0s-18.0s]."
-                    + " If the keyframes do not show the answer, say so plainly.";
+                    + " sequence of slots; each slot covers a span of the video, and is shown as one"
+                    + " keyframe image preceded by a marker such as"
+                    + " \"Slot 3: <t=12.0s> to <t=18.0s> (6 frames)\". A time token <t=12.0s> is a"
+                    + " time in seconds from the stream's first frame. Answer the question from what"
+                    + " the keyframes show. Cite the evidence for your answer as the time spans of"
+                    + " the slots you used, in the form [12.0s-18.0s]. If the keyframes do not show"
+                    + " the answer, say so plainly.";
 
     private MemoryPrompt() {}
 
@@ -31,6 +32,14 @@ public final class MemoryPrompt {
      */
     public static ChatPrompt build(
             List<SlotSpan> slots, Function<SlotSpan, Optional<byte[]>> keyframes, String question) {
+        List<ChatPrompt.Part> parts = memoryParts(slots, keyframes);
+        parts.add(new ChatPrompt.Text("Question: " + question));
+        return new ChatPrompt(SYSTEM, parts);
+    }
+
+    /** Per slot its marker, then its keyframe; a mutable list so callers can append the question. */
+    public static List<ChatPrompt.Part> memoryParts(
+            List<SlotSpan> slots, Function<SlotSpan, Optional<byte[]>> keyframes) {
         List<ChatPrompt.Part> parts = new ArrayList<>(slots.size() * 2 + 1);
         for (SlotSpan slot : slots) {
             Optional<byte[]> jpeg = keyframes.apply(slot);
@@ -38,23 +47,23 @@ public final class MemoryPrompt {
             parts.add(new ChatPrompt.Text(jpeg.isPresent() ? marker : marker + " [keyframe not available]"));
             jpeg.ifPresent(bytes -> parts.add(new ChatPrompt.JpegImage("Slot " + slot.number(), bytes)));
         }
-        parts.add(new ChatPrompt.Text("Question: " + question));
-        return new ChatPrompt(SYSTEM, parts);
+        return parts;
     }
 
-    /** {@code Slot 3: 12.0s-18.0s (6 frames)}. */
+    /** {@code Slot 3: <t=12.0s> to <t=18.0s> (6 frames)}. */
     public static String marker(SlotSpan slot) {
         return String.format(
                 Locale.ROOT,
-                "Slot %d: %s-%s (%d %s)",
+                "Slot %d: %s to %s (%d %s)",
                 slot.number(),
-                seconds(slot.startSec()),
-                seconds(slot.endSec()),
+                timeToken(slot.startSec()),
+                timeToken(slot.endSec()),
                 slot.frames(),
                 slot.frames() == 1 ? "frame" : "frames");
     }
 
-    static String seconds(double sec) {
-        return String.format(Locale.ROOT, "%.1fs", sec);
+    /** A LITA-style time token, {@code <t=12.0s>}. */
+    public static String timeToken(double sec) {
+        return String.format(Locale.ROOT, "<t=%.1fs>", sec);
     }
 }

@@ -21,7 +21,9 @@ import java.util.Optional;
  *       servers usually ignore it</td></tr>
  *   <tr><td>{@value #ENV_TIMEOUT_S}</td><td>60</td><td>per-request timeout in seconds</td></tr>
  *   <tr><td>{@value #ENV_MAX_RETRIES}</td><td>2</td><td>retries on connection errors, 408, 409,
- *       429 and 5xx (with backoff)</td></tr>
+ *       429 and 5xx (with exponential backoff)</td></tr>
+ *   <tr><td>{@value #ENV_MAX_CONCURRENT}</td><td>4</td><td>model calls at once; a request
+ *       that cannot get a slot within a second is answered 503 {@code llm_busy}</td></tr>
  * </table>
  *
  * @param url base URL of the OpenAI-compatible API; empty means no model is configured
@@ -29,20 +31,28 @@ import java.util.Optional;
  * @param apiKey API key sent as a bearer token
  * @param timeout timeout of one request, retries not included
  * @param maxRetries how many times a failed request is retried
+ * @param maxConcurrent how many model calls may run at once; more wait briefly, then get 503
  */
 public record LlmSettings(
-        Optional<String> url, String model, String apiKey, Duration timeout, int maxRetries) {
+        Optional<String> url,
+        String model,
+        String apiKey,
+        Duration timeout,
+        int maxRetries,
+        int maxConcurrent) {
     public static final String ENV_URL = "LONGWATCH_LLM_URL";
     public static final String ENV_MODEL = "LONGWATCH_LLM_MODEL";
     public static final String ENV_API_KEY = "LONGWATCH_LLM_API_KEY";
     public static final String ENV_TIMEOUT_S = "LONGWATCH_LLM_TIMEOUT_S";
     public static final String ENV_MAX_RETRIES = "LONGWATCH_LLM_MAX_RETRIES";
+    public static final String ENV_MAX_CONCURRENT = "LONGWATCH_LLM_MAX_CONCURRENT";
 
     public static final String DEFAULT_MODEL = "gpt-4o-mini";
     /** The SDK insists on a key; servers without auth accept any value. */
     public static final String DEFAULT_API_KEY = "none";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_RETRIES = 2;
+    public static final int DEFAULT_MAX_CONCURRENT = 4;
 
     public LlmSettings {
         Objects.requireNonNull(url, "url");
@@ -57,6 +67,18 @@ public record LlmSettings(
         if (maxRetries < 0) {
             throw new IllegalArgumentException("LLM maxRetries must be >= 0, got " + maxRetries);
         }
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("LLM maxConcurrent must be >= 1, got " + maxConcurrent);
+        }
+    }
+
+    /** Settings with the default concurrency limit. */
+    public LlmSettings(Optional<String> url, String model, String apiKey, Duration timeout, int maxRetries) {
+        this(url, model, apiKey, timeout, maxRetries, DEFAULT_MAX_CONCURRENT);
+    }
+
+    public LlmSettings withMaxConcurrent(int newMaxConcurrent) {
+        return new LlmSettings(url, model, apiKey, timeout, maxRetries, newMaxConcurrent);
     }
 
     /** No model: {@code ask} answers in evidence-only mode. */
@@ -87,7 +109,10 @@ public record LlmSettings(
                         .orElse(DEFAULT_TIMEOUT),
                 value(env, ENV_MAX_RETRIES)
                         .map(s -> (int) parse(ENV_MAX_RETRIES, s))
-                        .orElse(DEFAULT_MAX_RETRIES));
+                        .orElse(DEFAULT_MAX_RETRIES),
+                value(env, ENV_MAX_CONCURRENT)
+                        .map(s -> (int) parse(ENV_MAX_CONCURRENT, s))
+                        .orElse(DEFAULT_MAX_CONCURRENT));
     }
 
     public boolean configured() {
@@ -117,6 +142,8 @@ public record LlmSettings(
                 + timeout
                 + ", maxRetries="
                 + maxRetries
+                + ", maxConcurrent="
+                + maxConcurrent
                 + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.longwatch.query.config;
 
+import dev.longwatch.query.auth.ApiTokens;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +13,10 @@ import java.util.Optional;
  *   <caption>Environment variables read by {@link #fromEnv()}</caption>
  *   <tr><th>variable</th><th>default</th></tr>
  *   <tr><td>{@value #ENV_BOOTSTRAP}</td><td>{@value #DEFAULT_BOOTSTRAP}</td></tr>
- *   <tr><td>{@value #ENV_HOST}</td><td>{@value #DEFAULT_HOST} (loopback only: the API has no
- *       auth yet)</td></tr>
+ *   <tr><td>{@value #ENV_HOST}</td><td>{@value #DEFAULT_HOST}; without tokens only a loopback
+ *       address is allowed</td></tr>
+ *   <tr><td>{@value ApiTokens#ENV}</td><td>unset = open API on loopback; else
+ *       {@code tokenA=cam-*,lobby;tokenB=*}: bearer tokens and the streams they may see</td></tr>
  *   <tr><td>{@value #ENV_PORT}</td><td>{@value #DEFAULT_PORT}; 0 picks any free port</td></tr>
  *   <tr><td>{@value #ENV_STATE_DIR}</td><td>{@code ${java.io.tmpdir}/longwatch-query}: RocksDB
  *       stores; they are rebuilt from Kafka if lost</td></tr>
@@ -29,6 +32,7 @@ import java.util.Optional;
  * @param stateDir Kafka Streams state directory
  * @param applicationId Kafka Streams application id
  * @param llm the language model behind {@code ask}
+ * @param tokens bearer tokens and their streams; none = open API (loopback only)
  */
 public record QueryServiceSettings(
         String bootstrapServers,
@@ -36,7 +40,8 @@ public record QueryServiceSettings(
         int port,
         Path stateDir,
         String applicationId,
-        LlmSettings llm) {
+        LlmSettings llm,
+        ApiTokens tokens) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
@@ -63,6 +68,13 @@ public record QueryServiceSettings(
             throw new IllegalArgumentException("applicationId must not be blank");
         }
         Objects.requireNonNull(llm, "llm");
+        Objects.requireNonNull(tokens, "tokens");
+    }
+
+    /** Settings of an open API (no tokens). */
+    public QueryServiceSettings(
+            String bootstrapServers, String bindHost, int port, Path stateDir, String applicationId, LlmSettings llm) {
+        this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, ApiTokens.none());
     }
 
     /** Defaults for everything but Kafka: loopback, port 8080, temp state dir, no LLM. */
@@ -88,22 +100,33 @@ public record QueryServiceSettings(
                 value(env, ENV_PORT).map(QueryServiceSettings::parsePort).orElse(DEFAULT_PORT),
                 value(env, ENV_STATE_DIR).map(Path::of).orElse(defaultStateDir()),
                 value(env, ENV_APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
-                LlmSettings.fromEnv(env));
+                LlmSettings.fromEnv(env),
+                ApiTokens.parse(env.get(ApiTokens.ENV)));
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, newLlm);
+                bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens);
+    }
+
+    public QueryServiceSettings withTokens(ApiTokens newTokens) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens);
+    }
+
+    public QueryServiceSettings withBindHost(String newBindHost) {
+        return new QueryServiceSettings(
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens);
     }
 
     private static Path defaultStateDir() {

@@ -38,6 +38,29 @@ public final class ApiJson {
 
     public record Answer(String answer, List<Evidence> evidence, long memoryVersion, Llm llm) {}
 
+    /** {@code POST /v1/subscriptions}. */
+    public record CreateSubscription(String streamId, String question, Integer cooldownSec) {}
+
+    /** A standing question; {@code note} says why it is not evaluated, if it is not. */
+    public record SubscriptionView(
+            String id, String streamId, String question, int cooldownSec, boolean evaluated, String note) {}
+
+    /** The {@code data:} of an SSE {@code answer} event. */
+    public record EventAnswerView(
+            String id, String subscriptionId, String streamId, double atSec, String answer, List<Evidence> evidence) {
+        public static EventAnswerView of(dev.longwatch.schema.proto.EventAnswer a) {
+            return new EventAnswerView(
+                    a.getId(),
+                    a.getSubscriptionId(),
+                    a.getStreamId(),
+                    a.getAtMs() / 1000.0,
+                    a.getAnswer(),
+                    a.getEvidenceList().stream()
+                            .map(e -> new Evidence(e.getStartSec(), e.getEndSec(), frameUrl(a.getStreamId(), e.getKeyframeSeq())))
+                            .toList());
+        }
+    }
+
     /** The body of every 4xx/5xx. */
     public record Error(Detail error) {
         public static Error of(String code, String message) {

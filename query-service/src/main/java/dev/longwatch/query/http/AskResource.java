@@ -33,17 +33,9 @@ final class AskResource {
 
     private void ask(Context ctx) {
         String id = ctx.pathParam("id");
+        AuthFilter.requireVisible(ctx, id);
         ApiJson.Ask request = bodies.read(ctx, ApiJson.Ask.class);
-        String question = request.question() == null ? "" : request.question().strip();
-        if (question.isEmpty()) {
-            throw ApiException.badRequest("invalid_question", "'question' must not be empty");
-        }
-        if (question.length() > AskService.MAX_QUESTION_CHARS) {
-            throw ApiException.badRequest(
-                    "invalid_question",
-                    "'question' has " + question.length() + " characters; the limit is "
-                            + AskService.MAX_QUESTION_CHARS);
-        }
+        String question = Questions.check(request.question());
         TimeWindow window = Windows.of(request.fromSec(), request.toSec());
         MemorySnapshot memory = requireMemory(id);
         AskResult result = latency.record(() -> asks.ask(memory, question, window));

@@ -23,6 +23,7 @@ final class FrameResource {
         if (!StreamIds.isValid(streamId) || !file.endsWith(".jpg")) {
             throw ApiException.notFound("no frame at " + ctx.path());
         }
+        AuthFilter.requireVisible(ctx, streamId);
         long seq;
         try {
             seq = Long.parseLong(file.substring(0, file.length() - ".jpg".length()));

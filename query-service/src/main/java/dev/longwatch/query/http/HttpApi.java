@@ -3,12 +3,17 @@ package dev.longwatch.query.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longwatch.query.ask.AskService;
+import dev.longwatch.query.ask.ModelBusyException;
+import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.query.subscriptions.EventAnswerBus;
+import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.llm.ChatModelException;
 import dev.longwatch.query.registry.RegistryUnavailableException;
 import dev.longwatch.query.registry.StreamRegistry;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsUnavailableException;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -17,6 +22,7 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +31,17 @@ import org.slf4j.LoggerFactory;
  * The HTTP API of design.md on Javalin: {@link #routing} lists every resource, each resource
  * lists its routes next to its private handlers, and errors are mapped here to {@code
  * {"error":{"code","message"}}} with a 4xx/5xx, never a stack trace. Tests start the same app.
+ *
+ * <p>Everything under {@code /v1} needs a bearer token when tokens are configured ({@link
+ * AuthFilter}); {@code /}, {@code /ui/*}, {@code /openapi.json}, {@code /healthz}, {@code
+ * /readyz} and {@code /metrics} (no stream data) stay open. Request bodies are limited to
+ * {@value #MAX_BODY_BYTES} bytes (413).
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    /** Largest request body accepted; the biggest legitimate one is a 2000-character question. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private HttpApi() {}
 
@@ -39,7 +53,10 @@ public final class HttpApi {
      * @param asks answers questions
      * @param readiness whether the views can be queried (for {@code /readyz})
      * @param metrics where request counts go, served on {@code /metrics}
-     * @param clock stamps {@code created_ms} of new streams
+     * @param clock stamps {@code created_ms} of new streams and subscriptions
+     * @param tokens who may see which streams; none = open
+     * @param subscriptions where standing questions are written and read back
+     * @param answers the live feed of event answers for SSE clients
      */
     public record Dependencies(
             MemoryViews views,
@@ -47,10 +64,18 @@ public final class HttpApi {
             AskService asks,
             Supplier<Readiness> readiness,
             PrometheusMeterRegistry metrics,
-            Clock clock) {}
+            Clock clock,
+            ApiTokens tokens,
+            SubscriptionRegistry subscriptions,
+            EventAnswerBus answers) {}
 
     /** A configured, not yet started Javalin app; start it with {@code start(host, port)}. */
     public static Javalin create(Dependencies deps) {
+        return create(deps, route -> {});
+    }
+
+    /** As {@link #create(Dependencies)}, telling {@code onRoute} about every route added. */
+    public static Javalin create(Dependencies deps, Consumer<HandlerMetaInfo> onRoute) {
         ObjectMapper mapper =
                 JavalinJackson.defaultMapper()
                         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -58,29 +83,44 @@ public final class HttpApi {
         return Javalin.create(
                 config -> {
                     config.startup.showJavalinBanner = false;
+                    config.http.maxRequestSize = MAX_BODY_BYTES;
+                    config.events.handlerAdded(onRoute);
                     config.jsonMapper(new JavalinJackson(mapper, false));
                     config.requestLogger.http((ctx, ms) -> countRequest(deps.metrics(), ctx));
                     routing(
                             config.routes,
+                            new AuthFilter(deps.tokens()),
                             new StreamResource(deps.views(), deps.registry(), bodies, deps.clock()),
                             new AskResource(deps.views(), deps.asks(), bodies, deps.metrics()),
+                            new SubscriptionResource(
+                                    deps.views(),
+                                    deps.subscriptions(),
+                                    deps.answers(),
+                                    deps.asks().model().isPresent(),
+                                    bodies,
+                                    deps.clock()),
                             new FrameResource(deps.views()),
-                            new HealthResource(deps.readiness(), deps.metrics()));
+                            new HealthResource(deps.readiness(), deps.metrics()),
+                            new StaticResource());
                 });
     }
 
-    // Later issues add SubscriptionResource (SSE), the web page and openapi.json here, and an
-    // auth filter (routes.beforeMatched) in front of /v1.
     static void routing(
             RoutesConfig routes,
+            AuthFilter auth,
             StreamResource streams,
             AskResource asks,
+            SubscriptionResource subscriptions,
             FrameResource frames,
-            HealthResource health) {
+            HealthResource health,
+            StaticResource page) {
+        auth.routing(routes);
         streams.routing(routes);
         asks.routing(routes);
+        subscriptions.routing(routes);
         frames.routing(routes);
         health.routing(routes);
+        page.routing(routes);
         errors(routes);
     }
 
@@ -93,6 +133,12 @@ public final class HttpApi {
         routes.exception(
                 RegistryUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, "kafka_unavailable", e.getMessage()));
+        routes.exception(
+                ModelBusyException.class,
+                (e, ctx) -> {
+                    ctx.header("Retry-After", "1");
+                    error(ctx, 503, "llm_busy", e.getMessage());
+                });
         routes.exception(
                 ChatModelException.class,
                 (e, ctx) -> {
@@ -120,6 +166,7 @@ public final class HttpApi {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 400 -> "bad_request";
+            case 413 -> "body_too_large";
             default -> status >= 500 ? "internal" : "bad_request";
         };
     }

@@ -49,6 +49,7 @@ final class StreamResource {
                     "invalid stream id '" + request.id() + "': 1-64 characters of letters, digits,"
                             + " '.', '_' or '-', starting with a letter or digit");
         }
+        AuthFilter.requireVisible(ctx, request.id());
         SourceUris.check(request.uri());
         double fps = request.sampleFps() == null ? DEFAULT_SAMPLE_FPS : request.sampleFps();
         if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
@@ -76,24 +77,26 @@ final class StreamResource {
     private void list(Context ctx) {
         List<ApiJson.Stream> streams =
                 views.specs().stream()
+                        .filter(s -> AuthFilter.access(ctx).canSee(s.getId()))
                         .map(s -> view(s, views.status(s.getId()), views.memory(s.getId())))
                         .toList();
         ctx.json(new ApiJson.StreamList(streams));
     }
 
     private void get(Context ctx) {
-        StreamSpec spec = requireSpec(ctx.pathParam("id"));
+        StreamSpec spec = requireSpec(ctx, ctx.pathParam("id"));
         ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
     }
 
     private void delete(Context ctx) {
-        StreamSpec spec = requireSpec(ctx.pathParam("id"));
+        StreamSpec spec = requireSpec(ctx, ctx.pathParam("id"));
         registry.delete(spec.getId());
         ctx.status(204);
     }
 
     private void memory(Context ctx) {
         String id = ctx.pathParam("id");
+        AuthFilter.requireVisible(ctx, id);
         TimeWindow window =
                 Windows.of(
                         Windows.seconds(ctx.queryParam("from"), "from"),
@@ -101,7 +104,7 @@ final class StreamResource {
         Optional<MemorySnapshot> memory = StreamIds.isValid(id) ? views.memory(id) : Optional.empty();
         if (memory.isEmpty()) {
             // A registered stream without memory yet is an empty memory, not an error.
-            requireSpec(id);
+            requireSpec(ctx, id);
             ctx.json(new ApiJson.Memory(id, 0, 0, List.of()));
             return;
         }
@@ -113,7 +116,8 @@ final class StreamResource {
         ctx.json(new ApiJson.Memory(id, snapshot.getVersion(), snapshot.getFramesSeen(), slots));
     }
 
-    private StreamSpec requireSpec(String id) {
+    private StreamSpec requireSpec(Context ctx, String id) {
+        AuthFilter.requireVisible(ctx, id);
         Optional<StreamSpec> spec = StreamIds.isValid(id) ? views.spec(id) : Optional.empty();
         return spec.orElseThrow(() -> ApiException.notFound("unknown stream '" + id + "'"));
     }

@@ -4,9 +4,18 @@ import dev.longwatch.query.ask.TimeWindow;
 
 /** Time windows from request parameters; anything malformed is a 400 naming the parameter. */
 final class Windows {
+    /** No bound may lie further than this from the first frame: ten years of footage. */
+    static final double MAX_SEC = 10 * 365 * 24 * 3600.0;
+
     private Windows() {}
 
     static TimeWindow of(Double fromSec, Double toSec) {
+        for (Double bound : new Double[] {fromSec, toSec}) {
+            if (bound != null && (!Double.isFinite(bound) || bound > MAX_SEC)) {
+                throw ApiException.badRequest(
+                        "invalid_window", "window bounds must be finite and at most " + (long) MAX_SEC + " s, got " + bound);
+            }
+        }
         try {
             return TimeWindow.of(fromSec, toSec);
         } catch (IllegalArgumentException e) {

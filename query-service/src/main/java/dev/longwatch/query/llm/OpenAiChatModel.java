@@ -2,6 +2,8 @@ package dev.longwatch.query.llm;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -54,12 +56,13 @@ public final class OpenAiChatModel implements ChatModel {
 
     @Override
     public ChatResponse generate(ChatPrompt prompt) {
-        ChatCompletionCreateParams params =
+        ChatCompletionCreateParams.Builder builder =
                 ChatCompletionCreateParams.builder()
                         .model(model)
                         .addSystemMessage(prompt.system())
-                        .addUserMessageOfArrayOfContentParts(contentParts(prompt.parts()))
-                        .build();
+                        .addUserMessageOfArrayOfContentParts(contentParts(prompt.parts()));
+        prompt.responseSchema().ifPresent(schema -> builder.responseFormat(responseFormat(schema)));
+        ChatCompletionCreateParams params = builder.build();
         long start = System.nanoTime();
         ChatCompletion completion;
         try {
@@ -129,6 +132,20 @@ public final class OpenAiChatModel implements ChatModel {
             }
         }
         return out.toString();
+    }
+
+    private static ResponseFormatJsonSchema responseFormat(ChatPrompt.ResponseSchema schema) {
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder body =
+                ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        schema.schema().forEach((key, value) -> body.putAdditionalProperty(key, JsonValue.from(value)));
+        return ResponseFormatJsonSchema.builder()
+                .jsonSchema(
+                        ResponseFormatJsonSchema.JsonSchema.builder()
+                                .name(schema.name())
+                                .schema(body.build())
+                                .strict(true)
+                                .build())
+                .build();
     }
 
     private static List<ChatCompletionContentPart> contentParts(List<ChatPrompt.Part> parts) {

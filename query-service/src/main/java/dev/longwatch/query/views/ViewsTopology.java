@@ -1,6 +1,7 @@
 package dev.longwatch.query.views;
 
 import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.subscriptions.SubscriptionsUpdater;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class ViewsTopology {
     public static final String STREAMS_STORE = "streams";
     /** lw.stream-status: stream id → StreamStatus. */
     public static final String STATUS_STORE = "stream-status";
+    /** lw.subscriptions (global): subscription id → Subscription. */
+    public static final String SUBSCRIPTIONS_STORE = SubscriptionsUpdater.STORE;
     /** lw.frames: {@link FrameKeys#key} → JPEG bytes. */
     public static final String KEYFRAMES_STORE = "keyframes";
 
@@ -41,6 +44,16 @@ public final class ViewsTopology {
         table(builder, Topics.MEMORY, MEMORY_STORE);
         table(builder, Topics.STREAMS, STREAMS_STORE);
         table(builder, Topics.STREAM_STATUS, STATUS_STORE);
+        // Every instance holds every subscription: any instance answers GET/DELETE and SSE.
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(SubscriptionsUpdater.STORE),
+                                Topics.SUBSCRIPTIONS.keySerde(),
+                                Topics.SUBSCRIPTIONS.valueSerde())
+                        .withLoggingDisabled(), // the compacted topic is its changelog
+                Topics.SUBSCRIPTIONS.name(),
+                Consumed.with(Topics.SUBSCRIPTIONS.keySerde(), Topics.SUBSCRIPTIONS.valueSerde()),
+                SubscriptionsUpdater::new);
 
         // The changelog copies every JPEG once more; it must accept messages as large as lw.frames.
         builder.addStateStore(

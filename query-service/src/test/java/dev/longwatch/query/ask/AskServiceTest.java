@@ -87,9 +87,9 @@ class AskServiceTest {
         List<ChatPrompt.Part> parts = model.prompts.get(0).parts();
         assertThat(parts)
                 .containsExactly(
-                        new ChatPrompt.Text("Slot 1: 0.0s-4.0s (4 frames)"),
+                        new ChatPrompt.Text("Slot 1: <t=0.0s> to <t=4.0s> (4 frames)"),
                         parts.get(1),
-                        new ChatPrompt.Text("Slot 2: 4.0s-9.0s (5 frames) [keyframe not available]"),
+                        new ChatPrompt.Text("Slot 2: <t=4.0s> to <t=9.0s> (5 frames) [keyframe not available]"),
                         new ChatPrompt.Text("Question: where?"));
         assertThat(parts.get(1)).isInstanceOfSatisfying(ChatPrompt.JpegImage.class, i -> assertThat(i.label()).isEqualTo("Slot 1"));
         assertThat(result.evidence()).extracting(SlotSpan::keyframeSeq).containsExactly(6L);

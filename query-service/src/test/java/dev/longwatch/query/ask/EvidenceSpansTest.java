@@ -22,6 +22,13 @@ class EvidenceSpansTest {
     }
 
     @Test
+    void shouldReadLitaStyleTimeTokensAsCitations() {
+        assertThat(EvidenceSpans.parse("Slot 2: <t=6.0s> to <t=12.0s> shows it; again at <t=14s>"))
+                .containsExactly(new Cited(6.0, 12.0), new Cited(14, 14));
+        assertThat(EvidenceSpans.cited("around <t=13.0s>", SLOTS)).extracting(SlotSpan::number).containsExactly(4);
+    }
+
+    @Test
     void shouldNotReadFootnotesOrPlainNumbersAsTimes() {
         assertThat(EvidenceSpans.parse("see [3] and [2, 4] at 12.0s-18.0s")).isEmpty();
     }

@@ -69,9 +69,9 @@ class AskWithLanguageModelTest {
         List<SeenImage> images = FakeOpenAiServer.images(request);
         assertThat(images).extracting(SeenImage::markerBefore)
                 .containsExactly(
-                        "Slot 1: 0.0s-6.0s (6 frames)",
-                        "Slot 2: 6.0s-12.5s (7 frames)",
-                        "Slot 3: 12.5s-18.0s (5 frames)");
+                        "Slot 1: <t=0.0s> to <t=6.0s> (6 frames)",
+                        "Slot 2: <t=6.0s> to <t=12.5s> (7 frames)",
+                        "Slot 3: <t=12.5s> to <t=18.0s> (5 frames)");
         assertThat(images).extracting(SeenImage::jpeg)
                 .containsExactly(jpeg("cam-1", 2), jpeg("cam-1", 9), jpeg("cam-1", 16));
         JsonNode parts = FakeOpenAiServer.userParts(request);
@@ -103,7 +103,7 @@ class AskWithLanguageModelTest {
         JsonNode answer = client.post(ASK, "{\"question\":\"q\",\"fromSec\":7,\"toSec\":13}").json();
 
         assertThat(FakeOpenAiServer.images(llm.requests().get(0))).extracting(SeenImage::markerBefore)
-                .containsExactly("Slot 1: 6.0s-12.5s (7 frames)", "Slot 2: 12.5s-18.0s (5 frames)");
+                .containsExactly("Slot 1: <t=6.0s> to <t=12.5s> (7 frames)", "Slot 2: <t=12.5s> to <t=18.0s> (5 frames)");
         assertThat(answer.path("evidence")).isEmpty(); // 0-6 s was never shown: invented
     }
 

@@ -16,9 +16,24 @@ public final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    private final String token;
 
     public ApiClient(int port) {
+        this(port, null);
+    }
+
+    private ApiClient(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    /** The same server, sending {@code Authorization: Bearer token}. */
+    public ApiClient withToken(String newToken) {
+        return new ApiClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), newToken);
+    }
+
+    public String base() {
+        return base;
     }
 
     /** One answer: status, content type, raw body. */
@@ -56,7 +71,17 @@ public final class ApiClient {
                         .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** GET with extra headers. */
+    public Reply get(String path, java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     private Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<byte[]> response =
                     http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());

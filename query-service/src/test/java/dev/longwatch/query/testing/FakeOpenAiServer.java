@@ -22,8 +22,9 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * An OpenAI-compatible chat-completions server on a loopback port: records every request it
- * receives and answers with what the test scripted (a completion, an error status, garbage, or
- * nothing until {@link #close()}).
+ * receives and answers with what the test scripted (a completion, an error status, garbage,
+ * nothing until {@link #close()}, or a completion held until {@link #openGate()}). Scripted
+ * sequences ({@link #replies}) are used up first, then the standing {@link #reply}.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,10 +34,22 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Reply> script = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile Reply reply = Reply.completion("ok");
 
     /** What the server answers. */
-    public record Reply(int status, String body, boolean hangs) {
+    public record Reply(int status, String body, boolean hangs, boolean gated) {
+        public Reply(int status, String body, boolean hangs) {
+            this(status, body, hangs, false);
+        }
+
+        /** A completion sent only once the test calls {@link #openGate()}. */
+        public static Reply gated(String content) {
+            Reply completion = completion(content);
+            return new Reply(completion.status(), completion.body(), false, true);
+        }
+
         /** A well-formed chat completion whose message content is {@code content}. */
         public static Reply completion(String content) {
             ObjectNode root = JSON.createObjectNode();
@@ -87,6 +100,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public void reply(Reply next) {
         this.reply = next;
+    }
+
+    /** Answers the next requests with these, in order, then with the standing reply again. */
+    public void replies(Reply... sequence) {
+        script.addAll(List.of(sequence));
+    }
+
+    /** Lets every gated reply, waiting or future, go out. */
+    public void openGate() {
+        gate.countDown();
     }
 
     public List<JsonNode> requests() {
@@ -141,10 +164,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
         try (exchange) {
             requests.add(JSON.readTree(exchange.getRequestBody()));
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-            Reply now = reply;
+            Reply scripted = script.poll();
+            Reply now = scripted != null ? scripted : reply;
             if (now.hangs()) {
                 released.await();
                 return;
+            }
+            if (now.gated()) {
+                gate.await();
             }
             byte[] body = now.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -160,6 +187,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     @Override
     public void close() {
         released.countDown();
+        gate.countDown();
         server.stop(0);
         executor.shutdownNow();
     }

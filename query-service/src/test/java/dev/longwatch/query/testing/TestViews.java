@@ -2,6 +2,10 @@ package dev.longwatch.query.testing;
 
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.subscriptions.SubscriptionRegistry;
+import dev.longwatch.query.subscriptions.SubscriptionsUpdater;
+import dev.longwatch.schema.proto.Subscription;
+import java.util.Optional;
 import dev.longwatch.query.views.KafkaStreamsMemoryViews;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsTopology;
@@ -29,6 +33,7 @@ public final class TestViews implements AutoCloseable {
     private final TestInputTopic<String, StreamStatus> status;
     private final TestInputTopic<String, MemorySnapshot> memory;
     private final TestInputTopic<String, Frame> frames;
+    private final TestInputTopic<String, Subscription> subscriptionsTopic;
     private final TestOutputTopic<byte[], DeadLetter> deadLetters;
     private final KafkaStreamsMemoryViews views;
 
@@ -41,6 +46,7 @@ public final class TestViews implements AutoCloseable {
         status = input(Topics.STREAM_STATUS);
         memory = input(Topics.MEMORY);
         frames = input(Topics.FRAMES);
+        subscriptionsTopic = input(Topics.SUBSCRIPTIONS);
         deadLetters =
                 driver.createOutputTopic(
                         Topics.DLQ.name(),
@@ -84,6 +90,36 @@ public final class TestViews implements AutoCloseable {
 
     public synchronized void pipeFrame(Frame value) {
         frames.pipeInput(value.getStreamId(), value);
+    }
+
+    /** A subscription registry on lw.subscriptions of this driver, read back from the global store. */
+    public SubscriptionRegistry subscriptions() {
+        return new SubscriptionRegistry() {
+            @Override
+            public void put(Subscription subscription) {
+                synchronized (TestViews.this) {
+                    subscriptionsTopic.pipeInput(subscription.getId(), subscription);
+                }
+            }
+
+            @Override
+            public void delete(String id) {
+                synchronized (TestViews.this) {
+                    subscriptionsTopic.pipeInput(id, null);
+                }
+            }
+
+            @Override
+            public Optional<Subscription> get(String id) {
+                synchronized (TestViews.this) {
+                    return Optional.ofNullable(
+                            driver.<String, Subscription>getKeyValueStore(SubscriptionsUpdater.STORE).get(id));
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     /** A registry that writes lw.streams of this driver. */

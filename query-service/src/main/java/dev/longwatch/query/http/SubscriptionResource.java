@@ -1,0 +1,163 @@
+package dev.longwatch.query.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longwatch.query.subscriptions.EventAnswerBus;
+import dev.longwatch.query.subscriptions.SubscriptionRegistry;
+import dev.longwatch.query.views.MemoryViews;
+import dev.longwatch.schema.StreamIds;
+import dev.longwatch.schema.proto.EventAnswer;
+import dev.longwatch.schema.proto.Subscription;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/subscriptions}: standing questions. POST writes one to lw.subscriptions, DELETE
+ * tombstones it, and {@code GET /{id}/events} streams its matches as Server-Sent Events
+ * ({@code event: answer}, {@code id:} the answer id, {@code data:} the JSON answer). A client that
+ * reconnects with {@code Last-Event-ID} first gets what it missed. Without a model, subscriptions
+ * are accepted but not evaluated, and the POST answer says so ({@code "evaluated": false}).
+ */
+final class SubscriptionResource {
+    static final int DEFAULT_COOLDOWN_SEC = 60;
+    static final int MAX_COOLDOWN_SEC = 24 * 3600;
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MemoryViews views;
+    private final SubscriptionRegistry registry;
+    private final EventAnswerBus answers;
+    private final boolean evaluated;
+    private final RequestBodies bodies;
+    private final Clock clock;
+
+    SubscriptionResource(
+            MemoryViews views,
+            SubscriptionRegistry registry,
+            EventAnswerBus answers,
+            boolean evaluated,
+            RequestBodies bodies,
+            Clock clock) {
+        this.views = views;
+        this.registry = registry;
+        this.answers = answers;
+        this.evaluated = evaluated;
+        this.bodies = bodies;
+        this.clock = clock;
+    }
+
+    void routing(RoutesConfig routes) {
+        routes.post("/v1/subscriptions", this::create);
+        routes.get("/v1/subscriptions/{id}", this::get);
+        routes.delete("/v1/subscriptions/{id}", this::delete);
+        routes.get("/v1/subscriptions/{id}/events", this::events);
+    }
+
+    private void create(Context ctx) {
+        ApiJson.CreateSubscription request = bodies.read(ctx, ApiJson.CreateSubscription.class);
+        String streamId = request.streamId();
+        if (!StreamIds.isValid(streamId)) {
+            throw ApiException.badRequest("invalid_id", "invalid stream id '" + streamId + "'");
+        }
+        AuthFilter.requireVisible(ctx, streamId);
+        if (views.spec(streamId).isEmpty()) {
+            throw ApiException.notFound("unknown stream '" + streamId + "'");
+        }
+        String question = Questions.check(request.question());
+        int cooldown = request.cooldownSec() == null ? DEFAULT_COOLDOWN_SEC : request.cooldownSec();
+        if (cooldown < 1 || cooldown > MAX_COOLDOWN_SEC) {
+            throw ApiException.badRequest(
+                    "invalid_cooldown", "'cooldownSec' must be 1.." + MAX_COOLDOWN_SEC + ", got " + cooldown);
+        }
+        Subscription subscription =
+                Subscription.newBuilder()
+                        .setId("sub-" + UUID.randomUUID())
+                        .setStreamId(streamId)
+                        .setQuestion(question)
+                        .setCooldownS(cooldown)
+                        .setCreatedMs(clock.millis())
+                        .build();
+        registry.put(subscription);
+        ctx.status(201).header("Location", "/v1/subscriptions/" + subscription.getId());
+        ctx.json(view(subscription));
+    }
+
+    private void get(Context ctx) {
+        ctx.json(view(require(ctx)));
+    }
+
+    private void delete(Context ctx) {
+        registry.delete(require(ctx).getId());
+        ctx.status(204);
+    }
+
+    private void events(Context ctx) {
+        Subscription subscription = require(ctx);
+        Optional<String> lastEventId =
+                Optional.ofNullable(ctx.header("Last-Event-ID"))
+                        .or(() -> Optional.ofNullable(ctx.queryParam("lastEventId")))
+                        .filter(id -> !id.isBlank());
+        // Checked above with a normal JSON error; only then does the connection become a stream.
+        new SseHandler(client -> stream(client, subscription.getId(), lastEventId)).handle(ctx);
+    }
+
+    private void stream(SseClient client, String subscriptionId, Optional<String> lastEventId) {
+        client.keepAlive();
+        client.sendComment("subscription " + subscriptionId + (evaluated ? "" : "; no language model configured, nothing will be evaluated"));
+        AutoCloseable listening =
+                answers.listen(
+                        subscriptionId,
+                        lastEventId,
+                        answer -> send(client, answer));
+        client.onClose(
+                () -> {
+                    try {
+                        listening.close();
+                    } catch (Exception e) {
+                        LOG.debug("closing SSE listener", e);
+                    }
+                });
+    }
+
+    private static void send(SseClient client, EventAnswer answer) {
+        // The bus calls from its own thread; one client's events must not interleave.
+        synchronized (client) {
+            if (client.terminated()) {
+                return;
+            }
+            try {
+                client.sendEvent("answer", JSON.writeValueAsString(ApiJson.EventAnswerView.of(answer)), answer.getId());
+            } catch (JsonProcessingException | RuntimeException e) {
+                LOG.debug("SSE client gone: {}", e.toString());
+            }
+        }
+    }
+
+    private Subscription require(Context ctx) {
+        String id = ctx.pathParam("id");
+        Subscription subscription =
+                registry.get(id).orElseThrow(() -> ApiException.notFound("unknown subscription '" + id + "'"));
+        AuthFilter.requireVisible(ctx, subscription.getStreamId());
+        return subscription;
+    }
+
+    private ApiJson.SubscriptionView view(Subscription s) {
+        return new ApiJson.SubscriptionView(
+                s.getId(),
+                s.getStreamId(),
+                s.getQuestion(),
+                s.getCooldownS(),
+                evaluated,
+                evaluated
+                        ? null
+                        : "no language model is configured (LONGWATCH_LLM_URL): the subscription is kept"
+                                + " but not evaluated until the service runs with a model");
+    }
+}
