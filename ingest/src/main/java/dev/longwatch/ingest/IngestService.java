@@ -4,7 +4,9 @@ import dev.longwatch.ingest.config.IngestSettings;
 import dev.longwatch.ingest.image.JpegEncoder;
 import dev.longwatch.ingest.kafka.ControlPlane;
 import dev.longwatch.ingest.kafka.EventPublisher;
+import dev.longwatch.ingest.kafka.FrameLog;
 import dev.longwatch.ingest.kafka.FrameProducer;
+import dev.longwatch.ingest.kafka.ProducerConfigs;
 import dev.longwatch.ingest.kafka.StatusPublisher;
 import dev.longwatch.ingest.kafka.StatusReader;
 import dev.longwatch.ingest.source.FfmpegFrameSource;
@@ -69,6 +71,7 @@ public final class IngestService implements AutoCloseable {
     private final IngestSettings settings;
     private final StreamRun.Deps deps;
     private final IngestMetrics metrics;
+    private final FrameLog frameLog;
     private final ExecutorService workers;
     private final Map<String, Worker> active = new ConcurrentHashMap<>();
     // Specs that arrived while the previous worker of the same stream was still stopping.
@@ -106,9 +109,16 @@ public final class IngestService implements AutoCloseable {
                                 settings.reconnect().stallTimeout(),
                                 settings.rtspTransport(),
                                 false)),
-                new FrameProducer(settings.bootstrapServers(), settings.instanceId() + "-frames"),
+                new FrameProducer(
+                        settings.bootstrapServers(),
+                        settings.instanceId() + "-frames",
+                        settings.instanceId()),
                 new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"),
-                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"));
+                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"),
+                new FrameLog(
+                        settings.bootstrapServers(),
+                        settings.instanceId() + "-frame-log",
+                        settings.startTimeout()));
     }
 
     /** Full injection: tests pass fake sources and mock producers. */
@@ -119,8 +129,10 @@ public final class IngestService implements AutoCloseable {
             FrameSourceFactory sources,
             FrameProducer frames,
             StatusPublisher statuses,
-            EventPublisher events) {
+            EventPublisher events,
+            FrameLog frameLog) {
         this.settings = settings;
+        this.frameLog = frameLog;
         this.metrics = new IngestMetrics(registry, clock);
         this.deps =
                 new StreamRun.Deps(
@@ -262,6 +274,13 @@ public final class IngestService implements AutoCloseable {
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         configs.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // How long the streams of a dead instance stay unrecorded before they move.
+        configs.put(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                (int) settings.sessionTimeout().toMillis());
+        configs.put(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                (int) settings.heartbeatInterval().toMillis());
         // Cooperative: an instance joining or leaving moves only the partitions that change
         // owner, instead of stopping every stream of every instance for the rebalance.
         configs.put(
@@ -452,18 +471,15 @@ public final class IngestService implements AutoCloseable {
             log.debug("stream {} already {}; not ingesting again", streamId, previous.getState());
             return;
         }
-        StreamJob job =
-                previous == null
-                        ? StreamJob.fresh(streamId, spec.getUri(), fps)
-                        : StreamJob.resuming(streamId, spec.getUri(), fps, previous);
-        if (job.resumeLastSeq() >= 0) {
-            log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
-        }
         deps.statuses().publish(pending(streamId, previous));
         StopSignal stop = new StopSignal();
         Future<?> future =
                 workers.submit(
                         () -> {
+                            StreamJob job = resumePoint(streamId, spec.getUri(), fps, previous);
+                            if (job.resumeLastSeq() >= 0) {
+                                log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
+                            }
                             new StreamRun(job, deps, stop).run(ProgressListener.NONE);
                         });
         active.put(streamId, new Worker(spec, next.partition(), stop, future));
@@ -491,6 +507,47 @@ public final class IngestService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Where a stream continues. Runs on the worker thread: it may read lw.frames. A STOPPED status
+     * is exact (written after a flush). Any other one may lag behind lw.frames when its writer
+     * died, so the last frame there wins; without a status the stream starts afresh (its PENDING
+     * status is written before the source is even opened).
+     */
+    private StreamJob resumePoint(String streamId, String uri, double fps, StreamStatus previous) {
+        if (previous == null) {
+            return StreamJob.fresh(streamId, uri, fps);
+        }
+        StreamJob job = StreamJob.resuming(streamId, uri, fps, previous);
+        if (previous.getState() == StreamState.STOPPED) {
+            return job;
+        }
+        // A frame not yet counted by that status was sent at most one delivery timeout before it.
+        long notBefore = previous.getUpdatedMs() - ProducerConfigs.DELIVERY_TIMEOUT.toMillis();
+        StreamJob resumed;
+        try {
+            resumed =
+                    frameLog.lastFrame(streamId, notBefore)
+                            .map(f -> job.after(f.seq(), f.ptsMs()))
+                            .orElse(job);
+        } catch (RuntimeException e) {
+            // Ingesting with a possible repeat of a few seqs beats not ingesting at all.
+            log.warn(
+                    "stream {}: cannot read the end of {} ({}); resuming from its status",
+                    streamId,
+                    Topics.FRAMES.name(),
+                    e.toString());
+            resumed = job;
+        }
+        if (resumed != job) {
+            log.info(
+                    "stream {}: lw.frames holds seqs up to {}, beyond its last status ({})",
+                    streamId,
+                    resumed.resumeLastSeq(),
+                    job.resumeLastSeq());
+        }
+        return resumed;
     }
 
     private static boolean sameSource(StreamSpec a, StreamSpec b) {

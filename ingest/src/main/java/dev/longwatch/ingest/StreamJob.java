@@ -37,4 +37,21 @@ record StreamJob(
                 previous.getFramesProduced(),
                 previous.getLastPtsMs());
     }
+
+    /**
+     * Continues after {@code lastSeq} instead, a frame found on lw.frames beyond what the status
+     * said (its writer died before reporting it). Seqs are dense, so the count moves with it.
+     */
+    StreamJob after(long lastSeq, long lastPtsMs) {
+        if (lastSeq <= resumeLastSeq) {
+            return this;
+        }
+        return new StreamJob(
+                streamId,
+                uri,
+                sampleFps,
+                lastSeq,
+                resumeFramesProduced + (lastSeq - resumeLastSeq),
+                lastPtsMs);
+    }
 }

@@ -273,7 +273,7 @@ final class StreamRun {
             if (seq <= skipThrough) {
                 continue; // already on lw.frames from the run this one resumes
             }
-            EncodedJpeg jpeg = deps.jpeg().encode(frame.toImage());
+            EncodedJpeg jpeg = deps.jpeg().encode(frame.toImage(deps.jpeg().maxWidth()));
             long now = deps.clock().millis();
             Frame message =
                     Frame.newBuilder()

@@ -93,7 +93,7 @@ public final class IngestBenchmark {
             Optional<SourceFrame> next;
             while ((next = source.next()).isPresent()) {
                 if (sampler.accept(next.get().ptsMs())) {
-                    jpeg.encode(next.get().toImage());
+                    jpeg.encode(next.get().toImage(jpeg.maxWidth()));
                     kept++;
                 }
             }

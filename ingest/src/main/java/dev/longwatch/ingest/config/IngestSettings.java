@@ -27,6 +27,12 @@ import java.util.Objects;
  * @param rtspTransport {@code tcp} (default: works through NAT and firewalls) or {@code udp}
  * @param groupId the Kafka consumer group the instances sharing the streams join; default
  *     {@code longwatch-ingest}
+ * @param sessionTimeout how long the group waits for a silent instance before its streams move to
+ *     the others (Kafka's {@code session.timeout.ms}); default 10 s, which is what a camera of a
+ *     dead instance stays unrecorded at most, plus the reconnect. Brokers refuse values below
+ *     their {@code group.min.session.timeout.ms} (6 s unless configured)
+ * @param heartbeatInterval how often an instance tells the group it is alive ({@code
+ *     heartbeat.interval.ms}); default 3 s, must be below {@code sessionTimeout} (a third is usual)
  */
 public record IngestSettings(
         String bootstrapServers,
@@ -43,11 +49,24 @@ public record IngestSettings(
         Duration shutdownTimeout,
         ReconnectPolicy reconnect,
         String rtspTransport,
-        String groupId) {
+        String groupId,
+        Duration sessionTimeout,
+        Duration heartbeatInterval) {
 
     public IngestSettings {
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        if (heartbeatInterval.isNegative()
+                || heartbeatInterval.isZero()
+                || heartbeatInterval.compareTo(sessionTimeout) >= 0) {
+            throw new IllegalArgumentException(
+                    "heartbeatInterval must be > 0 and below sessionTimeout ("
+                            + sessionTimeout
+                            + "): "
+                            + heartbeatInterval);
+        }
         if (!"tcp".equals(rtspTransport) && !"udp".equals(rtspTransport)) {
             throw new IllegalArgumentException("rtspTransport must be tcp or udp: " + rtspTransport);
         }
@@ -85,56 +104,67 @@ public record IngestSettings(
                 Duration.ofSeconds(30),
                 ReconnectPolicy.defaults(),
                 "tcp",
-                "longwatch-ingest");
+                "longwatch-ingest",
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(3));
     }
 
     public IngestSettings withInstanceId(String id) {
         return new IngestSettings(
                 bootstrapServers, id, jpegMaxWidth, jpegQuality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withAllowedRoots(List<Path> roots) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps, roots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withJpeg(int maxWidth, float quality) {
         return new IngestSettings(
                 bootstrapServers, instanceId, maxWidth, quality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withMaxConcurrentStreams(int n) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval, n,
-                shutdownTimeout, reconnect, rtspTransport, groupId);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withReconnect(ReconnectPolicy policy) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId);
+                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withRtspTransport(String transport) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId);
+                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId, sessionTimeout, heartbeatInterval);
     }
 
     public IngestSettings withGroupId(String group) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group);
+                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group, sessionTimeout, heartbeatInterval);
+    }
+
+    /** Group membership timing: how fast the streams of a dead instance move (see the record doc). */
+    public IngestSettings withGroupTimeouts(Duration session, Duration heartbeat) {
+        return new IngestSettings(
+                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
+                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
+                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
+                session, heartbeat);
     }
 
     private static String hostName() {

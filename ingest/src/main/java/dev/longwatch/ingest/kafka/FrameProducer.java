@@ -2,6 +2,7 @@ package dev.longwatch.ingest.kafka;
 
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Frame;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -12,19 +13,36 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * partition, in seq order. Thread-safe (one producer serves every stream of an instance).
  */
 public final class FrameProducer implements AutoCloseable {
-    private final Producer<String, Frame> producer;
+    /**
+     * Record header naming the ingest instance that produced a frame: which instance had a stream
+     * when, for operators and the failover test. Not part of the Frame contract.
+     */
+    public static final String INSTANCE_HEADER = "lw.instance";
 
-    public FrameProducer(String bootstrapServers, String clientId) {
+    private final Producer<String, Frame> producer;
+    private final byte[] instance;
+
+    /**
+     * @param clientId the Kafka client id
+     * @param instanceId written to every record's {@link #INSTANCE_HEADER}
+     */
+    public FrameProducer(String bootstrapServers, String clientId, String instanceId) {
         this(
                 new KafkaProducer<>(
                         ProducerConfigs.idempotent(bootstrapServers, clientId),
                         Topics.FRAMES.keySerde().serializer(),
-                        Topics.FRAMES.valueSerde().serializer()));
+                        Topics.FRAMES.valueSerde().serializer()),
+                instanceId);
     }
 
-    /** Wraps an existing producer (tests pass a {@code MockProducer}). */
+    /** Wraps an existing producer (tests pass a {@code MockProducer}); no instance header. */
     public FrameProducer(Producer<String, Frame> producer) {
+        this(producer, null);
+    }
+
+    private FrameProducer(Producer<String, Frame> producer, String instanceId) {
         this.producer = producer;
+        this.instance = instanceId == null ? null : instanceId.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -32,8 +50,12 @@ public final class FrameProducer implements AutoCloseable {
      * one stream; a failure there means this frame (and any later one) may be missing.
      */
     public void send(Frame frame, Callback callback) {
-        producer.send(
-                new ProducerRecord<>(Topics.FRAMES.name(), frame.getStreamId(), frame), callback);
+        ProducerRecord<String, Frame> record =
+                new ProducerRecord<>(Topics.FRAMES.name(), frame.getStreamId(), frame);
+        if (instance != null) {
+            record.headers().add(INSTANCE_HEADER, instance);
+        }
+        producer.send(record, callback);
     }
 
     /** Blocks until every frame sent before this call is acknowledged or has failed. */

@@ -7,6 +7,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** Producer settings shared by the frame and status producers. */
 public final class ProducerConfigs {
+    /**
+     * How long a sent record may stay unacknowledged before it fails; so also how long before a
+     * status a frame it does not count yet may have been sent.
+     */
+    public static final java.time.Duration DELIVERY_TIMEOUT = java.time.Duration.ofMinutes(2);
+
     private ProducerConfigs() {}
 
     /**
@@ -28,7 +34,7 @@ public final class ProducerConfigs {
         // 60 s of blocking the send fails and the stream reports it.
         configs.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
-        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
         return configs;
     }
 }

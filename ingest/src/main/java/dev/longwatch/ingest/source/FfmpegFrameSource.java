@@ -9,12 +9,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ public final class FfmpegFrameSource implements FrameSource {
     private final SourceInfo info;
     private final boolean keyframesOnly;
     // Reused for every converted frame: one BufferedImage per source, see SourceFrame#toImage.
-    private final Java2DFrameConverter converter = new Java2DFrameConverter();
+    private final BgrConverter converter = new BgrConverter();
     private final CurrentFrame current = new CurrentFrame();
     private long firstTimestampUs = Long.MIN_VALUE;
     private long lastPtsMs = -1;
@@ -90,8 +90,16 @@ public final class FfmpegFrameSource implements FrameSource {
             throws SourceException {
         FfmpegNative.init();
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(location.input());
-        // Decoder threads as FFmpeg's own CLI picks them (one per core).
-        grabber.setVideoOption("threads", "0");
+        // Decoder threads. A file is read as fast as possible: auto, as FFmpeg's CLI does (frame
+        // threading, about one thread per core). A camera only comes in real time, which one
+        // thread decodes with room to spare up to 4K; auto would give each of dozens of cameras
+        // cores+1 threads, each holding its own frames and adding a frame of latency. Two keeps
+        // a busy 4K camera ahead.
+        grabber.setVideoOption("threads", location.kind() == SourceLocation.Kind.RTSP ? "2" : "0");
+        // RAW: the grabber hands out the decoder's own picture (YUV) without converting it. Most
+        // frames are dropped by the sampler, and converting a 1080p frame to BGR costs about as
+        // much as decoding it, so conversion waits for toImage() (BgrConverter), kept frames only.
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         switch (location.kind()) {
             case RTSP:
                 // TCP by default: UDP loses packets behind NAT and firewalls.
@@ -281,7 +289,13 @@ public final class FfmpegFrameSource implements FrameSource {
 
         @Override
         public BufferedImage toImage() {
-            return converter.getBufferedImage(frame);
+            // RAW mode: opaque is the decoder's AVFrame, valid until the next grab.
+            return converter.convert((AVFrame) frame.opaque);
+        }
+
+        @Override
+        public BufferedImage toImage(int maxWidth) {
+            return converter.convert((AVFrame) frame.opaque, maxWidth);
         }
     }
 }

@@ -19,4 +19,13 @@ public interface SourceFrame {
      * frames the sampler keeps. The image may be reused by the next call.
      */
     BufferedImage toImage();
+
+    /**
+     * The pixels scaled down, aspect kept, to at most {@code maxWidth} (height rounded to the
+     * nearest pixel). Sources that can scale while converting override this; the default returns
+     * {@link #toImage()} and leaves scaling to the caller.
+     */
+    default BufferedImage toImage(int maxWidth) {
+        return toImage();
+    }
 }

@@ -52,6 +52,53 @@ class FfmpegFrameSourceTest {
         }
     }
 
+    @Test
+    void shouldScaleWhileConvertingToTheSamePictureAsAtFullSize() throws Exception {
+        SyntheticVideo.Clip clip = SyntheticVideo.write(dir.resolve("scale.mp4"));
+        try (FfmpegFrameSource source = FfmpegFrameSource.open(clip.path().toString())) {
+            for (int i = 0; i < 60; i++) { // past the first scene change, mid-scene 0 at 2.4 s
+                source.next();
+            }
+            SourceFrame frame = source.next().orElseThrow();
+            BufferedImage full = copy(frame.toImage());
+            BufferedImage half = copy(frame.toImage(160));
+            BufferedImage wide = frame.toImage(10_000);
+
+            assertThat(full.getWidth()).isEqualTo(320);
+            assertThat(full.getHeight()).isEqualTo(240);
+            assertThat(half.getWidth()).isEqualTo(160);
+            assertThat(half.getHeight()).isEqualTo(120);
+            assertThat(wide.getWidth()).as("never scaled up").isEqualTo(320);
+            // Each scaled pixel is close to the mean of the 2x2 block it stands for (about 1.5 here).
+            long off = 0;
+            long sum = 0;
+            int n = 0;
+            for (int y = 0; y < 120; y += 7) {
+                for (int x = 0; x < 160; x += 7) {
+                    for (int c = 0; c < 24; c += 8) {
+                        int block = 0;
+                        for (int d = 0; d < 4; d++) {
+                            block += (full.getRGB(2 * x + d % 2, 2 * y + d / 2) >> c) & 0xFF;
+                        }
+                        int diff = Math.abs(block / 4 - ((half.getRGB(x, y) >> c) & 0xFF));
+                        off = Math.max(off, diff);
+                        sum += diff;
+                        n++;
+                    }
+                }
+            }
+            // Edges of the moving pattern differ most (bilinear vs a box mean): about 45 here.
+            assertThat(off).as("largest channel difference").isLessThan(64);
+            assertThat((double) sum / n).as("mean channel difference").isLessThan(4);
+        }
+    }
+
+    private static BufferedImage copy(BufferedImage img) {
+        BufferedImage c = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        c.getGraphics().drawImage(img, 0, 0, null);
+        return c;
+    }
+
     private static Path clip(String name) {
         Path p = VIDEOS.resolve(name);
         assumeTrue(Files.isReadable(p), "shared clip missing: " + p);
