@@ -1,6 +1,7 @@
 package dev.longwatch.encoder;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Configuration of one encoder worker.
@@ -8,7 +9,9 @@ import java.time.Duration;
  * @param bootstrapServers Kafka bootstrap servers (no default: required)
  * @param groupId consumer group shared by all workers; default {@code longwatch-encoder}
  * @param transactionalId unique per worker instance and stable across its restarts, so a
- *     restarted worker fences its zombie; default {@code longwatch-encoder-0}
+ *     restarted worker fences its zombie; it is also the consumer's {@code group.instance.id}
+ *     (static membership), so the restarted worker takes over the dead one's partitions at once
+ *     instead of after the session timeout; default {@code longwatch-encoder-0}
  * @param maxBatch most frames encoded in one call; default 32
  * @param pollTimeout how long one poll waits for frames; default 200 ms
  * @param grid patches per side of the built-in encoder; default 8 (64 tokens)
@@ -25,6 +28,15 @@ public record EncoderSettings(
         int grid,
         Duration maxBatchDelay) {
 
+    public EncoderSettings {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
+        if (maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("maxBatchDelay must not be negative, was " + maxBatchDelay);
+        }
+    }
+
     public static EncoderSettings defaults(String bootstrapServers) {
         return new EncoderSettings(
                 bootstrapServers,
@@ -34,5 +46,41 @@ public record EncoderSettings(
                 Duration.ofMillis(200),
                 8,
                 Duration.ofMillis(50));
+    }
+
+    /**
+     * From environment variables, each optional: {@code LONGWATCH_BOOTSTRAP_SERVERS} (default
+     * {@code localhost:9092}), {@code LONGWATCH_ENCODER_GROUP} (default {@code longwatch-encoder}),
+     * {@code LONGWATCH_ENCODER_TRANSACTIONAL_ID} (default {@code longwatch-encoder-<hostName>}),
+     * {@code LONGWATCH_ENCODER_MAX_BATCH} (default 32; the same variable sets the encoder's
+     * frames per model call in {@link EncoderConfig#fromEnvironment}),
+     * {@code LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS} (default 50), {@code LONGWATCH_ENCODER_GRID}
+     * (default 8).
+     *
+     * @throws IllegalArgumentException when a number does not parse or is out of range
+     */
+    public static EncoderSettings fromEnvironment(Map<String, String> env, String hostName) {
+        EncoderSettings defaults = defaults(env.getOrDefault("LONGWATCH_BOOTSTRAP_SERVERS", "localhost:9092"));
+        return new EncoderSettings(
+                defaults.bootstrapServers(),
+                env.getOrDefault("LONGWATCH_ENCODER_GROUP", defaults.groupId()),
+                env.getOrDefault("LONGWATCH_ENCODER_TRANSACTIONAL_ID", "longwatch-encoder-" + hostName),
+                intVariable(env, "LONGWATCH_ENCODER_MAX_BATCH", defaults.maxBatch()),
+                defaults.pollTimeout(),
+                intVariable(env, "LONGWATCH_ENCODER_GRID", defaults.grid()),
+                Duration.ofMillis(intVariable(
+                        env, "LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS", (int) defaults.maxBatchDelay().toMillis())));
+    }
+
+    private static int intVariable(Map<String, String> env, String name, int defaultValue) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'", e);
+        }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -86,6 +89,10 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        // Static membership: a worker restarted after a crash rejoins under the same identity and
+        // gets its partitions back at once, instead of the group waiting out the dead member's
+        // session. The transactional id already has the same contract (unique, stable).
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.transactionalId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -111,6 +118,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        GroupMembershipOperation onClose = GroupMembershipOperation.LEAVE_GROUP;
         try {
             producer.initTransactions();
             consumer.subscribe(Pattern.compile(Pattern.quote(Topics.FRAMES.name())));
@@ -124,11 +132,16 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             if (running.get()) {
                 throw e;
             }
-        } catch (ProducerFencedException e) {
-            // Another worker with our transactional id took over: this one is a zombie.
+        } catch (ProducerFencedException | FencedInstanceIdException e) {
+            // Another worker with our transactional id (and group instance id) took over: this
+            // one is a zombie, and its open transaction dies with the new one's initTransactions.
             LOG.error("encoder worker fenced by a newer instance; stopping", e);
+            // The group slot belongs to that instance now.
+            onClose = GroupMembershipOperation.REMAIN_IN_GROUP;
         } finally {
-            consumer.close();
+            // A static member stays in the group on close unless told otherwise; leaving hands
+            // the partitions to the other workers now rather than after the session timeout.
+            consumer.close(CloseOptions.groupMembershipOperation(onClose));
             producer.close(Duration.ofSeconds(5));
         }
     }
@@ -158,7 +171,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             out.forEach(producer::send);
             producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
             producer.commitTransaction();
-        } catch (ProducerFencedException e) {
+        } catch (ProducerFencedException | FencedInstanceIdException e) {
             throw e;
         } catch (KafkaException e) {
             // The transaction failed as a whole: nothing it wrote becomes visible, so replay the

@@ -1,42 +1,86 @@
 package dev.longwatch.encoder;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -cp ... dev.longwatch.encoder.EncoderWorkerMain}: one worker process of the
- * {@code longwatch-encoder} consumer group. Configuration from the environment:
- * {@code LONGWATCH_BOOTSTRAP_SERVERS} (default {@code localhost:9092}) and
- * {@code LONGWATCH_ENCODER_TRANSACTIONAL_ID} (default {@code longwatch-encoder-<hostname>}; must be
- * unique per instance and stable across its restarts). The encoder comes from
- * {@link EncoderConfig#fromEnvironment}: {@code LONGWATCH_ENCODER_BACKEND}
- * (builtin|onnx|tensorrt|auto), {@code LONGWATCH_ENCODER_MODEL}, {@code LONGWATCH_ENCODER_OUTPUT}, ...
+ * encoder consumer group. Configuration from the environment:
+ *
+ * <ul>
+ *   <li>the worker, {@link EncoderSettings#fromEnvironment}: {@code LONGWATCH_BOOTSTRAP_SERVERS}
+ *       (default {@code localhost:9092}), {@code LONGWATCH_ENCODER_TRANSACTIONAL_ID} (default
+ *       {@code longwatch-encoder-<hostname>}; must be unique per instance and stable across its
+ *       restarts), {@code LONGWATCH_ENCODER_GROUP}, {@code LONGWATCH_ENCODER_MAX_BATCH},
+ *       {@code LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS};
+ *   <li>the encoder, {@link EncoderConfig#fromEnvironment}: {@code LONGWATCH_ENCODER_BACKEND}
+ *       (builtin|onnx|tensorrt|auto), {@code LONGWATCH_ENCODER_MODEL}, {@code LONGWATCH_ENCODER_OUTPUT}, ...;
+ *   <li>{@code GET /healthz} and {@code GET /metrics} (Prometheus) on {@code LONGWATCH_METRICS_HOST}
+ *       (default {@code 0.0.0.0}, so probes and scrapers from outside the host or pod reach it) and
+ *       {@code LONGWATCH_METRICS_PORT} (default {@value #DEFAULT_METRICS_PORT}; 0 = any free port).
+ * </ul>
+ *
+ * On SIGTERM the worker ends its current batch (committed, or left uncommitted for the next
+ * owner to replay), leaves the group and closes its clients; the JVM then
+ * exits with 143 (128 + 15). It exits 0 when fenced by a newer instance with the same
+ * transactional id, and 1 when the worker fails.
  */
 public final class EncoderWorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(EncoderWorkerMain.class);
+    static final int DEFAULT_METRICS_PORT = 9401;
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(15);
+
     private EncoderWorkerMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
-        String host = java.net.InetAddress.getLocalHost().getHostName();
-        EncoderSettings defaults =
-                EncoderSettings.defaults(env.getOrDefault("LONGWATCH_BOOTSTRAP_SERVERS", "localhost:9092"));
-        EncoderSettings settings =
-                new EncoderSettings(
-                        defaults.bootstrapServers(),
-                        defaults.groupId(),
-                        env.getOrDefault("LONGWATCH_ENCODER_TRANSACTIONAL_ID", "longwatch-encoder-" + host),
-                        defaults.maxBatch(),
-                        defaults.pollTimeout(),
-                        defaults.grid(),
-                        defaults.maxBatchDelay());
+        EncoderSettings settings = EncoderSettings.fromEnvironment(env, InetAddress.getLocalHost().getHostName());
+        InetSocketAddress metricsAddress = new InetSocketAddress(
+                env.getOrDefault("LONGWATCH_METRICS_HOST", "0.0.0.0"),
+                Integer.parseInt(env.getOrDefault("LONGWATCH_METRICS_PORT", Integer.toString(DEFAULT_METRICS_PORT))));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try (VisionEncoder encoder = EncoderFactory.create(EncoderConfig.fromEnvironment(env), metrics);
                 EncoderWorker worker = new EncoderWorker(settings, encoder, metrics)) {
             Thread thread = new Thread(worker, "encoder-worker");
-            Runtime.getRuntime().addShutdownHook(new Thread(worker::close));
-            thread.start();
-            thread.join();
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                failure.set(e);
+                LOG.error("encoder worker failed", e);
+            });
+            try (MetricsServer server = MetricsServer.start(metricsAddress, metrics, thread::isAlive)) {
+                // The JVM halts once its hooks return, so the hook waits for the worker to leave
+                // the group and close its clients.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    worker.close();
+                    try {
+                        thread.join(SHUTDOWN_GRACE.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                thread.start();
+                LOG.info("encoder worker {} of group {} started; /healthz and /metrics on port {}",
+                        settings.transactionalId(), settings.groupId(), server.port());
+                thread.join();
+            }
+        }
+        if (failure.get() != null) {
+            System.exit(1);
         }
     }
 }
