@@ -15,6 +15,8 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    /** The bearer token for a stack with tenants (LONGWATCH_API_TOKEN); none for the open default. */
+    private final String token = System.getenv("LONGWATCH_API_TOKEN");
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -61,6 +63,9 @@ final class ApiClient {
     }
 
     private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
         HttpResponse<String> response =
                 http.send(request.timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body());

@@ -19,7 +19,11 @@ public final class ApiJson {
             long framesProduced,
             long framesInMemory,
             double coverageSec,
-            Long memoryVersion) {}
+            Long memoryVersion,
+            // Ingest's position in the media and the media's length (0 when unknown, as for
+            // live sources): what a client needs to show progress on a file.
+            double lastPtsSec,
+            double durationSec) {}
 
     /** {@code GET /v1/streams}. */
     public record StreamList(List<Stream> streams) {}

@@ -143,7 +143,9 @@ final class StreamResource {
                 status.map(StreamStatus::getFramesProduced).orElse(0L),
                 memory.map(MemorySnapshot::getFramesSeen).orElse(0L),
                 memory.map(StreamResource::coverageSec).orElse(0.0),
-                memory.map(MemorySnapshot::getVersion).orElse(null));
+                memory.map(MemorySnapshot::getVersion).orElse(null),
+                status.map(StreamStatus::getLastPtsMs).orElse(0L) / 1000.0,
+                status.map(StreamStatus::getDurationMs).orElse(0L) / 1000.0);
     }
 
     /** Length of media time the memory spans, first slot start to last slot end. */
