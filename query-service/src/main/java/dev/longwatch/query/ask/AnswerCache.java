@@ -5,13 +5,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Model answers by (stream, memory version, window, question), least recently used out first. A
- * memory snapshot never changes once versioned, so an entry is valid for as long as it is kept:
- * a new version is a new key, and old keys age out.
+ * Model answers by (stream, memory version, chapter count, window, question), least recently
+ * used out first. A memory snapshot never changes once versioned and a sealed chapter never
+ * changes, so an entry is valid for as long as it is kept: a new version or a newly sealed
+ * chapter is a new key, and old keys age out.
  */
 public final class AnswerCache {
-    /** What identifies an answer. */
-    public record Key(String streamId, long memoryVersion, TimeWindow window, String question) {}
+    /**
+     * What identifies an answer.
+     *
+     * @param chapters how many sealed chapters the answer's slots were merged from
+     */
+    public record Key(
+            String streamId, long memoryVersion, int chapters, TimeWindow window, String question) {}
 
     private final int capacity;
     // Guarded by this; access order makes it an LRU.

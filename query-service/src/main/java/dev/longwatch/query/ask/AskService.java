@@ -5,6 +5,7 @@ import dev.longwatch.query.llm.ChatModelException;
 import dev.longwatch.query.llm.ChatPrompt;
 import dev.longwatch.query.llm.ChatResponse;
 import dev.longwatch.query.views.MemoryViews;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,9 +19,12 @@ import java.util.Optional;
  * go to the model and the spans it cites become the evidence; without one, every slot in the
  * window is the evidence and the answer says that no model is configured.
  *
- * <p>Model answers are cached by (stream, memory version, window, question), and at most
- * {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}). Timeouts
- * and retries with backoff are the model client's ({@code OpenAiChatModel}).
+ * <p>A window is answered from the stream's sealed chapters and its current bank, merged down to
+ * M slots ({@link WindowSlots}).
+ *
+ * <p>Model answers are cached by (stream, memory version, chapter count, window, question), and
+ * at most {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}).
+ * Timeouts and retries with backoff are the model client's ({@code OpenAiChatModel}).
  */
 public final class AskService {
     /** Questions longer than this are refused (they would crowd out the images). */
@@ -86,7 +90,8 @@ public final class AskService {
      * @throws ChatModelException if the model fails; the caller reports it, nothing is retried here
      */
     public AskResult ask(MemorySnapshot memory, String question, TimeWindow window) {
-        List<SlotSpan> slots = SlotSpan.of(memory, window);
+        List<Chapter> chapters = views.chapters(memory.getStreamId());
+        List<SlotSpan> slots = SlotSpan.of(memory, chapters, window);
         if (slots.isEmpty()) {
             return new AskResult(
                     "The memory holds no slots in the requested window, so there is nothing to"
@@ -99,7 +104,8 @@ public final class AskService {
             return new AskResult(evidenceOnlyAnswer(slots), slots, memory.getVersion(), Optional.empty());
         }
         AnswerCache.Key key =
-                new AnswerCache.Key(memory.getStreamId(), memory.getVersion(), window, question);
+                new AnswerCache.Key(
+                        memory.getStreamId(), memory.getVersion(), chapters.size(), window, question);
         Optional<AskResult> cached = cache.get(key);
         if (cached.isPresent()) {
             cacheHits.increment();

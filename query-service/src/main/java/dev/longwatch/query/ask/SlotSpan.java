@@ -1,5 +1,6 @@
 package dev.longwatch.query.ask;
 
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.Slot;
 import java.util.ArrayList;
@@ -15,7 +16,20 @@ public record SlotSpan(int number, double startSec, double endSec, long frames, 
 
     /** The slots of {@code memory} that overlap {@code window}, in time order, numbered from 1. */
     public static List<SlotSpan> of(MemorySnapshot memory, TimeWindow window) {
-        List<Slot> slots = new ArrayList<>(memory.getSlotsList());
+        return of(memory.getSlotsList(), window);
+    }
+
+    /**
+     * The slots of the sealed {@code chapters} and the current {@code memory} that overlap
+     * {@code window}, merged down to the bank's capacity ({@link WindowSlots}), in time order.
+     * Without chapters the same as {@link #of(MemorySnapshot, TimeWindow)}.
+     */
+    public static List<SlotSpan> of(MemorySnapshot memory, List<Chapter> chapters, TimeWindow window) {
+        return of(WindowSlots.of(memory, chapters, window), window);
+    }
+
+    private static List<SlotSpan> of(List<Slot> memorySlots, TimeWindow window) {
+        List<Slot> slots = new ArrayList<>(memorySlots);
         // The memory job keeps slots in time order; sort anyway, the prompt numbering relies on it.
         slots.sort((a, b) -> Long.compare(a.getStartMs(), b.getStartMs()));
         List<SlotSpan> out = new ArrayList<>();

@@ -110,7 +110,7 @@ final class StreamResource {
         }
         MemorySnapshot snapshot = memory.get();
         List<ApiJson.Slot> slots =
-                SlotSpan.of(snapshot, window).stream()
+                SlotSpan.of(snapshot, views.chapters(id), window).stream()
                         .map(s -> new ApiJson.Slot(s.startSec(), s.endSec(), s.frames(), ApiJson.frameUrl(id, s.keyframeSeq())))
                         .toList();
         ctx.json(new ApiJson.Memory(id, snapshot.getVersion(), snapshot.getFramesSeen(), slots));

@@ -1,9 +1,11 @@
 package dev.longwatch.query.views;
 
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamStatus;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -39,6 +41,32 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
     @Override
     public Optional<MemorySnapshot> memory(String streamId) {
         return get(ViewsTopology.MEMORY_STORE, streamId);
+    }
+
+    @Override
+    public List<Chapter> chapters(String streamId) {
+        // Keys are StreamIds.chapterKey(id, index): "streamId/index". Stream ids cannot contain
+        // '/', so the range from "id/" to "id/~" ('~' sorts after every digit and '-') holds this
+        // stream's chapters and no other's. The index is not zero-padded: key order is not index
+        // order, hence the sort.
+        String prefix = streamId + "/";
+        return read(
+                ViewsTopology.CHAPTERS_STORE,
+                () -> {
+                    ReadOnlyKeyValueStore<String, Chapter> store =
+                            stores.keyValueStore(ViewsTopology.CHAPTERS_STORE);
+                    List<Chapter> chapters = new ArrayList<>();
+                    try (KeyValueIterator<String, Chapter> it = store.range(prefix, prefix + "~")) {
+                        while (it.hasNext()) {
+                            KeyValue<String, Chapter> entry = it.next();
+                            if (entry.value != null) {
+                                chapters.add(entry.value);
+                            }
+                        }
+                    }
+                    chapters.sort(Comparator.comparingLong(Chapter::getIndex));
+                    return chapters;
+                });
     }
 
     @Override

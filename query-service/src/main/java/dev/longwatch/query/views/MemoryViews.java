@@ -1,5 +1,6 @@
 package dev.longwatch.query.views;
 
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamStatus;
@@ -21,8 +22,14 @@ import java.util.Optional;
  */
 public interface MemoryViews {
 
-    /** The latest memory snapshot of the stream, if the memory job has written one. */
+    /**
+     * The latest memory snapshot of the stream, if the memory job has written one. Once the job
+     * seals chapters it holds only the current chapter's bank; see {@link #chapters}.
+     */
     Optional<MemorySnapshot> memory(String streamId);
+
+    /** The sealed chapters of the stream, ordered by index; empty if none were sealed (yet). */
+    List<Chapter> chapters(String streamId);
 
     /** The registered spec of the stream; empty if unknown or deleted. */
     Optional<StreamSpec> spec(String streamId);

@@ -4,6 +4,7 @@ import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.subscriptions.SubscriptionsUpdater;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,6 +37,8 @@ public final class ViewsTopology {
     public static final String SUBSCRIPTIONS_STORE = SubscriptionsUpdater.STORE;
     /** lw.frames: {@link FrameKeys#key} → JPEG bytes. */
     public static final String KEYFRAMES_STORE = "keyframes";
+    /** lw.chapters (global): {@code streamId/index} → sealed Chapter (tombstone deletes). */
+    public static final String CHAPTERS_STORE = "chapters";
 
     private ViewsTopology() {}
 
@@ -54,6 +57,17 @@ public final class ViewsTopology {
                 Topics.SUBSCRIPTIONS.name(),
                 Consumed.with(Topics.SUBSCRIPTIONS.keySerde(), Topics.SUBSCRIPTIONS.valueSerde()),
                 SubscriptionsUpdater::new);
+        // lw.chapters is keyed "streamId/index", which hashes to other partitions than the stream
+        // id keys of lw.memory: a partitioned table would put a stream's chapters on instances that
+        // do not own its memory. A global table gives every instance every chapter (a few per hour
+        // per stream, M slots each), is read by a key range per stream, and uses the compacted
+        // topic as its changelog.
+        builder.globalTable(
+                Topics.CHAPTERS.name(),
+                Consumed.with(Topics.CHAPTERS.keySerde(), Topics.CHAPTERS.valueSerde()),
+                Materialized.<String, Chapter, KeyValueStore<Bytes, byte[]>>as(CHAPTERS_STORE)
+                        .withKeySerde(Topics.CHAPTERS.keySerde())
+                        .withValueSerde(Topics.CHAPTERS.valueSerde()));
 
         // The changelog copies every JPEG once more; it must accept messages as large as lw.frames.
         builder.addStateStore(

@@ -10,6 +10,7 @@ import dev.longwatch.query.llm.ChatModelException;
 import dev.longwatch.query.llm.ChatPrompt;
 import dev.longwatch.query.llm.ChatResponse;
 import dev.longwatch.query.views.MemoryViews;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamStatus;
@@ -29,6 +30,11 @@ class AskServiceTest {
                 @Override
                 public Optional<MemorySnapshot> memory(String streamId) {
                     return Optional.of(MEMORY);
+                }
+
+                @Override
+                public List<Chapter> chapters(String streamId) {
+                    return List.of();
                 }
 
                 @Override

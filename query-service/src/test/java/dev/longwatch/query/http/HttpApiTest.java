@@ -1,5 +1,6 @@
 package dev.longwatch.query.http;
 
+import static dev.longwatch.query.testing.Fixtures.chapter;
 import static dev.longwatch.query.testing.Fixtures.frame;
 import static dev.longwatch.query.testing.Fixtures.jpeg;
 import static dev.longwatch.query.testing.Fixtures.memory;
@@ -16,11 +17,14 @@ import dev.longwatch.query.testing.RunningApi;
 import dev.longwatch.query.testing.TestViews;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsUnavailableException;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.Slot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -231,6 +235,71 @@ class HttpApiTest {
                 .containsExactly("/v1/frames/cam-1/7.jpg", "/v1/frames/cam-1/15.jpg");
     }
 
+    /**
+     * Stream "long" with two sealed chapters of 600 s (six 99 s slots each) and a current bank of
+     * three slots from 1200 s: 15 slots in all, M = 8 (the fixture snapshot's capacity).
+     */
+    private void longStreamWithChapters() {
+        topics.pipeSpec(spec("long", "/data/video/long.mp4"));
+        for (int index = 0; index < 2; index++) {
+            long start = index * 600_000L;
+            List<Slot> slots = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                long slotStart = start + i * 100_000L;
+                slots.add(slot(slotStart, slotStart + 99_000, 10, slotStart / 1000, 1, index * 6 + i));
+            }
+            topics.pipeChapter(chapter("long", index, start, start + 600_000, slots));
+        }
+        List<Slot> current = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long slotStart = 1_200_000 + i * 100_000L;
+            current.add(slot(slotStart, slotStart + 99_000, 10, slotStart / 1000, 1, 12 + i));
+        }
+        topics.pipeMemory(memory("long", 9, current));
+    }
+
+    @Test
+    void shouldMergeSealedChaptersAndCurrentBankDownToCapacityOverTheWholeRange() {
+        longStreamWithChapters();
+
+        JsonNode all = client.get("/v1/streams/long/memory").json();
+
+        JsonNode slots = all.path("slots");
+        assertThat(slots.size()).isLessThanOrEqualTo(8).isGreaterThan(1);
+        assertThat(slots.get(0).path("startSec").asDouble()).isEqualTo(0.0);
+        assertThat(slots.get(slots.size() - 1).path("endSec").asDouble()).isEqualTo(1499.0);
+        for (int i = 1; i < slots.size(); i++) {
+            assertThat(slots.get(i).path("startSec").asDouble())
+                    .isGreaterThan(slots.get(i - 1).path("endSec").asDouble());
+        }
+        long frames = 0;
+        for (JsonNode slot : slots) {
+            frames += slot.path("frames").asLong();
+        }
+        assertThat(frames).as("every frame of 15 slots of 10 frames, merged, not dropped").isEqualTo(150);
+        assertThat(all.path("version").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldAnswerWindowInsideFirstChapterFromThatChapterOnly() {
+        longStreamWithChapters();
+
+        JsonNode window = client.get("/v1/streams/long/memory?from=50&to=450").json();
+        JsonNode answer =
+                client.post("/v1/streams/long/ask", "{\"question\":\"What happens?\",\"fromSec\":50,\"toSec\":450}")
+                        .json();
+
+        assertThat(window.path("slots").findValuesAsText("keyframeUrl"))
+                .containsExactly(
+                        "/v1/frames/long/0.jpg",
+                        "/v1/frames/long/100.jpg",
+                        "/v1/frames/long/200.jpg",
+                        "/v1/frames/long/300.jpg",
+                        "/v1/frames/long/400.jpg");
+        assertThat(window.path("slots").findValues("endSec")).allSatisfy(end -> assertThat(end.asDouble()).isLessThan(600));
+        assertThat(answer.path("answer").asText()).endsWith("the memory holds 5 slots covering 0.0 s to 499.0 s.");
+    }
+
     @Test
     void shouldServeEmptyMemoryForRegisteredStreamWithoutOne() {
         topics.pipeSpec(spec("cam-1", "/a.mp4"));
@@ -393,6 +462,12 @@ class HttpApiTest {
         public Optional<MemorySnapshot> memory(String streamId) {
             maybeFail();
             return real.memory(streamId);
+        }
+
+        @Override
+        public List<Chapter> chapters(String streamId) {
+            maybeFail();
+            return real.chapters(streamId);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.longwatch.query.testing;
 
 import com.google.protobuf.ByteString;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.Slot;
@@ -47,6 +48,30 @@ public final class Fixtures {
                 .setFrameCount(frames)
                 .setKeyframeSeq(keyframeSeq)
                 .addDescriptor(0.5f)
+                .build();
+    }
+
+    /** A slot whose descriptor points in {@code direction}: similar directions merge first. */
+    public static Slot slot(long startMs, long endMs, long frames, long keyframeSeq, float... direction) {
+        Slot.Builder slot =
+                Slot.newBuilder()
+                        .setStartMs(startMs)
+                        .setEndMs(endMs)
+                        .setFrameCount(frames)
+                        .setKeyframeSeq(keyframeSeq);
+        for (float value : direction) {
+            slot.addDescriptor(value);
+        }
+        return slot.build();
+    }
+
+    public static Chapter chapter(String id, long index, long startMs, long endMs, List<Slot> slots) {
+        return Chapter.newBuilder()
+                .setStreamId(id)
+                .setIndex(index)
+                .setStartMs(startMs)
+                .setEndMs(endMs)
+                .addAllSlots(slots)
                 .build();
     }
 

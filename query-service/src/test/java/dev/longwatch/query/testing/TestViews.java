@@ -11,6 +11,8 @@ import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsTopology;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.StreamIds;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.MemorySnapshot;
@@ -33,6 +35,7 @@ public final class TestViews implements AutoCloseable {
     private final TestInputTopic<String, StreamStatus> status;
     private final TestInputTopic<String, MemorySnapshot> memory;
     private final TestInputTopic<String, Frame> frames;
+    private final TestInputTopic<String, Chapter> chapters;
     private final TestInputTopic<String, Subscription> subscriptionsTopic;
     private final TestOutputTopic<byte[], DeadLetter> deadLetters;
     private final KafkaStreamsMemoryViews views;
@@ -46,6 +49,7 @@ public final class TestViews implements AutoCloseable {
         status = input(Topics.STREAM_STATUS);
         memory = input(Topics.MEMORY);
         frames = input(Topics.FRAMES);
+        chapters = input(Topics.CHAPTERS);
         subscriptionsTopic = input(Topics.SUBSCRIPTIONS);
         deadLetters =
                 driver.createOutputTopic(
@@ -90,6 +94,15 @@ public final class TestViews implements AutoCloseable {
 
     public synchronized void pipeFrame(Frame value) {
         frames.pipeInput(value.getStreamId(), value);
+    }
+
+    /** A sealed chapter, keyed like the memory job keys it. */
+    public synchronized void pipeChapter(Chapter value) {
+        chapters.pipeInput(StreamIds.chapterKey(value.getStreamId(), value.getIndex()), value);
+    }
+
+    public synchronized void deleteChapter(String streamId, long index) {
+        chapters.pipeInput(StreamIds.chapterKey(streamId, index), null);
     }
 
     /** A subscription registry on lw.subscriptions of this driver, read back from the global store. */

@@ -1,5 +1,6 @@
 package dev.longwatch.query.views;
 
+import static dev.longwatch.query.testing.Fixtures.chapter;
 import static dev.longwatch.query.testing.Fixtures.frame;
 import static dev.longwatch.query.testing.Fixtures.jpeg;
 import static dev.longwatch.query.testing.Fixtures.memory;
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.testing.TestViews;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.StreamSpec;
@@ -77,6 +79,31 @@ class ViewsTopologyTest {
         assertThat(views.specs()).extracting(StreamSpec::getId).containsExactly("alpha", "zeta");
         assertThat(views.spec("mid")).isEmpty();
         assertThat(views.spec("alpha")).hasValueSatisfying(s -> assertThat(s.getUri()).isEqualTo("/v/a.mp4"));
+    }
+
+    @Test
+    void shouldKeepSealedChaptersPerStreamInIndexOrderAndForgetDeletedOnes() {
+        // Indexes 10, 2, 1: key order ("cam-1/1" < "cam-1/10" < "cam-1/2") is not index order.
+        for (long index : new long[] {10, 2, 1}) {
+            test.pipeChapter(chapter("cam-1", index, index * 600_000, (index + 1) * 600_000,
+                    List.of(slot(index * 600_000, index * 600_000 + 1000, 1, index))));
+        }
+        test.pipeChapter(chapter("cam-10", 0, 0, 600_000, List.of(slot(0, 1000, 1, 0))));
+        test.pipeChapter(chapter("cam", 0, 0, 600_000, List.of(slot(0, 1000, 1, 0))));
+
+        KeyValueStore<String, Chapter> store = test.driver().getKeyValueStore(ViewsTopology.CHAPTERS_STORE);
+        assertThat(store.get("cam-1/2")).isNotNull().extracting(Chapter::getStartMs).isEqualTo(1_200_000L);
+        assertThat(views.chapters("cam-1")).extracting(Chapter::getIndex).containsExactly(1L, 2L, 10L);
+        assertThat(views.chapters("cam-10")).extracting(Chapter::getStreamId).containsExactly("cam-10");
+        assertThat(views.chapters("cam")).extracting(Chapter::getStreamId).containsExactly("cam");
+        assertThat(views.chapters("cam-2")).isEmpty();
+
+        test.deleteChapter("cam-1", 2);
+        test.deleteChapter("cam-10", 0);
+
+        assertThat(store.get("cam-1/2")).isNull();
+        assertThat(views.chapters("cam-1")).extracting(Chapter::getIndex).containsExactly(1L, 10L);
+        assertThat(views.chapters("cam-10")).isEmpty();
     }
 
     @Test
