@@ -31,24 +31,22 @@ final class FrameMemoryBank implements MemoryBank {
         Lane lane = index.isEmpty() ? Lane.empty() : index.lanes()[0];
         LaneEditor editor = new LaneEditor(lane, config.capacity() + 1);
         LaneCompressor compressor =
-                new LaneCompressor(
-                        config.capacity(),
-                        config.allowMergeAcrossGaps(),
-                        (a, b) -> VectorMath.meanTokenCosine(a, b, tokens, dim));
+                new LaneCompressor(config.capacity(), config.allowMergeAcrossGaps());
+        SlotTensors slots = new SlotTensors(storage, tokens, dim, true);
 
         long id = index.nextId();
-        // F32 keeps the array itself, so it must be the bank's own copy; F16 copies while rounding.
-        float[] tensor =
-                storage.tensors().dtype() == StorageDtype.F32
-                        ? frame.values().clone()
-                        : frame.values();
-        LaneCompressor.Step step = compressor.append(editor, storage.tensors(), id, tensor, frame);
-        storage.descriptors().put(id, VectorMath.tokenMean(step.stored(), tokens, dim));
+        LaneCompressor.Step step =
+                compressor.append(editor, slots, id, slots.arriving(frame.values(), 0), frame);
+        if (step.stored() != null) {
+            storage.descriptors().put(id, SlotMath.tokenMean(step.stored(), tokens, dim));
+        }
         LaneCompressor.Merge merge = step.merge();
         if (merge != null) {
             storage.descriptors()
-                    .put(merge.keptId(), VectorMath.tokenMean(merge.vector(), tokens, dim));
-            storage.descriptors().remove(merge.removedId());
+                    .put(merge.keptId(), SlotMath.tokenMean(merge.merged(), tokens, dim));
+            if (step.stored() != null) {
+                storage.descriptors().remove(merge.removedId());
+            }
         }
         BankIndex next =
                 new BankIndex(

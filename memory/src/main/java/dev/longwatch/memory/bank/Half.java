@@ -8,7 +8,8 @@ import dev.longwatch.schema.TokenCodec;
  * in cache and is several times faster than decoding the bits one by one.
  */
 final class Half {
-    private static final float[] WIDE = new float[1 << 16];
+    /** Every half as a float, indexed by its bits ({@code half & 0xffff}). */
+    static final float[] WIDE = new float[1 << 16];
 
     static {
         for (int bits = 0; bits < WIDE.length; bits++) {

@@ -10,6 +10,11 @@ final class HalfTensorStore implements TensorStore {
         this.store = Objects.requireNonNull(store, "store");
     }
 
+    /** The binary16 store underneath, for the bank's arithmetic on the stored bits. */
+    HalfSlotStore halves() {
+        return store;
+    }
+
     @Override
     public StorageDtype dtype() {
         return StorageDtype.F16;

@@ -1,112 +1,134 @@
 package dev.longwatch.memory.bank;
 
 /**
- * One step of memory bank compression on one lane: append a vector, and if the lane is over
- * capacity merge its most similar adjacent pair. Reads and writes at most the new entry, the merged
- * pair and its two neighbours in the store.
+ * One step of memory bank compression on one lane: append an entry, and if the lane is over
+ * capacity merge its most similar adjacent pair. Reads at most the last entry, the merged pair and
+ * its two neighbours from the store, and writes at most the new entry and the merged one.
+ *
+ * <p>The new entry arrives in float. When it is merged into the last entry in the same step (the
+ * usual case on video, where consecutive frames are alike) it is never written: the merge starts
+ * from its exact values and only the result is rounded into the store. When it stays, it is stored
+ * and the similarity to its predecessor is recomputed from what was stored, so cached similarities
+ * always describe the store. The pair is chosen with the similarity of the frame as it arrived.
  */
 final class LaneCompressor {
-    /** How two stored vectors of this lane compare. */
-    interface Similarity {
-        double of(float[] a, float[] b);
-    }
-
     private final int capacity;
     private final boolean allowAcrossGaps;
-    private final Similarity similarity;
 
-    LaneCompressor(int capacity, boolean allowAcrossGaps, Similarity similarity) {
+    LaneCompressor(int capacity, boolean allowAcrossGaps) {
         this.capacity = capacity;
         this.allowAcrossGaps = allowAcrossGaps;
-        this.similarity = similarity;
     }
 
     /**
-     * @param vector the new entry's values; the caller must not keep or mutate it
+     * @param arriving the new entry from {@link SlotTensors#arriving}
      */
-    Step append(LaneEditor lane, TensorStore store, long id, float[] vector, BankFrame frame) {
-        // Compare what is stored, so a narrow store's rounding never splits cache from store.
-        vector = store.put(id, vector);
-        // Vectors read during this append, so a narrow store widens each at most once.
-        Loaded loaded = new Loaded(store, id, vector);
+    Step append(
+            LaneEditor lane, SlotTensors slots, long id, SlotTensor arriving, BankFrame frame) {
+        Loaded loaded = new Loaded(slots);
         double similarityToPrevious = Double.NaN;
         if (lane.size > 0) {
-            similarityToPrevious = similarity.of(loaded.get(lane.lastId()), vector);
+            similarityToPrevious = slots.similarity(loaded.get(lane.lastId()), arriving);
         }
         lane.append(id, frame.seq(), frame.ptsMs(), frame.gapBefore(), similarityToPrevious);
         if (lane.size <= capacity) {
-            return new Step(similarityToPrevious, vector, null);
+            SlotTensor stored = store(lane, slots, loaded, id, arriving, true);
+            return new Step(similarityToPrevious, stored, null);
         }
         LaneEditor.PairChoice choice = lane.choosePair(allowAcrossGaps);
         int t = choice.index();
         long keptId = lane.ids[t];
         long removedId = lane.ids[t + 1];
-        float[] merged =
-                VectorMath.weightedMean(
-                        loaded.get(keptId),
-                        lane.counts[t],
-                        loaded.get(removedId),
-                        lane.counts[t + 1]);
-        merged = store.put(keptId, merged);
-        store.remove(removedId);
+        SlotTensor stored = null;
+        SlotTensor right;
+        if (removedId == id) {
+            right = arriving;
+        } else {
+            // Pair (last, new) is recomputed below anyway when the merge is right next to it.
+            boolean pairSurvives = t + 2 < lane.size - 1;
+            stored = store(lane, slots, loaded, id, arriving, pairSurvives);
+            right = loaded.get(removedId);
+            slots.remove(removedId);
+        }
+        SlotTensor merged =
+                slots.merge(loaded.get(keptId), lane.counts[t], right, lane.counts[t + 1]);
+        slots.write(keptId, merged);
         lane.merge(t);
         if (t > 0) {
-            lane.similarities[t - 1] =
-                    similarity.of(loaded.get(lane.ids[t - 1]), merged);
+            lane.similarities[t - 1] = slots.similarity(loaded.get(lane.ids[t - 1]), merged);
         }
         if (t + 1 < lane.size) {
-            lane.similarities[t] = similarity.of(merged, loaded.get(lane.ids[t + 1]));
+            lane.similarities[t] = slots.similarity(merged, loaded.get(lane.ids[t + 1]));
         }
         return new Step(
                 similarityToPrevious,
-                vector,
+                stored,
                 new Merge(keptId, removedId, merged, choice.acrossGap()));
     }
 
-    /** The new vector is in hand; the others come from the store, each read once per append. */
+    /**
+     * Stores the new entry (the last of the lane) and, when storing rounded it and its pair with
+     * the previous entry stays, recomputes that pair's similarity from the stored values.
+     */
+    private static SlotTensor store(
+            LaneEditor lane,
+            SlotTensors slots,
+            Loaded loaded,
+            long id,
+            SlotTensor arriving,
+            boolean pairSurvives) {
+        SlotTensor stored = slots.store(id, arriving);
+        loaded.put(id, stored);
+        int last = lane.size - 1;
+        if (slots.rounds() && last > 0 && pairSurvives) {
+            lane.similarities[last - 1] = slots.similarity(loaded.get(lane.ids[last - 1]), stored);
+        }
+        return stored;
+    }
+
+    /** Entries read during one append, each read from the store at most once. */
     private static final class Loaded {
-        private final TensorStore store;
-        private final long[] ids = new long[4];
-        private final float[][] vectors = new float[4][];
+        private final SlotTensors slots;
+        private final long[] ids = new long[6];
+        private final SlotTensor[] tensors = new SlotTensor[6];
         private int size;
 
-        Loaded(TensorStore store, long newId, float[] newVector) {
-            this.store = store;
-            ids[0] = newId;
-            vectors[0] = newVector;
-            size = 1;
+        Loaded(SlotTensors slots) {
+            this.slots = slots;
         }
 
-        float[] get(long id) {
+        SlotTensor get(long id) {
             for (int i = 0; i < size; i++) {
                 if (ids[i] == id) {
-                    return vectors[i];
+                    return tensors[i];
                 }
             }
-            float[] vector = store.get(id);
-            if (vector == null) {
-                // The index and the store are written together; a miss means they were split.
-                throw new IllegalStateException(
-                        "slot " + id + " is in the bank index but not in its store");
-            }
+            SlotTensor tensor = slots.read(id);
+            put(id, tensor);
+            return tensor;
+        }
+
+        /** Remembers an entry in hand (read, or just written). */
+        void put(long id, SlotTensor tensor) {
             if (size < ids.length) {
                 ids[size] = id;
-                vectors[size++] = vector;
+                tensors[size++] = tensor;
             }
-            return vector;
         }
     }
 
     /**
-     * @param stored the new entry as stored
+     * @param stored the new entry as stored, or null when it was merged away in this step (and so
+     *     never written)
      * @param merge the merge done, or null when the lane was within capacity
      */
-    record Step(double similarityToPrevious, float[] stored, Merge merge) {}
+    record Step(double similarityToPrevious, SlotTensor stored, Merge merge) {}
 
     /**
-     * @param keptId the id now holding the merged vector
-     * @param removedId the id that was removed from the store
-     * @param vector the merged vector as stored
+     * @param keptId the id now holding the merged entry
+     * @param removedId the id merged into it: removed from the store, or never written when it
+     *     was the new entry's
+     * @param merged the merged entry as stored
      */
-    record Merge(long keptId, long removedId, float[] vector, boolean acrossGap) {}
+    record Merge(long keptId, long removedId, SlotTensor merged, boolean acrossGap) {}
 }

@@ -1,7 +1,6 @@
 package dev.longwatch.memory.bank;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,9 @@ final class TokenMemoryBank implements MemoryBank {
         int tokens = frame.tokens();
         int dim = frame.dim();
         LaneCompressor compressor =
-                new LaneCompressor(
-                        config.capacity(),
-                        config.allowMergeAcrossGaps(),
-                        (a, b) -> VectorMath.cosine(a, 0, b, 0, dim));
+                new LaneCompressor(config.capacity(), config.allowMergeAcrossGaps());
+        // Every lane entry is one token: a slot of one row of dim values.
+        SlotTensors slots = new SlotTensors(storage, 1, dim, false);
         Lane[] lanes = new Lane[tokens];
         double similaritySum = 0;
         boolean compressed = false;
@@ -45,9 +43,8 @@ final class TokenMemoryBank implements MemoryBank {
         for (int n = 0; n < tokens; n++) {
             Lane lane = index.isEmpty() ? Lane.empty() : index.lanes()[n];
             LaneEditor editor = new LaneEditor(lane, config.capacity() + 1);
-            float[] token = Arrays.copyOfRange(frame.values(), n * dim, (n + 1) * dim);
-            LaneCompressor.Step step =
-                    compressor.append(editor, storage.tensors(), firstId + n, token, frame);
+            SlotTensor token = slots.arriving(frame.values(), n * dim);
+            LaneCompressor.Step step = compressor.append(editor, slots, firstId + n, token, frame);
             similaritySum += step.similarityToPrevious();
             if (step.merge() != null) {
                 compressed = true;

@@ -82,8 +82,7 @@ public final class ChapteredBank {
     public static void remove(BankIndex index, BankStorage storage) {
         for (Lane lane : index.lanes()) {
             for (long id : lane.ids()) {
-                storage.tensors().remove(id);
-                storage.descriptors().remove(id);
+                storage.remove(id);
             }
         }
     }

@@ -110,4 +110,80 @@ class HalfStorageTest {
             }
         }
     }
+
+    @Test
+    void shouldMergeANewFrameFromItsExactValuesWithoutEverStoringIt() {
+        int tokens = 2;
+        int dim = 5;
+        RandomFrames source = new RandomFrames(11, tokens, dim);
+        InMemoryHalfSlotStore kept = new InMemoryHalfSlotStore();
+        List<Long> written = new java.util.ArrayList<>();
+        HalfSlotStore halves =
+                new HalfSlotStore() {
+                    @Override
+                    public short[] get(long key) {
+                        return kept.get(key);
+                    }
+
+                    @Override
+                    public void put(long key, short[] values) {
+                        written.add(key);
+                        kept.put(key, values);
+                    }
+
+                    @Override
+                    public void remove(long key) {
+                        kept.remove(key);
+                    }
+                };
+        MemoryBank bank = MemoryBank.create(BankConfig.frames(1)); // every frame merges
+        BankStorage storage =
+                new BankStorage(
+                        TensorStore.f16(halves), new InMemorySlotStore(), new InMemoryNormStore());
+        BankIndex index =
+                bank.append(
+                                BankIndex.empty(),
+                                new BankFrame(0, 0, tokens, dim, source.next(), false),
+                                storage)
+                        .index();
+        float[] before = storage.tensors().get(0);
+        float[] next = source.next();
+        index = bank.append(index, new BankFrame(1, 40, tokens, dim, next, false), storage).index();
+
+        assertThat(written).containsExactly(0L, 0L);
+        assertThat(index.lanes()[0].ids()).containsExactly(0L);
+        float[] merged = storage.tensors().get(0);
+        for (int i = 0; i < merged.length; i++) {
+            float exact = (before[i] * 1f + next[i] * 1f) / 2f;
+            assertThat(merged[i])
+                    .as("value %d", i)
+                    .isEqualTo(TokenCodec.fromHalf(TokenCodec.toHalf(exact)));
+        }
+    }
+
+    @Test
+    void shouldCacheTheSameSimilaritiesWithOrWithoutANormStore() {
+        int tokens = 3;
+        int dim = 9;
+        RandomFrames source = new RandomFrames(12, tokens, dim);
+        for (StorageDtype dtype : StorageDtype.values()) {
+            MemoryBank bank = MemoryBank.create(BankConfig.frames(5));
+            BankStorage cached = BankStorage.inMemory(dtype);
+            BankStorage recomputed =
+                    new BankStorage(TensorStore.inMemory(dtype), new InMemorySlotStore());
+            BankIndex a = BankIndex.empty();
+            BankIndex b = BankIndex.empty();
+            for (int f = 0; f < 60; f++) {
+                BankFrame frame = new BankFrame(f, f * 40L, tokens, dim, source.next(), false);
+                AppendOutcome withNorms = bank.append(a, frame, cached);
+                AppendOutcome withoutNorms = bank.append(b, frame, recomputed);
+                a = withNorms.index();
+                b = withoutNorms.index();
+                assertThat(Double.doubleToLongBits(withoutNorms.similarityToPrevious()))
+                        .isEqualTo(Double.doubleToLongBits(withNorms.similarityToPrevious()));
+                assertThat(b.lanes()[0].similarities()).containsExactly(a.lanes()[0].similarities());
+                assertThat(b.lanes()[0].ids()).containsExactly(a.lanes()[0].ids());
+            }
+        }
+    }
 }

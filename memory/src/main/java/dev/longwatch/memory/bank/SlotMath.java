@@ -1,0 +1,529 @@
+package dev.longwatch.memory.bank;
+
+/**
+ * The bank's arithmetic on stored slots, row by row (one token of {@code dim} values at a time):
+ * per-token norms, the mean per-token cosine, the count-weighted merge and the token mean.
+ * Half-precision slots are read through {@link Half#WIDE} element by element, never widened into a
+ * float copy. Every sum runs in double over four interleaved partial sums in the order {@link
+ * VectorMath#cosine} uses, so a similarity computed here is bit-identical to {@link
+ * VectorMath#meanTokenCosine} on the widened values (the product of two halves is exact in float,
+ * so it may be formed in float before it is widened).
+ */
+final class SlotMath {
+    private static final float[] WIDE = Half.WIDE;
+
+    private SlotMath() {}
+
+    /** Per-token L2 norms: {@code sqrt} of the sum of squares, summed as {@link VectorMath#cosine}. */
+    static double[] norms(SlotTensor tensor, int tokens, int dim) {
+        double[] norms = new double[tokens];
+        for (int t = 0; t < tokens; t++) {
+            norms[t] =
+                    tensor.isHalf()
+                            ? halfSquares(tensor.halves(), t * dim, dim)
+                            : floatSquares(tensor.floats(), t * dim, dim);
+        }
+        return norms;
+    }
+
+    /**
+     * Mean over tokens of the per-token cosine: {@code dot / (max(|a|, eps) · max(|b|, eps))} with
+     * each norm taken from the tensor, so only the dot products read the values.
+     */
+    static double meanCosine(SlotTensor a, SlotTensor b, int tokens, int dim) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException(
+                    "cannot compare slots of " + a.length() + " and " + b.length() + " values");
+        }
+        // The cosine is symmetric to the last bit (x·y = y·x), so either side may lead.
+        if (b.knownNorms() == null && !b.isHalf()) {
+            return fullMeanCosine(b, a, tokens, dim);
+        }
+        if (a.knownNorms() == null && !a.isHalf()) {
+            return fullMeanCosine(a, b, tokens, dim);
+        }
+        double[] normsA = a.norms(tokens, dim);
+        double[] normsB = b.norms(tokens, dim);
+        double sum = 0;
+        for (int t = 0; t < tokens; t++) {
+            sum += dot(a, b, t * dim, dim) / scale(normsA[t], normsB[t]);
+        }
+        return sum / tokens;
+    }
+
+    /**
+     * {@link #meanCosine} when {@code b}, in floats, has no norms yet (a new frame, or a slot
+     * read from a store that keeps none): its squares are summed in the same pass as the dot
+     * products, and so are {@code a}'s when they are missing too. Both sets of norms are kept.
+     */
+    private static double fullMeanCosine(SlotTensor b, SlotTensor a, int tokens, int dim) {
+        boolean withA = a.knownNorms() == null && !a.isHalf();
+        double[] normsA = withA ? new double[tokens] : a.norms(tokens, dim);
+        double[] normsB = new double[tokens];
+        double[] sums = new double[3];
+        double sum = 0;
+        for (int t = 0; t < tokens; t++) {
+            if (a.isHalf()) {
+                mixedDotSquares(a.halves(), b.floats(), t * dim, dim, sums);
+            } else {
+                floatDotSquares(a.floats(), b.floats(), t * dim, dim, sums);
+                if (withA) {
+                    normsA[t] = sums[1];
+                }
+            }
+            normsB[t] = sums[2];
+            sum += sums[0] / scale(normsA[t], normsB[t]);
+        }
+        if (withA) {
+            a.setNorms(normsA);
+        }
+        b.setNorms(normsB);
+        return sum / tokens;
+    }
+
+    private static double scale(double normA, double normB) {
+        return Math.max(normA, VectorMath.COSINE_EPS) * Math.max(normB, VectorMath.COSINE_EPS);
+    }
+
+    private static double dot(SlotTensor a, SlotTensor b, int from, int len) {
+        if (a.isHalf() && b.isHalf()) {
+            return halfDot(a.halves(), b.halves(), from, len);
+        }
+        if (a.isHalf()) {
+            return mixedDot(a.halves(), b.floats(), from, len);
+        }
+        if (b.isHalf()) {
+            return mixedDot(b.halves(), a.floats(), from, len);
+        }
+        return floatDot(a.floats(), b.floats(), from, len);
+    }
+
+    /**
+     * {@code values[from, from + tokens·dim)} rounded to binary16, with its norms and, when {@code
+     * withMean}, its token mean.
+     */
+    static SlotTensor toHalves(float[] values, int from, int tokens, int dim, boolean withMean) {
+        short[] halves = new short[tokens * dim];
+        double[] norms = new double[tokens];
+        double[] sum = withMean ? new double[dim] : null;
+        for (int t = 0; t < tokens; t++) {
+            int row = t * dim;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int i = 0;
+            for (; i + 3 < dim; i += 4) {
+                float r0 = narrow(values[from + row + i], halves, row + i);
+                float r1 = narrow(values[from + row + i + 1], halves, row + i + 1);
+                float r2 = narrow(values[from + row + i + 2], halves, row + i + 2);
+                float r3 = narrow(values[from + row + i + 3], halves, row + i + 3);
+                s0 += r0 * r0;
+                s1 += r1 * r1;
+                s2 += r2 * r2;
+                s3 += r3 * r3;
+                if (sum != null) {
+                    sum[i] += r0;
+                    sum[i + 1] += r1;
+                    sum[i + 2] += r2;
+                    sum[i + 3] += r3;
+                }
+            }
+            for (; i < dim; i++) {
+                float r = narrow(values[from + row + i], halves, row + i);
+                s0 += r * r;
+                if (sum != null) {
+                    sum[i] += r;
+                }
+            }
+            norms[t] = Math.sqrt((s0 + s1) + (s2 + s3));
+        }
+        return withMean(SlotTensor.ofHalves(halves, norms), sum, tokens);
+    }
+
+    /**
+     * A copy of {@code values[from, from + tokens·dim)} as floats rounded through binary16 (for an
+     * F16 store the bank cannot read as bits), with its norms.
+     */
+    static SlotTensor toRoundedFloats(float[] values, int from, int tokens, int dim) {
+        float[] copy = new float[tokens * dim];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = WIDE[Half.toHalf(values[from + i]) & 0xffff];
+        }
+        SlotTensor tensor = SlotTensor.ofFloats(copy, null);
+        tensor.norms(tokens, dim);
+        return tensor;
+    }
+
+    /**
+     * {@code (na·a + nb·b) / (na + nb)} in float per value, as {@link VectorMath#weightedMean}, in
+     * the form of the inputs (rounded to binary16 for halves, and for floats when {@code
+     * roundToHalf}), with its norms, and with its token mean when {@code withMean} (summed in the
+     * same pass for halves).
+     */
+    static SlotTensor merge(
+            SlotTensor a,
+            long na,
+            SlotTensor b,
+            long nb,
+            int tokens,
+            int dim,
+            boolean roundToHalf,
+            boolean withMean) {
+        if (a.length() != b.length()) {
+            throw new IllegalArgumentException(
+                    "cannot merge slots of " + a.length() + " and " + b.length() + " values");
+        }
+        if (a.isHalf() || b.isHalf()) {
+            return mergeToHalves(a, na, b, nb, tokens, dim, withMean);
+        }
+        float[] merged = VectorMath.weightedMean(a.floats(), na, b.floats(), nb);
+        if (roundToHalf) {
+            for (int i = 0; i < merged.length; i++) {
+                merged[i] = WIDE[Half.toHalf(merged[i]) & 0xffff];
+            }
+        }
+        SlotTensor tensor = SlotTensor.ofFloats(merged, null);
+        tensor.norms(tokens, dim);
+        return tensor;
+    }
+
+    /**
+     * The merge into binary16 when either side is bits. {@code (na·a + nb·b)} adds two floats, so
+     * the sides may be swapped without changing a bit: a float side always goes second.
+     */
+    private static SlotTensor mergeToHalves(
+            SlotTensor a, long na, SlotTensor b, long nb, int tokens, int dim, boolean withMean) {
+        if (!a.isHalf()) {
+            return mergeToHalves(b, nb, a, na, tokens, dim, withMean);
+        }
+        float fa = na;
+        float fb = nb;
+        float total = fa + fb;
+        short[] x = a.halves();
+        short[] out = new short[x.length];
+        double[] norms = new double[tokens];
+        double[] sum = withMean ? new double[dim] : null;
+        for (int t = 0; t < tokens; t++) {
+            norms[t] =
+                    b.isHalf()
+                            ? mergeRow(x, b.halves(), out, t * dim, dim, fa, fb, total, sum)
+                            : mergeRow(x, b.floats(), out, t * dim, dim, fa, fb, total, sum);
+        }
+        return withMean(SlotTensor.ofHalves(out, norms), sum, tokens);
+    }
+
+    /**
+     * One row of a merge of two half slots into {@code out}; returns the row's norm and adds the
+     * row's stored values to {@code sum} (one per column) unless it is null.
+     */
+    private static double mergeRow(
+            short[] x,
+            short[] y,
+            short[] out,
+            int from,
+            int len,
+            float fa,
+            float fb,
+            float total,
+            double[] sum) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            float r0 =
+                    narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
+            float r1 =
+                    narrow((WIDE[x[i + 1] & 0xffff] * fa + WIDE[y[i + 1] & 0xffff] * fb) / total,
+                            out, i + 1);
+            float r2 =
+                    narrow((WIDE[x[i + 2] & 0xffff] * fa + WIDE[y[i + 2] & 0xffff] * fb) / total,
+                            out, i + 2);
+            float r3 =
+                    narrow((WIDE[x[i + 3] & 0xffff] * fa + WIDE[y[i + 3] & 0xffff] * fb) / total,
+                            out, i + 3);
+            s0 += r0 * r0;
+            s1 += r1 * r1;
+            s2 += r2 * r2;
+            s3 += r3 * r3;
+            if (sum != null) {
+                int d = i - from;
+                sum[d] += r0;
+                sum[d + 1] += r1;
+                sum[d + 2] += r2;
+                sum[d + 3] += r3;
+            }
+        }
+        for (; i < end; i++) {
+            float r = narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
+            s0 += r * r;
+            if (sum != null) {
+                sum[i - from] += r;
+            }
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    /** One row of a merge of a half slot with a float one (a new frame), as the other. */
+    private static double mergeRow(
+            short[] x,
+            float[] y,
+            short[] out,
+            int from,
+            int len,
+            float fa,
+            float fb,
+            float total,
+            double[] sum) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            float r0 = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
+            float r1 = narrow((WIDE[x[i + 1] & 0xffff] * fa + y[i + 1] * fb) / total, out, i + 1);
+            float r2 = narrow((WIDE[x[i + 2] & 0xffff] * fa + y[i + 2] * fb) / total, out, i + 2);
+            float r3 = narrow((WIDE[x[i + 3] & 0xffff] * fa + y[i + 3] * fb) / total, out, i + 3);
+            s0 += r0 * r0;
+            s1 += r1 * r1;
+            s2 += r2 * r2;
+            s3 += r3 * r3;
+            if (sum != null) {
+                int d = i - from;
+                sum[d] += r0;
+                sum[d + 1] += r1;
+                sum[d + 2] += r2;
+                sum[d + 3] += r3;
+            }
+        }
+        for (; i < end; i++) {
+            float r = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
+            s0 += r * r;
+            if (sum != null) {
+                sum[i - from] += r;
+            }
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    /** The mean over tokens ({@code dim} floats), as {@link VectorMath#tokenMean}. */
+    static float[] tokenMean(SlotTensor tensor, int tokens, int dim) {
+        if (tensor.knownTokenMean() != null) {
+            return tensor.knownTokenMean();
+        }
+        if (!tensor.isHalf()) {
+            return VectorMath.tokenMean(tensor.floats(), tokens, dim);
+        }
+        short[] halves = tensor.halves();
+        double[] sum = new double[dim];
+        for (int t = 0; t < tokens; t++) {
+            int base = t * dim;
+            for (int d = 0; d < dim; d++) {
+                sum[d] += WIDE[halves[base + d] & 0xffff];
+            }
+        }
+        float[] mean = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            mean[d] = (float) (sum[d] / tokens);
+        }
+        return mean;
+    }
+
+    /** Sets the token mean from column sums (in token order, as {@link VectorMath#tokenMean}). */
+    private static SlotTensor withMean(SlotTensor tensor, double[] sum, int tokens) {
+        if (sum != null) {
+            float[] mean = new float[sum.length];
+            for (int d = 0; d < sum.length; d++) {
+                mean[d] = (float) (sum[d] / tokens);
+            }
+            tensor.setTokenMean(mean);
+        }
+        return tensor;
+    }
+
+    private static float narrow(float value, short[] halves, int at) {
+        short half = Half.toHalf(value);
+        halves[at] = half;
+        return WIDE[half & 0xffff];
+    }
+
+    private static double halfDot(short[] a, short[] b, int from, int len) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            d0 += WIDE[a[i] & 0xffff] * WIDE[b[i] & 0xffff];
+            d1 += WIDE[a[i + 1] & 0xffff] * WIDE[b[i + 1] & 0xffff];
+            d2 += WIDE[a[i + 2] & 0xffff] * WIDE[b[i + 2] & 0xffff];
+            d3 += WIDE[a[i + 3] & 0xffff] * WIDE[b[i + 3] & 0xffff];
+        }
+        for (; i < end; i++) {
+            d0 += WIDE[a[i] & 0xffff] * WIDE[b[i] & 0xffff];
+        }
+        return (d0 + d1) + (d2 + d3);
+    }
+
+    /** Half against float: the float is not a half, so the product is formed in double. */
+    private static double mixedDot(short[] a, float[] b, int from, int len) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            // Widened into locals first: C2 compiles "(double) x * y" inline to a much slower loop.
+            double y0 = b[i];
+            double y1 = b[i + 1];
+            double y2 = b[i + 2];
+            double y3 = b[i + 3];
+            d0 += WIDE[a[i] & 0xffff] * y0;
+            d1 += WIDE[a[i + 1] & 0xffff] * y1;
+            d2 += WIDE[a[i + 2] & 0xffff] * y2;
+            d3 += WIDE[a[i + 3] & 0xffff] * y3;
+        }
+        for (; i < end; i++) {
+            double y = b[i];
+            d0 += WIDE[a[i] & 0xffff] * y;
+        }
+        return (d0 + d1) + (d2 + d3);
+    }
+
+    /**
+     * Dot product of a half row with a float row and the float row's norm: {@code out[0]} the dot,
+     * {@code out[2]} the norm.
+     */
+    private static void mixedDotSquares(short[] a, float[] b, int from, int len, double[] out) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            double y0 = b[i];
+            double y1 = b[i + 1];
+            double y2 = b[i + 2];
+            double y3 = b[i + 3];
+            d0 += WIDE[a[i] & 0xffff] * y0;
+            d1 += WIDE[a[i + 1] & 0xffff] * y1;
+            d2 += WIDE[a[i + 2] & 0xffff] * y2;
+            d3 += WIDE[a[i + 3] & 0xffff] * y3;
+            s0 += y0 * y0;
+            s1 += y1 * y1;
+            s2 += y2 * y2;
+            s3 += y3 * y3;
+        }
+        for (; i < end; i++) {
+            double y = b[i];
+            d0 += WIDE[a[i] & 0xffff] * y;
+            s0 += y * y;
+        }
+        out[0] = (d0 + d1) + (d2 + d3);
+        out[2] = Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    /**
+     * Dot product and both norms of two float rows, summed exactly as {@link VectorMath#cosine}:
+     * {@code out[0]} the dot, {@code out[1]} the norm of {@code a}, {@code out[2]} that of {@code
+     * b}.
+     */
+    private static void floatDotSquares(float[] a, float[] b, int from, int len, double[] out) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            double x0 = a[i];
+            double x1 = a[i + 1];
+            double x2 = a[i + 2];
+            double x3 = a[i + 3];
+            double y0 = b[i];
+            double y1 = b[i + 1];
+            double y2 = b[i + 2];
+            double y3 = b[i + 3];
+            d0 += x0 * y0;
+            d1 += x1 * y1;
+            d2 += x2 * y2;
+            d3 += x3 * y3;
+            r0 += x0 * x0;
+            r1 += x1 * x1;
+            r2 += x2 * x2;
+            r3 += x3 * x3;
+            s0 += y0 * y0;
+            s1 += y1 * y1;
+            s2 += y2 * y2;
+            s3 += y3 * y3;
+        }
+        for (; i < end; i++) {
+            double x = a[i];
+            double y = b[i];
+            d0 += x * y;
+            r0 += x * x;
+            s0 += y * y;
+        }
+        out[0] = (d0 + d1) + (d2 + d3);
+        out[1] = Math.sqrt((r0 + r1) + (r2 + r3));
+        out[2] = Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    private static double halfSquares(short[] a, int from, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            float x0 = WIDE[a[i] & 0xffff];
+            float x1 = WIDE[a[i + 1] & 0xffff];
+            float x2 = WIDE[a[i + 2] & 0xffff];
+            float x3 = WIDE[a[i + 3] & 0xffff];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; i < end; i++) {
+            float x = WIDE[a[i] & 0xffff];
+            s0 += x * x;
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    private static double floatDot(float[] a, float[] b, int from, int len) {
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            double x0 = a[i];
+            double x1 = a[i + 1];
+            double x2 = a[i + 2];
+            double x3 = a[i + 3];
+            double y0 = b[i];
+            double y1 = b[i + 1];
+            double y2 = b[i + 2];
+            double y3 = b[i + 3];
+            d0 += x0 * y0;
+            d1 += x1 * y1;
+            d2 += x2 * y2;
+            d3 += x3 * y3;
+        }
+        for (; i < end; i++) {
+            double x = a[i];
+            double y = b[i];
+            d0 += x * y;
+        }
+        return (d0 + d1) + (d2 + d3);
+    }
+
+    private static double floatSquares(float[] a, int from, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 3 < end; i += 4) {
+            double x0 = a[i];
+            double x1 = a[i + 1];
+            double x2 = a[i + 2];
+            double x3 = a[i + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; i < end; i++) {
+            double x = a[i];
+            s0 += x * x;
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+}
