@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.longwatch.ingest.config.IngestSettings;
 import dev.longwatch.ingest.kafka.FrameProducer;
 import dev.longwatch.ingest.live.ReconnectPolicy;
+import dev.longwatch.kafka.embedded.EmbeddedKafka;
+import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.EventKind;
@@ -34,9 +36,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,8 +46,6 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +82,7 @@ class IngestFailoverITCase {
     static final Duration STEP = Duration.ofSeconds(30);
 
     @TempDir static Path dir;
-    static KafkaClusterTestKit kafka;
+    static EmbeddedKafka kafka;
     static RtspServerProcess rtsp;
     static RecordCollector collected;
 
@@ -105,40 +102,17 @@ class IngestFailoverITCase {
     static void startKafkaAndCamera() throws Exception {
         RtspServerProcess.assumeAvailable();
         assumeTrue(Files.isReadable(CLIP), "shared clip missing: " + CLIP);
-        TestKitNodes nodes =
-                new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .setBaseDirectory(dir.resolve("kafka"))
-                        .build();
         kafka =
-                new KafkaClusterTestKit.Builder(nodes)
-                        // One broker: internal topics must fit on it (stack.md).
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                        .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                EmbeddedKafka.start(
+                        dir.resolve("kafka"),
+                        1, // num.partitions as the broker default: every topic is created below
                         // Lets the instances use a 3 s session (the broker default minimum is 6 s).
-                        .setConfigProp("group.min.session.timeout.ms", "1000")
-                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
-                        .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (Topic<?, ?> topic : Topics.ALL) {
-                // Several lw.streams partitions so the group can split the streams.
-                int partitions =
-                        topic == Topics.STREAMS ? STREAM_PARTITIONS : topic == Topics.FRAMES ? 2 : 1;
-                topics.add(new NewTopic(topic.name(), partitions, (short) 1).configs(topic.configs()));
-            }
-            admin.createTopics(topics).all().get();
-        }
+                        Map.of("group.min.session.timeout.ms", "1000"));
+        // Several lw.streams partitions so the group can split the streams.
+        TopicAdmin.createAll(
+                kafka.bootstrapServers(),
+                topic -> topic == Topics.STREAMS ? STREAM_PARTITIONS : topic == Topics.FRAMES ? 2 : 1,
+                (short) 1);
         collected = RecordCollector.start(kafka.bootstrapServers());
         rtsp = RtspServerProcess.start(CLIP);
     }

@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import dev.longwatch.query.testing.ApiClient;
 import dev.longwatch.query.testing.ApiClient.Reply;
+import dev.longwatch.kafka.embedded.EmbeddedKafka;
+import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
@@ -29,7 +31,6 @@ import dev.longwatch.schema.proto.MemorySnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,9 +38,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,8 +46,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +62,7 @@ class QueryServiceITCase {
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
 
     @TempDir static Path dir;
-    private KafkaClusterTestKit kafka;
+    private EmbeddedKafka kafka;
     private final FakeOpenAiServer llm = new FakeOpenAiServer();
     private QueryServiceSettings settings;
     private QueryService service;
@@ -74,34 +70,9 @@ class QueryServiceITCase {
 
     @BeforeAll
     void startStack() throws Exception {
-        TestKitNodes nodes =
-                new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .setBaseDirectory(dir.resolve("kafka"))
-                        .build();
-        kafka =
-                new KafkaClusterTestKit.Builder(nodes)
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                        .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
-                        .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (Topic<?, ?> topic : Topics.ALL) {
-                // One partition: the read_committed test relies on the order within lw.memory.
-                topics.add(new NewTopic(topic.name(), 1, (short) 1).configs(topic.configs()));
-            }
-            admin.createTopics(topics).all().get();
-        }
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 1); // num.partitions: the broker default
+        // One partition: the read_committed test relies on the order within lw.memory.
+        TopicAdmin.createAll(kafka.bootstrapServers(), 1, (short) 1);
         settings =
                 QueryServiceSettings.defaults(kafka.bootstrapServers())
                         .withPort(0)

@@ -6,6 +6,8 @@ import dev.longwatch.encoder.EncoderFactory;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.ingest.IngestService;
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.kafka.embedded.EmbeddedKafka;
+import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
 import dev.longwatch.query.QueryService;

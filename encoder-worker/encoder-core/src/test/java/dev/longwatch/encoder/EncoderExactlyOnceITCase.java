@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
+import dev.longwatch.kafka.embedded.EmbeddedKafka;
+import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.FrameEmbedding;
@@ -32,7 +34,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -47,8 +48,6 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +82,7 @@ class EncoderExactlyOnceITCase {
     private static final int KILL_ATTEMPTS = 5;
 
     @TempDir Path dir;
-    private KafkaClusterTestKit kafka;
+    private EmbeddedKafka kafka;
     private Admin admin;
     private final List<WorkerProcess> workers = new ArrayList<>();
     /** One stream per partition of {@code lw.frames}, so every partition carries frames. */
@@ -91,33 +90,13 @@ class EncoderExactlyOnceITCase {
 
     @BeforeEach
     void startBroker() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .setBaseDirectory(dir.resolve("kafka"))
-                .build();
-        kafka = new KafkaClusterTestKit.Builder(nodes)
-                // One broker: internal topics must fit on it, or transactions hang (stack.md).
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 1); // num.partitions: the broker default
+        TopicAdmin.create(
+                kafka.bootstrapServers(),
+                List.of(Topics.FRAMES, Topics.EMBEDDINGS, Topics.DLQ),
+                topic -> topic == Topics.DLQ ? 1 : PARTITIONS,
+                (short) 1);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-        admin.createTopics(List.of(
-                        new NewTopic(Topics.FRAMES.name(), PARTITIONS, (short) 1).configs(Topics.FRAMES.configs()),
-                        new NewTopic(Topics.EMBEDDINGS.name(), PARTITIONS, (short) 1)
-                                .configs(Topics.EMBEDDINGS.configs()),
-                        new NewTopic(Topics.DLQ.name(), 1, (short) 1).configs(Topics.DLQ.configs())))
-                .all()
-                .get();
         streams = oneStreamPerPartition();
     }
 

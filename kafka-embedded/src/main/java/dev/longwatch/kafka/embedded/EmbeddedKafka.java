@@ -1,17 +1,19 @@
-package dev.longwatch.local;
+package dev.longwatch.kafka.embedded;
 
 import dev.longwatch.schema.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A single-node KRaft Kafka (broker and controller in one) inside this JVM: the embedded
- * default of {@code ./longwatch}. It is a real broker on a loopback port, not a fake; a
- * deployment beyond one machine points every service at an external cluster instead.
+ * default of {@code ./longwatch} and the broker of the modules' ITCases. It is a real broker on
+ * a loopback port, not a fake; a deployment beyond one machine points every service at an
+ * external cluster instead.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -19,7 +21,17 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats a fresh log directory under {@code baseDir} and starts the broker. */
-    static EmbeddedKafka start(Path baseDir, int defaultPartitions) throws Exception {
+    public static EmbeddedKafka start(Path baseDir, int defaultPartitions) throws Exception {
+        return start(baseDir, defaultPartitions, Map.of());
+    }
+
+    /**
+     * Formats a fresh log directory under {@code baseDir} and starts the broker with
+     * {@code extraBrokerConfigs} on top of the single-node defaults (they win on a clash), e.g.
+     * a lower {@code group.min.session.timeout.ms} for a failover test.
+     */
+    public static EmbeddedKafka start(Path baseDir, int defaultPartitions, Map<String, String> extraBrokerConfigs)
+            throws Exception {
         TestKitNodes nodes =
                 new TestKitNodes.Builder()
                         .setCombined(true)
@@ -27,7 +39,7 @@ final class EmbeddedKafka implements AutoCloseable {
                         .setNumControllerNodes(1)
                         .setBaseDirectory(baseDir)
                         .build();
-        KafkaClusterTestKit cluster =
+        KafkaClusterTestKit.Builder builder =
                 new KafkaClusterTestKit.Builder(nodes)
                         // One broker: every internal topic must fit on it, or consumers and
                         // transactions hang on INVALID_REPLICATION_FACTOR (stack.md).
@@ -38,8 +50,9 @@ final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("num.partitions", Integer.toString(defaultPartitions))
-                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES))
-                        .build();
+                        .setConfigProp("message.max.bytes", Integer.toString(Topics.MAX_MESSAGE_BYTES));
+        extraBrokerConfigs.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
         PrintStream stdout = System.out;
         try {
             // format() reports to stdout; stdout belongs to the CLI's results (--json).
@@ -57,7 +70,7 @@ final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(cluster);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
