@@ -8,30 +8,18 @@ import java.util.List;
  * per-token cosine, so every slot is a contiguous run of frames. Keeps each slot's token-mean
  * descriptor next to its tensor so snapshots stay cheap.
  */
-final class FrameMemoryBank implements MemoryBank {
-    private final BankConfig config;
+final class FrameMemoryBank extends AbstractMemoryBank {
 
     FrameMemoryBank(BankConfig config) {
-        this.config = config;
+        super(config);
     }
 
     @Override
-    public BankConfig config() {
-        return config;
-    }
-
-    @Override
-    public AppendOutcome append(BankIndex index, BankFrame frame, BankStorage storage) {
-        if (!index.isEmpty() && frame.seq() <= index.lastSeq()) {
-            return AppendOutcome.ignored(index);
-        }
-        BankShape.check(index, frame);
+    AppendOutcome appendNew(BankIndex index, BankFrame frame, BankStorage storage) {
         int tokens = frame.tokens();
         int dim = frame.dim();
         Lane lane = index.isEmpty() ? Lane.empty() : index.lanes()[0];
         LaneEditor editor = new LaneEditor(lane, config.capacity() + 1);
-        LaneCompressor compressor =
-                new LaneCompressor(config.capacity(), config.allowMergeAcrossGaps());
         SlotTensors slots = new SlotTensors(storage, tokens, dim, true);
 
         long id = index.nextId();

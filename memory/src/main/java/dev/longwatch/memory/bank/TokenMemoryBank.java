@@ -10,28 +10,16 @@ import java.util.Map;
  * entries and merges its own most similar adjacent pair. All lanes have the same length, so slot
  * position j exists in every lane, but its tokens may come from different frames.
  */
-final class TokenMemoryBank implements MemoryBank {
-    private final BankConfig config;
+final class TokenMemoryBank extends AbstractMemoryBank {
 
     TokenMemoryBank(BankConfig config) {
-        this.config = config;
+        super(config);
     }
 
     @Override
-    public BankConfig config() {
-        return config;
-    }
-
-    @Override
-    public AppendOutcome append(BankIndex index, BankFrame frame, BankStorage storage) {
-        if (!index.isEmpty() && frame.seq() <= index.lastSeq()) {
-            return AppendOutcome.ignored(index);
-        }
-        BankShape.check(index, frame);
+    AppendOutcome appendNew(BankIndex index, BankFrame frame, BankStorage storage) {
         int tokens = frame.tokens();
         int dim = frame.dim();
-        LaneCompressor compressor =
-                new LaneCompressor(config.capacity(), config.allowMergeAcrossGaps());
         // Every lane entry is one token: a slot of one row of dim values.
         SlotTensors slots = new SlotTensors(storage, 1, dim, false);
         Lane[] lanes = new Lane[tokens];
