@@ -2,74 +2,31 @@ package dev.longwatch.query.registry;
 
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.StreamSpec;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
-/** {@link StreamRegistry} on lw.streams with an idempotent producer (acks=all, no duplicates). */
+/** {@link StreamRegistry} on lw.streams, each write acknowledged before the request answers. */
 public final class KafkaStreamRegistry implements StreamRegistry {
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private final TopicWriter<StreamSpec> writer;
 
-    private final Producer<String, StreamSpec> producer;
-
-    public KafkaStreamRegistry(Producer<String, StreamSpec> producer) {
-        this.producer = producer;
+    public KafkaStreamRegistry(TopicWriter<StreamSpec> writer) {
+        this.writer = writer;
     }
 
     public static KafkaStreamRegistry create(String bootstrapServers, String clientId) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        // An HTTP request waits for this: give up well before a client would. The delivery
-        // timeout must cover linger + one request timeout, or the producer refuses to start.
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-        return new KafkaStreamRegistry(
-                new KafkaProducer<>(
-                        props,
-                        Topics.STREAMS.keySerde().serializer(),
-                        Topics.STREAMS.valueSerde().serializer()));
+        return new KafkaStreamRegistry(TopicWriter.create(Topics.STREAMS, bootstrapServers, clientId));
     }
 
     @Override
     public void put(StreamSpec spec) {
-        send(new ProducerRecord<>(Topics.STREAMS.name(), spec.getId(), spec));
+        writer.write(spec.getId(), spec, "stream '" + spec.getId() + "'");
     }
 
     @Override
     public void delete(String streamId) {
-        send(new ProducerRecord<>(Topics.STREAMS.name(), streamId, null));
-    }
-
-    private void send(ProducerRecord<String, StreamSpec> record) {
-        try {
-            Future<RecordMetadata> ack = producer.send(record);
-            ack.get(SEND_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RegistryUnavailableException("interrupted while writing " + record.key(), e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new RegistryUnavailableException(
-                    "could not write stream '" + record.key() + "' to " + Topics.STREAMS.name()
-                            + ": " + cause,
-                    cause);
-        }
+        writer.write(streamId, null, "stream '" + streamId + "'");
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        writer.close();
     }
 }
