@@ -8,12 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-import dev.longwatch.encoder.EncoderBackend;
-import dev.longwatch.encoder.EncoderConfig;
 
 /**
  * {@code ./longwatch demo}: the whole product in one JVM, once, end to end: start the embedded
@@ -23,8 +19,6 @@ import dev.longwatch.encoder.EncoderConfig;
 @Command(name = "demo", description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
 final class DemoCommand implements Callable<Integer> {
     static final String STREAM_ID = "demo";
-
-    @Spec CommandSpec spec;
 
     @Option(names = "--video", description = "video file to ingest (default: a generated video of distinct scenes)")
     Path video;
@@ -44,25 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT10M", description = "give up waiting for the memory after this long (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
-    @Option(names = "--encoder", defaultValue = "builtin", description = "builtin, onnx, tensorrt or auto (default: ${DEFAULT-VALUE})")
-    String encoder;
-
-    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
-    Path model;
+    @Mixin EncoderOptions encoderOptions;
 
     @Option(names = "--data-dir", description = "where the stack keeps its data (default: a temporary directory, deleted at exit)")
     Path dataDir;
-
-    private EncoderConfig encoderConfig() {
-        EncoderBackend backend = EncoderBackend.parse(encoder);
-        if (backend == EncoderBackend.BUILTIN) {
-            return EncoderConfig.builtin(8);
-        }
-        if (model == null) {
-            throw new ParameterException(spec.commandLine(), "--encoder " + encoder + " needs --model PATH");
-        }
-        return EncoderConfig.onnx(model.toAbsolutePath()).withBackend(backend);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -75,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
             LocalStackSettings settings =
-                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderConfig());
+                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config());
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());
