@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.onnx.OnnxEncoder;
+import dev.longwatch.encoder.preprocess.ImagePreprocessor;
 import dev.longwatch.encoder.preprocess.PreprocessSpec;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -15,11 +16,16 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +35,19 @@ import java.util.Set;
 /**
  * {@code ./longwatch bench encoder --json FILE}: frames per second of the {@code onnx} encoder
  * (preprocessing from 640×360 frames, inference, token extraction) against a bare ONNX Runtime
- * session running the same model and output on the same batches, already preprocessed, in the
- * same run. {@code ratio = framesPerSec / rawFramesPerSec}; the target is ≥ 0.8.
+ * session running the same model and output, with the same session options, on the same
+ * batches, already preprocessed into input tensors built before timing, in the same run.
+ * {@code ratio = framesPerSec / rawFramesPerSec}; the target is ≥ 0.8.
  *
- * <p>The two are measured in alternating one-second rounds so that a noisy neighbour on the
- * machine slows both alike; each figure is the median of five rounds. This is a timed loop, not JMH: model calls take
- * milliseconds, far above timer and JIT noise once warmed up.
+ * <p>Both are warmed up, then measured in {@value #PAIRS} pairs of short blocks, alternating
+ * which side goes first (A B, B A, ...), so that load from other processes on the machine drifts
+ * over both alike; each figure is the median of its blocks. This is a timed loop, not JMH: model
+ * calls take milliseconds, far above timer and JIT noise once warmed up.
  */
 public final class EncoderBenchmark {
     static final int[] BATCHES = {1, 8, 16};
-    private static final int ROUNDS = 5;
-    private static final Duration DEFAULT_ROUND = Duration.ofSeconds(1);
+    private static final int PAIRS = 10;
+    private static final Duration DEFAULT_BLOCK = Duration.ofMillis(400);
     private static final int FRAME_WIDTH = 640;
     private static final int FRAME_HEIGHT = 360;
 
@@ -53,39 +61,53 @@ public final class EncoderBenchmark {
      * it), writes {@code {"results":[...]}} to {@code jsonOut} and reports progress.
      */
     public static List<Result> run(Path model, Path jsonOut, PrintStream progress) {
-        return run(model, jsonOut, progress, DEFAULT_ROUND);
+        return run(model, jsonOut, progress, DEFAULT_BLOCK);
     }
 
-    /** As {@link #run(Path, Path, PrintStream)} with rounds of {@code round} each (tests use short ones). */
-    static List<Result> run(Path model, Path jsonOut, PrintStream progress, Duration round) {
-        long roundNanos = round.toNanos();
+    /** As {@link #run(Path, Path, PrintStream)} with blocks of {@code block} each (tests use short ones). */
+    static List<Result> run(Path model, Path jsonOut, PrintStream progress, Duration block) {
+        long blockNanos = block.toNanos();
         List<Result> results = new ArrayList<>();
         int maxBatch = BATCHES[BATCHES.length - 1];
+        double preprocessMs;
         try (OnnxEncoder encoder = OnnxEncoder.open(EncoderConfig.onnx(model).withMaxBatch(maxBatch));
                 RawSession raw = new RawSession(encoder)) {
             progress.printf("encoder %s: %d tokens x %d, output '%s'%n",
                     encoder.id(), encoder.tokens(), encoder.dim(), encoder.outputName());
             List<BufferedImage> frames = frames(maxBatch);
+            preprocessMs = preprocessCpuMillis(encoder, frames);
+            progress.printf("preprocessing: %.2f ms CPU per frame on one thread%n", preprocessMs);
             for (int batch : BATCHES) {
                 List<BufferedImage> images = frames.subList(0, batch);
-                float[] tensor = raw.preprocess(images);
-                encoder.encode(images); // warm-up: JIT, allocator, ORT arenas
-                raw.run(tensor, batch);
-                double[] encoded = new double[ROUNDS];
-                double[] bare = new double[ROUNDS];
-                for (int r = 0; r < ROUNDS; r++) {
-                    encoded[r] = framesPerSecond(batch, roundNanos, () -> encoder.encode(images));
-                    bare[r] = framesPerSecond(batch, roundNanos, () -> raw.run(tensor, batch));
+                try (OnnxTensor tensor = raw.tensor(images)) {
+                    Runnable encode = () -> encoder.encode(images);
+                    Runnable bare = () -> raw.run(tensor);
+                    // warm-up: JIT, allocator, ORT arenas
+                    framesPerSecond(batch, blockNanos, encode);
+                    framesPerSecond(batch, blockNanos, bare);
+                    double[] encoded = new double[PAIRS];
+                    double[] bareFps = new double[PAIRS];
+                    for (int pair = 0; pair < PAIRS; pair++) {
+                        if (pair % 2 == 0) {
+                            encoded[pair] = framesPerSecond(batch, blockNanos, encode);
+                            bareFps[pair] = framesPerSecond(batch, blockNanos, bare);
+                        } else {
+                            bareFps[pair] = framesPerSecond(batch, blockNanos, bare);
+                            encoded[pair] = framesPerSecond(batch, blockNanos, encode);
+                        }
+                    }
+                    double fps = median(encoded);
+                    double rawFps = median(bareFps);
+                    Result result = new Result("onnx", batch, round1(fps), round1(rawFps), Math.round(fps / rawFps * 1000) / 1000.0);
+                    progress.printf("batch %2d: encoder %.1f frames/s, bare session %.1f frames/s, ratio %.3f"
+                                    + " (blocks: encoder %.0f-%.0f, bare %.0f-%.0f)%n",
+                            batch, result.framesPerSec(), result.rawFramesPerSec(), result.ratio(),
+                            min(encoded), max(encoded), min(bareFps), max(bareFps));
+                    results.add(result);
                 }
-                double fps = median(encoded);
-                double rawFps = median(bare);
-                Result result = new Result("onnx", batch, round1(fps), round1(rawFps), Math.round(fps / rawFps * 1000) / 1000.0);
-                progress.printf("batch %2d: encoder %.1f frames/s, bare session %.1f frames/s, ratio %.3f%n",
-                        batch, result.framesPerSec(), result.rawFramesPerSec(), result.ratio());
-                results.add(result);
             }
         }
-        write(jsonOut, model, results);
+        write(jsonOut, model, results, preprocessMs);
         return results;
     }
 
@@ -98,7 +120,7 @@ public final class EncoderBenchmark {
         run(Path.of(args[0]), Path.of(args[1]), System.out);
     }
 
-    private static double framesPerSecond(int batch, long roundNanos, Runnable call) {
+    private static double framesPerSecond(int batch, long blockNanos, Runnable call) {
         long start = System.nanoTime();
         long frames = 0;
         long elapsed;
@@ -106,26 +128,60 @@ public final class EncoderBenchmark {
             call.run();
             frames += batch;
             elapsed = System.nanoTime() - start;
-        } while (elapsed < roundNanos);
+        } while (elapsed < blockNanos);
         return frames * 1e9 / elapsed;
+    }
+
+    /**
+     * CPU time of this thread per preprocessed frame (after a warm-up): what preprocessing costs
+     * whatever the load on the machine, for the breakdown in the JSON.
+     */
+    private static double preprocessCpuMillis(OnnxEncoder encoder, List<BufferedImage> frames) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isCurrentThreadCpuTimeSupported()) {
+            return Double.NaN;
+        }
+        ImagePreprocessor preprocessor = encoder.preprocessor();
+        float[] tensor = new float[preprocessor.spec().floatsPerFrame()];
+        for (int i = 0; i < 2 * frames.size(); i++) {
+            preprocessor.writeNchw(frames.get(i % frames.size()), tensor, 0);
+        }
+        int count = 4 * frames.size();
+        long start = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < count; i++) {
+            preprocessor.writeNchw(frames.get(i % frames.size()), tensor, 0);
+        }
+        return Math.round((threads.getCurrentThreadCpuTime() - start) / 1e4 / count) / 100.0;
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 
     private static double round1(double value) {
         return Math.round(value * 10) / 10.0;
     }
 
-    private static void write(Path jsonOut, Path model, List<Result> results) {
+    private static void write(Path jsonOut, Path model, List<Result> results, double preprocessMs) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "encoder");
         json.put("model", model.toString());
         json.put("frame", FRAME_WIDTH + "x" + FRAME_HEIGHT);
         json.put("cpus", Runtime.getRuntime().availableProcessors());
+        json.put("method", PAIRS + " alternating pairs of encoder and bare-session blocks per batch, median of each;"
+                + " same model file, output and session options on both sides");
+        json.put("preprocessCpuMsPerFrame", preprocessMs);
         json.put("results", results);
         try {
             if (jsonOut.toAbsolutePath().getParent() != null) {
@@ -156,19 +212,20 @@ public final class EncoderBenchmark {
         return frames;
     }
 
-    /** The reference: a plain session on the encoder's model file, output and settings, fed ready tensors. */
+    /**
+     * The reference: a plain session on the encoder's model file, output and session options,
+     * run on input tensors built before timing starts; its output is left in native memory.
+     */
     private static final class RawSession implements AutoCloseable {
         private final OrtEnvironment env = OrtEnvironment.getEnvironment();
         private final OrtSession session;
         private final String input;
         private final String output;
-        private final PreprocessSpec spec;
-        private final OnnxEncoder encoder;
+        private final ImagePreprocessor preprocessor;
 
         RawSession(OnnxEncoder encoder) {
-            this.encoder = encoder;
             this.output = encoder.outputName();
-            this.spec = encoder.preprocessor().spec();
+            this.preprocessor = encoder.preprocessor();
             // The same session settings as the encoder's, so the ratio isolates what the encoder
             // adds: preprocessing, copies and token extraction.
             try (OrtSession.SessionOptions options = OnnxEncoder.sessionOptions()) {
@@ -179,18 +236,25 @@ public final class EncoderBenchmark {
             }
         }
 
-        float[] preprocess(List<BufferedImage> images) {
-            float[] tensor = new float[images.size() * spec.floatsPerFrame()];
+        /** The preprocessed batch as an input tensor over a direct buffer (no copy per run). */
+        OnnxTensor tensor(List<BufferedImage> images) {
+            PreprocessSpec spec = preprocessor.spec();
+            FloatBuffer buffer = ByteBuffer.allocateDirect(images.size() * spec.floatsPerFrame() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             for (int i = 0; i < images.size(); i++) {
-                encoder.preprocessor().writeNchw(images.get(i), tensor, i * spec.floatsPerFrame());
+                preprocessor.writeNchw(images.get(i), buffer, i * spec.floatsPerFrame(), 0, spec.cropHeight());
             }
-            return tensor;
+            try {
+                return OnnxTensor.createTensor(
+                        env, buffer, new long[] {images.size(), 3, spec.cropHeight(), spec.cropWidth()});
+            } catch (OrtException e) {
+                throw new IllegalStateException("cannot build the reference input: " + e.getMessage(), e);
+            }
         }
 
-        void run(float[] tensor, int batch) {
-            long[] shape = {batch, 3, spec.cropHeight(), spec.cropWidth()};
-            try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(tensor), shape);
-                    OrtSession.Result result = session.run(Map.of(input, in), Set.of(output))) {
+        void run(OnnxTensor tensor) {
+            try (OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
                 result.get(0);
             } catch (OrtException e) {
                 throw new IllegalStateException("reference session failed: " + e.getMessage(), e);

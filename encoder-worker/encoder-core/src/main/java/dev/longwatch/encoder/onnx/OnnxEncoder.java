@@ -26,7 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Input and output are checked once, at {@link #open}: the input must be {@code [N, 3, H, W]}
  * float matching the preprocessing, and one warm-up run fixes {@link #tokens()} and
- * {@link #dim()}. One instance serves one thread at a time (the input buffer is reused).
+ * {@link #dim()}. One instance serves one thread at a time (the input buffers are reused).
  */
 public final class OnnxEncoder implements VisionEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEncoder.class);
@@ -53,12 +56,16 @@ public final class OnnxEncoder implements VisionEncoder {
     private final TokenExtractor extractor;
     private final int maxBatch;
     private final String id;
-    // Direct, so ONNX Runtime reads the batch in place instead of copying it.
-    private final FloatBuffer input;
-    private final float[] staging;
-    // Preprocessing is per frame and independent: spread a batch over the cores while the session
-    // waits. Owned here (not the common pool, which Kafka or Flink in the same JVM may be using).
+    // Two direct input buffers: ONNX Runtime reads a batch in place (no copy), and while the
+    // session runs on one, the next chunk is preprocessed straight into the other.
+    private final FloatBuffer[] inputs = new FloatBuffer[2];
+    // Preprocessing is per frame and independent: a chunk no inference can hide is spread over
+    // the cores. Owned here (not the common pool, which Kafka or Flink in the same JVM may use).
     private final ForkJoinPool preprocessPool;
+    // The one thread that works beside a running session (preprocess the next chunk, extract the
+    // previous one's tokens). One, not a pool: ONNX Runtime's own threads already take the cores,
+    // and each extra runnable thread stalls its per-operator barriers.
+    private final ExecutorService pipeline;
     private final int tokens;
     private final int dim;
 
@@ -85,11 +92,17 @@ public final class OnnxEncoder implements VisionEncoder {
         this.maxBatch = maxBatch;
         this.id = id;
         int floats = config.preprocess().floatsPerFrame();
-        this.input = ByteBuffer.allocateDirect(maxBatch * floats * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        this.staging = new float[maxBatch * floats];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = ByteBuffer.allocateDirect(maxBatch * floats * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
         this.preprocessPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        this.pipeline = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "onnx-encoder-pipeline");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -229,9 +242,11 @@ public final class OnnxEncoder implements VisionEncoder {
 
     /**
      * Encodes in chunks of at most {@link #preferredBatch()} frames. From four frames on, the
-     * call is cut into at least two chunks and pipelined: the next chunk is preprocessed (on the
-     * preprocessing pool) while the session runs the current one, so the Java work hides behind
-     * inference instead of adding to it.
+     * call is cut into at least two chunks and pipelined: while the session runs chunk {@code i},
+     * one helper thread extracts the tokens of chunk {@code i - 1} and preprocesses chunk
+     * {@code i + 1} into the other input buffer, so that Java work hides behind inference instead
+     * of adding to it. Only the first chunk's preprocessing (on all cores) and the last chunk's
+     * extraction are not hidden.
      */
     @Override
     public float[][] encode(List<BufferedImage> frames) {
@@ -239,66 +254,99 @@ public final class OnnxEncoder implements VisionEncoder {
         if (frames.isEmpty()) {
             return out;
         }
-        int chunk = frames.size() < PIPELINE_FROM ? frames.size() : Math.min(maxBatch, (frames.size() + 1) / 2);
-        preprocess(frames.subList(0, Math.min(chunk, frames.size())));
-        for (int start = 0; start < frames.size(); start += chunk) {
+        int chunk = frames.size() < PIPELINE_FROM ? Math.min(maxBatch, frames.size())
+                : Math.min(maxBatch, (frames.size() + 1) / 2);
+        preprocessParallel(frames.subList(0, chunk), inputs[0]);
+        Output previous = null;
+        for (int start = 0, index = 0; start < frames.size(); start += chunk, index++) {
             int size = Math.min(chunk, frames.size() - start);
-            input.clear();
-            input.put(staging, 0, size * preprocessor.spec().floatsPerFrame());
             int nextStart = start + chunk;
-            // staging is free once copied into the input buffer: the next chunk may fill it now.
-            ForkJoinTask<?> next = nextStart < frames.size()
-                    ? preprocessPool.submit(() -> preprocess(
-                            frames.subList(nextStart, Math.min(frames.size(), nextStart + chunk))))
-                    : null;
-            try {
-                float[][] encoded = run(size);
-                System.arraycopy(encoded, 0, out, start, size);
-            } finally {
-                if (next != null) {
-                    next.join();
+            FloatBuffer nextInput = inputs[(index + 1) % 2];
+            Output done = previous;
+            Future<?> beside = done == null && nextStart >= frames.size() ? null : pipeline.submit(() -> {
+                if (done != null) {
+                    extract(done, out);
                 }
+                if (nextStart < frames.size()) {
+                    preprocess(frames.subList(nextStart, Math.min(frames.size(), nextStart + chunk)), nextInput);
+                }
+            });
+            try {
+                previous = run(inputs[index % 2], size, start);
+            } finally {
+                // Even when the run failed: the helper writes into buffers the next call reuses.
+                await(beside);
             }
         }
+        extract(previous, out);
         return out;
     }
 
-    /** Preprocesses {@code batch} into {@code staging}, spread over the preprocessing pool. */
-    private void preprocess(List<BufferedImage> batch) {
+    /** One run's output tensor, copied out of ONNX Runtime, and where its frames go. */
+    private record Output(float[] data, long[] shape, int size, int firstFrame) {}
+
+    private void extract(Output output, float[][] out) {
+        for (int i = 0; i < output.size(); i++) {
+            out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i);
+        }
+    }
+
+    /** Preprocesses {@code batch} into {@code input} on the calling thread. */
+    private void preprocess(List<BufferedImage> batch, FloatBuffer input) {
+        int floats = preprocessor.spec().floatsPerFrame();
+        int height = preprocessor.spec().cropHeight();
+        for (int frame = 0; frame < batch.size(); frame++) {
+            preprocessor.writeNchw(batch.get(frame), input, frame * floats, 0, height);
+        }
+    }
+
+    /** Preprocesses {@code batch} into {@code input}, spread over the preprocessing pool. */
+    private void preprocessParallel(List<BufferedImage> batch, FloatBuffer input) {
         int floats = preprocessor.spec().floatsPerFrame();
         int height = preprocessor.spec().cropHeight();
         // Small batches are cut into row bands too, so that a single frame still uses every core.
         int bands = Math.max(1, preprocessPool.getParallelism() / batch.size());
-        Runnable work = () -> IntStream.range(0, batch.size() * bands)
-                .parallel()
-                .forEach(task -> {
-                    int frame = task / bands;
-                    int band = task % bands;
-                    preprocessor.writeNchw(batch.get(frame), staging, frame * floats,
-                            band * height / bands, (band + 1) * height / bands);
-                });
-        if (ForkJoinTask.getPool() == preprocessPool) {
-            work.run(); // already on the pool (the pipelined next chunk)
-        } else {
-            preprocessPool.submit(work).join();
+        preprocessPool.submit(() -> IntStream.range(0, batch.size() * bands)
+                        .parallel()
+                        .forEach(task -> {
+                            int frame = task / bands;
+                            int band = task % bands;
+                            preprocessor.writeNchw(batch.get(frame), input, frame * floats,
+                                    band * height / bands, (band + 1) * height / bands);
+                        }))
+                .join();
+    }
+
+    private static void await(Future<?> task) {
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
-    /** Runs the session on the first {@code size} frames of the input buffer. */
-    private float[][] run(int size) {
-        try (OnnxTensor tensor = inputTensor(size);
+    /** Runs the session on the first {@code size} frames of {@code input}. */
+    private Output run(FloatBuffer input, int size, int firstFrame) {
+        PreprocessSpec spec = preprocessor.spec();
+        long[] shape = {size, 3, spec.cropHeight(), spec.cropWidth()};
+        FloatBuffer frames = input.duplicate().position(0).limit(size * spec.floatsPerFrame()).slice();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, frames, shape);
                 OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
             OnnxValue value = result.get(0);
             if (!(value instanceof OnnxTensor output) || output.getInfo().type != OnnxJavaType.FLOAT) {
                 throw new IllegalStateException("output '" + outputName + "' is not a float tensor: " + value.getInfo());
             }
-            long[] shape = output.getInfo().getShape();
-            float[] data = floats(output.getFloatBuffer());
-            float[][] tokensPerFrame = new float[size][];
-            for (int i = 0; i < size; i++) {
-                tokensPerFrame[i] = extractor.tokens(data, shape, i);
-            }
-            return tokensPerFrame;
+            // getFloatBuffer() copies out of native memory once; the copy outlives the result.
+            return new Output(floats(output.getFloatBuffer()), output.getInfo().getShape(), size, firstFrame);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + size + " frames: " + e.getMessage(), e);
         }
@@ -315,16 +363,9 @@ public final class OnnxEncoder implements VisionEncoder {
         return data;
     }
 
-    /** A tensor over the first {@code frames} frames of the input buffer. */
-    private OnnxTensor inputTensor(int frames) throws OrtException {
-        PreprocessSpec spec = preprocessor.spec();
-        input.position(0).limit(frames * spec.floatsPerFrame());
-        return OnnxTensor.createTensor(
-                env, input.slice(), new long[] {frames, 3, spec.cropHeight(), spec.cropWidth()});
-    }
-
     @Override
     public void close() {
+        pipeline.shutdown();
         preprocessPool.shutdown();
         closeQuietly(session);
     }

@@ -1,13 +1,14 @@
 package dev.longwatch.encoder.preprocess;
 
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Frames to the model's input tensor following a {@link PreprocessSpec}: a separable resize with
  * Pillow's taps ({@link ResampleWeights}), the centre crop, {@code (v / 255 - mean) / std},
- * planar RGB.
+ * planar RGB, written into a float array or straight into a (direct) {@link FloatBuffer}.
  *
  * <p>Resize and crop are fused: only the source pixels under the crop window are read and only
  * the output pixels inside it are computed. Values are clamped to [0, 255] after resampling, as Pillow does, because bicubic
@@ -16,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ImagePreprocessor {
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> ACCUMULATOR = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     private final PreprocessSpec spec;
     private final float[] scale = new float[3];
     private final float[] bias = new float[3];
-    // Frames of one stream share a size, so the taps are computed once per size and axis.
-    private final Map<Long, ResampleWeights> weightsCache = new ConcurrentHashMap<>();
+    // Frames of one stream share a size, so the taps are computed once per frame size.
+    private final Map<Long, CropTaps> tapsCache = new ConcurrentHashMap<>();
 
     public ImagePreprocessor(PreprocessSpec spec) {
         this.spec = spec;
@@ -54,105 +56,137 @@ public final class ImagePreprocessor {
      * frame can be split across threads; bands never write the same element.
      */
     public void writeNchw(BufferedImage image, float[] dst, int offset, int yFrom, int yTo) {
-        if (yFrom < 0 || yTo > spec.cropHeight() || yFrom >= yTo) {
-            throw new IllegalArgumentException("rows " + yFrom + ".." + yTo + " outside 0.." + spec.cropHeight());
-        }
-        int width = image.getWidth();
-        ResizePlan plan = ResizePlan.of(spec, width, image.getHeight());
-        ResampleWeights horizontal = weights(width, plan.resizedWidth());
-        ResampleWeights vertical = weights(image.getHeight(), plan.resizedHeight());
-        // The source window this band of the crop reads: rows rowLo..rowHi-1, columns colLo..colHi-1.
-        int rowLo = vertical.first()[plan.cropY() + yFrom];
-        int lastRow = plan.cropY() + yTo - 1;
-        int rowHi = vertical.first()[lastRow] + vertical.taps()[lastRow];
-        int colLo = horizontal.first()[plan.cropX()];
-        int lastCol = plan.cropX() + plan.cropWidth() - 1;
-        int colHi = horizontal.first()[lastCol] + horizontal.taps()[lastCol];
-        float[] window = sourceWindow(image, rowLo, rowHi, colLo, colHi);
-        resample(window, rowLo, colLo, colHi - colLo, horizontal, vertical, plan, dst, offset, yFrom, yTo);
+        int width = spec.cropWidth();
+        int plane = width * spec.cropHeight();
+        resampleRows(image, yFrom, yTo, (y, row) -> {
+            int at = offset + y * width;
+            System.arraycopy(row, 0, dst, at, width);
+            System.arraycopy(row, width, dst, at + plane, width);
+            System.arraycopy(row, 2 * width, dst, at + 2 * plane, width);
+        });
     }
 
     /**
-     * The window's pixels as floats, interleaved in B, G, R order (the byte order of the 3-byte
-     * BGR images JPEG decoding produces, so that path is a straight, vectorisable widening copy).
+     * As {@link #writeNchw(BufferedImage, float[], int, int, int)}, into {@code dst} at absolute
+     * float index {@code offset} (position and limit are neither used nor changed), so a model
+     * input held in a direct buffer is filled in place, with no staging array and no copy.
      */
-    private static float[] sourceWindow(BufferedImage image, int rowLo, int rowHi, int colLo, int colHi) {
-        int spanFloats = (colHi - colLo) * 3;
-        float[] window = scratch(SCRATCH, (rowHi - rowLo) * spanFloats);
-        byte[] bgr = BgrRaster.bytes(image);
-        int width = image.getWidth();
-        if (bgr != null) {
-            for (int sy = rowLo; sy < rowHi; sy++) {
-                int from = (sy * width + colLo) * 3;
-                int to = (sy - rowLo) * spanFloats;
-                for (int i = 0; i < spanFloats; i++) {
-                    window[to + i] = bgr[from + i] & 0xff;
-                }
-            }
-        } else {
-            int[] row = new int[colHi - colLo];
-            for (int sy = rowLo; sy < rowHi; sy++) {
-                image.getRGB(colLo, sy, colHi - colLo, 1, row, 0, colHi - colLo);
-                int to = (sy - rowLo) * spanFloats;
-                for (int x = 0; x < row.length; x++) {
-                    window[to + x * 3] = row[x] & 0xff;
-                    window[to + x * 3 + 1] = (row[x] >> 8) & 0xff;
-                    window[to + x * 3 + 2] = (row[x] >> 16) & 0xff;
-                }
-            }
+    public void writeNchw(BufferedImage image, FloatBuffer dst, int offset, int yFrom, int yTo) {
+        int width = spec.cropWidth();
+        int plane = width * spec.cropHeight();
+        resampleRows(image, yFrom, yTo, (y, row) -> {
+            int at = offset + y * width;
+            dst.put(at, row, 0, width);
+            dst.put(at + plane, row, width, width);
+            dst.put(at + 2 * plane, row, 2 * width, width);
+        });
+    }
+
+    /** Receives one finished output row: R, G and B, {@code cropWidth} values each, in {@code row}. */
+    private interface RowSink {
+        void accept(int y, float[] row);
+    }
+
+    private void resampleRows(BufferedImage image, int yFrom, int yTo, RowSink sink) {
+        if (yFrom < 0 || yTo > spec.cropHeight() || yFrom >= yTo) {
+            throw new IllegalArgumentException("rows " + yFrom + ".." + yTo + " outside 0.." + spec.cropHeight());
         }
-        return window;
+        CropTaps taps = taps(image.getWidth(), image.getHeight());
+        resample(image, BgrRaster.bytes(image), taps, yFrom, yTo, sink);
+    }
+
+    /**
+     * Widens source row {@code sy}, columns {@code colLo..colHi-1}, to floats at {@code to},
+     * interleaved in B, G, R order (the byte order of the 3-byte BGR images JPEG decoding
+     * produces, so that path is a straight, vectorisable widening copy).
+     */
+    private static void widenRow(BufferedImage image, byte[] bgr, int sy, int colLo, int colHi, float[] dst, int to) {
+        int spanFloats = (colHi - colLo) * 3;
+        if (bgr != null) {
+            int from = (sy * image.getWidth() + colLo) * 3;
+            for (int i = 0; i < spanFloats; i++) {
+                dst[to + i] = bgr[from + i] & 0xff;
+            }
+            return;
+        }
+        int[] row = new int[colHi - colLo];
+        image.getRGB(colLo, sy, colHi - colLo, 1, row, 0, colHi - colLo);
+        for (int x = 0; x < row.length; x++) {
+            dst[to + x * 3] = row[x] & 0xff;
+            dst[to + x * 3 + 1] = (row[x] >> 8) & 0xff;
+            dst[to + x * 3 + 2] = (row[x] >> 16) & 0xff;
+        }
     }
 
     /**
      * Vertical pass first, a whole window row at a time (a plain multiply-add over contiguous
-     * arrays, which the JIT vectorises), then the horizontal taps of that one row; the same sum
-     * as Pillow's horizontal-then-vertical order, without a second full-size buffer.
+     * arrays, which the JIT vectorises), then the horizontal taps of that one row with a fixed
+     * tap count ({@link CropTaps}); the same sum as Pillow's horizontal-then-vertical order,
+     * without a second full-size buffer.
+     *
+     * <p>Source rows are widened to floats once each, as the vertical taps first reach them, into
+     * a ring of {@link CropTaps#rowTaps()} rows (taps only move down, so a row leaves the ring
+     * only after its last use). The ring stays in L1 where a window of the whole crop would not.
      */
-    private void resample(float[] window, int rowLo, int colLo, int span, ResampleWeights horizontal,
-            ResampleWeights vertical, ResizePlan plan, float[] dst, int offset, int yFrom, int yTo) {
-        int spanFloats = span * 3;
+    private void resample(BufferedImage image, byte[] bgr, CropTaps taps, int yFrom, int yTo, RowSink sink) {
+        ResizePlan plan = taps.plan();
+        ResampleWeights vertical = taps.vertical();
+        int colLo = taps.colLo();
+        int colHi = taps.colHi();
+        int spanFloats = (colHi - colLo) * 3;
+        int ring = taps.rowTaps();
+        float[] window = scratch(SCRATCH, ring * spanFloats);
+        int widened = -1; // last source row in the ring
         int outW = plan.cropWidth();
-        int plane = outW * plan.cropHeight();
         float[] acc = scratch(ACCUMULATOR, spanFloats);
-        int[] firsts = horizontal.first();
-        int[] tapCounts = horizontal.taps();
-        float[] weights = horizontal.weights();
-        int stride = horizontal.stride();
+        float[] row = scratch(ROW, 3 * outW);
+        int[] offsets = taps.offsets();
+        float[] weights = taps.weights();
+        int count = taps.taps();
+        float scaleR = scale[0], scaleG = scale[1], scaleB = scale[2];
+        float biasR = bias[0], biasG = bias[1], biasB = bias[2];
         for (int y = yFrom; y < yTo; y++) {
             int oy = plan.cropY() + y;
-            int first = vertical.first()[oy] - rowLo;
-            int taps = vertical.taps()[oy];
-            java.util.Arrays.fill(acc, 0, spanFloats, 0f);
-            for (int k = 0; k < taps; k++) {
+            int first = vertical.first()[oy];
+            int rows = vertical.taps()[oy];
+            for (int sy = Math.max(first, widened + 1); sy < first + rows; sy++) {
+                widenRow(image, bgr, sy, colLo, colHi, window, (sy % ring) * spanFloats);
+                widened = sy;
+            }
+            // The first tap assigns rather than adds to a zeroed row: the same sum, one pass less.
+            float w0 = vertical.weight(oy, 0);
+            int base0 = (first % ring) * spanFloats;
+            for (int i = 0; i < spanFloats; i++) {
+                acc[i] = w0 * window[base0 + i];
+            }
+            for (int k = 1; k < rows; k++) {
                 float w = vertical.weight(oy, k);
-                int base = (first + k) * spanFloats;
+                int base = ((first + k) % ring) * spanFloats;
                 for (int i = 0; i < spanFloats; i++) {
                     acc[i] += w * window[base + i];
                 }
             }
-            int o = offset + y * outW;
             for (int x = 0; x < outW; x++) {
-                int ox = plan.cropX() + x;
-                int p = (firsts[ox] - colLo) * 3;
-                int w0 = ox * stride;
+                int p = offsets[x];
+                int wx = x * count;
                 float b = 0, g = 0, r = 0;
-                for (int k = 0, n = tapCounts[ox]; k < n; k++, p += 3) {
-                    float w = weights[w0 + k];
+                for (int k = 0; k < count; k++, p += 3) {
+                    float w = weights[wx + k];
                     b += w * acc[p];
                     g += w * acc[p + 1];
                     r += w * acc[p + 2];
                 }
-                dst[o + x] = clamp(r) * scale[0] + bias[0];
-                dst[o + x + plane] = clamp(g) * scale[1] + bias[1];
-                dst[o + x + 2 * plane] = clamp(b) * scale[2] + bias[2];
+                row[x] = clamp(r) * scaleR + biasR;
+                row[x + outW] = clamp(g) * scaleG + biasG;
+                row[x + 2 * outW] = clamp(b) * scaleB + biasB;
             }
+            sink.accept(y, row);
         }
     }
 
     /**
-     * Per-thread buffers (the window is about 1 MB for a 640×360 frame): reused rather than
-     * allocated per frame. Every element up to {@code size} is written before it is read.
+     * Per-thread buffers (a few source rows, one accumulator row, one output row): reused rather
+     * than allocated per frame. Every element up to {@code size} is written before it is read.
      */
     private static float[] scratch(ThreadLocal<float[]> holder, int size) {
         float[] buffer = holder.get();
@@ -163,15 +197,15 @@ public final class ImagePreprocessor {
         return buffer;
     }
 
-    private ResampleWeights weights(int in, int out) {
-        if (weightsCache.size() > 64) {
-            weightsCache.clear(); // many frame sizes: recompute rather than grow without bound
+    private CropTaps taps(int width, int height) {
+        if (tapsCache.size() > 64) {
+            tapsCache.clear(); // many frame sizes: recompute rather than grow without bound
         }
-        return weightsCache.computeIfAbsent(
-                ((long) in << 32) | out, key -> ResampleWeights.of(in, out, spec.filter()));
+        return tapsCache.computeIfAbsent(((long) width << 32) | height, key -> CropTaps.of(spec, width, height));
     }
 
+    /** Same result as {@code v < 0 ? 0 : Math.min(v, 255)} (NaN and -0 included), without the intrinsic's blend. */
     private static float clamp(float v) {
-        return v < 0f ? 0f : Math.min(v, 255f);
+        return v < 0f ? 0f : (v > 255f ? 255f : v);
     }
 }

@@ -64,6 +64,21 @@ class OnnxEncoderTest {
     }
 
     @Test
+    void shouldKeepFramesInOrderThroughAThreeChunkPipeline() {
+        // 9 frames, at most 4 per run: chunks 4, 4, 1, so one helper task both extracts chunk 0
+        // and preprocesses chunk 2 while the session runs chunk 1.
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW, Color.CYAN, Color.MAGENTA,
+            Color.ORANGE, Color.PINK, Color.GRAY};
+        List<BufferedImage> frames = java.util.Arrays.stream(colors).map(OnnxEncoderTest::scene).toList();
+        float[][] batched = encoder.encode(frames);
+        assertThat(batched).hasNumberOfRows(9);
+        for (int i = 0; i < frames.size(); i++) {
+            float[] single = encoder.encode(List.of(frames.get(i)))[0];
+            assertThat(maxAbsDifference(batched[i], single)).as("frame %d", i).isLessThan(1e-3f);
+        }
+    }
+
+    @Test
     void shouldPoolTheFeatureMapWhenAsked() {
         try (OnnxEncoder pooled = OnnxEncoder.open(EncoderConfig.onnx(MODEL).withCacheDir(cache).withPoolKernel(2))) {
             assertThat(pooled.tokens()).isEqualTo(16);

@@ -19,6 +19,24 @@ class TokenExtractorTest {
     }
 
     @Test
+    void shouldTransposeEveryChannelWhenTheChannelsDoNotFillWholeBlocks() {
+        // 37 channels: one full block of 32 and a partial one; frame 1 of 2, so the base offset counts.
+        int dim = 37;
+        int cells = 6;
+        float[] data = new float[2 * dim * cells];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i;
+        }
+        float[] tokens = new TokenExtractor(TokenLayout.NCHW, false, 1).tokens(data, new long[] {2, dim, 2, 3}, 1);
+        assertThat(tokens).hasSize(cells * dim);
+        for (int t = 0; t < cells; t++) {
+            for (int c = 0; c < dim; c++) {
+                assertThat(tokens[t * dim + c]).as("token %d channel %d", t, c).isEqualTo(data[dim * cells + c * cells + t]);
+            }
+        }
+    }
+
+    @Test
     void shouldKeepChannelLastFeatureMapsAsTheyAre() {
         float[] data = {1, 2, 3, 4, 5, 6};
         TokenExtractor extractor = new TokenExtractor(TokenLayout.NHWC, false, 1);

@@ -123,6 +123,44 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldWriteIntoADirectBufferExactlyWhatItWritesIntoAnArray() {
+        BufferedImage image = noise(97, 61, 11);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessSpec.clip(32));
+        float[] whole = preprocessor.toNchw(image);
+        int offset = 5;
+        java.nio.FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect((whole.length + 2 * offset) * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        preprocessor.writeNchw(image, buffer, offset, 0, 20);
+        preprocessor.writeNchw(image, buffer, offset, 20, 32);
+        float[] written = new float[whole.length];
+        buffer.get(offset, written);
+        assertThat(written).containsExactly(whole);
+        assertThat(buffer.get(0)).isZero();
+        assertThat(buffer.get(offset + whole.length)).isZero();
+        assertThat(buffer.position()).isZero();
+    }
+
+    @Test
+    void shouldMatchAPlainTwoDimensionalResampleUpToTheImageBorders() {
+        // Small images make the taps of the outer columns run into the border, where CropTaps pads
+        // them with zero weights; compare with the textbook double sum over ResampleWeights.
+        PreprocessSpec[] specs = {
+            PreprocessSpec.imagenetDirect(16), PreprocessSpec.clip(8), PreprocessSpec.siglip(12),
+            new PreprocessSpec("up", 0, 23, 19, ResizeFilter.BICUBIC, ZERO, ONE)
+        };
+        int[][] sizes = {{9, 7}, {40, 11}, {5, 30}, {64, 48}};
+        for (PreprocessSpec spec : specs) {
+            for (int[] size : sizes) {
+                BufferedImage image = noise(size[0], size[1], size[0] * 31 + size[1]);
+                float[] actual = new ImagePreprocessor(spec).toNchw(image);
+                float[] expected = plainResample(image, spec);
+                assertThat(actual).as("%s on %dx%d", spec.name(), size[0], size[1]).containsExactly(expected, within(2e-4f));
+            }
+        }
+    }
+
+    @Test
     void shouldReadAnyImageLayoutLikeTheFastPaths() {
         BufferedImage bgr = new BufferedImage(40, 30, BufferedImage.TYPE_3BYTE_BGR);
         BufferedImage gray = new BufferedImage(40, 30, BufferedImage.TYPE_USHORT_565_RGB);
@@ -143,6 +181,49 @@ class ImagePreprocessorTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not fit");
         assertThatThrownBy(() -> PreprocessSpec.byName("vgg", 224)).hasMessageContaining("expected imagenet");
+    }
+
+    /** Resize, crop and normalise as one double sum per output pixel, straight from the definition. */
+    private static float[] plainResample(BufferedImage image, PreprocessSpec spec) {
+        ResizePlan plan = ResizePlan.of(spec, image.getWidth(), image.getHeight());
+        ResampleWeights horizontal = ResampleWeights.of(image.getWidth(), plan.resizedWidth(), spec.filter());
+        ResampleWeights vertical = ResampleWeights.of(image.getHeight(), plan.resizedHeight(), spec.filter());
+        float[] mean = spec.mean();
+        float[] std = spec.std();
+        int plane = plan.cropWidth() * plan.cropHeight();
+        float[] out = new float[3 * plane];
+        for (int y = 0; y < plan.cropHeight(); y++) {
+            int oy = plan.cropY() + y;
+            for (int x = 0; x < plan.cropWidth(); x++) {
+                int ox = plan.cropX() + x;
+                double[] rgb = new double[3];
+                for (int ky = 0; ky < vertical.taps()[oy]; ky++) {
+                    for (int kx = 0; kx < horizontal.taps()[ox]; kx++) {
+                        int pixel = image.getRGB(horizontal.first()[ox] + kx, vertical.first()[oy] + ky);
+                        double w = (double) vertical.weight(oy, ky) * horizontal.weight(ox, kx);
+                        rgb[0] += w * ((pixel >> 16) & 0xff);
+                        rgb[1] += w * ((pixel >> 8) & 0xff);
+                        rgb[2] += w * (pixel & 0xff);
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    double v = Math.max(0, Math.min(255, rgb[c]));
+                    out[c * plane + y * plan.cropWidth() + x] = (float) ((v / 255 - mean[c]) / std[c]);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static BufferedImage noise(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        java.util.Random random = new java.util.Random(seed);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0xffffff));
+            }
+        }
+        return image;
     }
 
     private static BufferedImage flat(int width, int height, int r, int g, int b) {
