@@ -153,13 +153,18 @@ final class FidelityBenchCommand implements Callable<Integer> {
             }
             Clip clip = encoded.get(pick);
             long lengthMs = sceneLength.millis(random, clip);
-            for (long loopMs = 0; loopMs < lengthMs; loopMs += clip.durationMs()) {
-                for (int i = 0; i < clip.tokens().size(); i++) {
+            int count = clip.tokens().size();
+            boolean backwards = false;
+            for (long loopMs = 0; loopMs < lengthMs; loopMs += clip.durationMs(), backwards = !backwards) {
+                for (int i = 0; i < count; i++) {
                     long atMs = loopMs + clip.ptsAndIndex().get(i)[0];
                     if (atMs >= lengthMs) {
                         break;
                     }
-                    frames.add(new StrategyInput(seq++, offsetMs + atMs, encoder.tokens(), encoder.dim(), clip.tokens().get(i)));
+                    // Played forward, then backward: a long scene stays continuous footage
+                    // instead of jumping back to its first frame at every loop.
+                    float[] tokens = clip.tokens().get(backwards ? count - 1 - i : i);
+                    frames.add(new StrategyInput(seq++, offsetMs + atMs, encoder.tokens(), encoder.dim(), tokens));
                 }
             }
             scenes.add(new Scene(offsetMs, offsetMs + lengthMs));
