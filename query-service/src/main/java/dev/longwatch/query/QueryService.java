@@ -3,6 +3,8 @@ package dev.longwatch.query;
 import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.ModelSlots;
 import dev.longwatch.query.auth.BindPolicy;
+import dev.longwatch.query.cluster.KafkaStreamsOwners;
+import dev.longwatch.query.config.PeerSettings;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.http.HttpApi;
 import dev.longwatch.query.http.Readiness;
@@ -19,13 +21,20 @@ import dev.longwatch.query.views.StoreLookup;
 import dev.longwatch.query.views.KafkaStreamsMemoryViews;
 import dev.longwatch.query.views.ViewsTopology;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -63,6 +72,10 @@ public final class QueryService implements AutoCloseable {
     private KafkaEventAnswerFeed feed;
     private PrometheusMeterRegistry metrics;
     private Javalin http;
+    // Set once HTTP listens (its real port); read by HTTP threads through KafkaStreamsOwners.
+    private volatile HostInfo advertised;
+    // Names this instance in the hop header of requests it forwards (for the owner's logs).
+    private final String instanceName = "query-" + UUID.randomUUID().toString().substring(0, 8);
     private boolean closed;
 
     /** A service whose LLM, if any, comes from {@code settings.llm()}. */
@@ -76,34 +89,23 @@ public final class QueryService implements AutoCloseable {
         this.model = model;
     }
 
-    /** Starts the views and the HTTP server; returns once HTTP is listening. */
+    /**
+     * Starts the HTTP server, then the views; returns once HTTP is listening. HTTP goes first
+     * because the views publish the real HTTP port to the other instances ({@code
+     * application.server}); until the views run, view reads answer 503.
+     */
     public synchronized void start() {
         if (http != null || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         BindPolicy.check(settings.bindHost(), settings.tokens());
-        Properties config = ViewsTopology.streamsConfig(settings);
-        streams = new KafkaStreams(ViewsTopology.build(config), config);
-        streams.setStateListener(
-                (now, before) -> LOG.info("Kafka Streams views: {} -> {}", before, now));
-        streams.setUncaughtExceptionHandler(
-                e -> {
-                    LOG.error("Kafka Streams views failed; /readyz reports it", e);
-                    return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-                            .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-                });
         registry = KafkaStreamRegistry.create(settings.bootstrapServers(), settings.applicationId() + "-registry");
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreamsMemoryViews views = KafkaStreamsMemoryViews.of(streams);
-        KafkaStreams viewStreams = streams;
-        StoreLookup stores =
-                new StoreLookup() {
-                    @Override
-                    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
-                        return viewStreams.store(
-                                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
-                    }
-                };
+        Gauge.builder("longwatch.query.active.tasks", this::activeTasks)
+                .description("Kafka Streams tasks (partitions of lw.memory + lw.frames) this instance owns")
+                .register(metrics);
+        StoreLookup stores = new RunningStores(() -> streams);
+        KafkaStreamsMemoryViews views = new KafkaStreamsMemoryViews(stores);
         subscriptions =
                 KafkaSubscriptionRegistry.create(
                         settings.bootstrapServers(), settings.applicationId() + "-subscriptions", stores);
@@ -137,26 +139,88 @@ public final class QueryService implements AutoCloseable {
                         Clock.systemUTC(),
                         settings.tokens(),
                         subscriptions,
-                        answers);
+                        answers,
+                        new HttpApi.Cluster(
+                                new KafkaStreamsOwners(() -> streams, () -> advertised),
+                                settings.peers(),
+                                instanceName));
         try {
+            http = HttpApi.create(deps).start(settings.bindHost(), settings.port());
+            advertised = new HostInfo(advertisedHost(), http.port());
+            Properties config = ViewsTopology.streamsConfig(settings, advertised.host() + ":" + advertised.port());
+            KafkaStreams viewStreams = new KafkaStreams(ViewsTopology.build(config, settings.keyframes()), config);
+            viewStreams.setStateListener(
+                    (now, before) -> LOG.info("Kafka Streams views: {} -> {}", before, now));
+            viewStreams.setUncaughtExceptionHandler(
+                    e -> {
+                        LOG.error("Kafka Streams views failed; /readyz reports it", e);
+                        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+                                .StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                    });
+            streams = viewStreams;
             streams.start();
             if (standing != null) {
                 standing.start();
             }
             feed.start();
-            http = HttpApi.create(deps).start(settings.bindHost(), settings.port());
         } catch (RuntimeException e) {
             // e.g. the port is taken: do not leave Streams and the producer running behind us.
             close();
             throw e;
         }
         LOG.info(
-                "Query service listening on http://{}:{} ({}; LLM: {}; auth: {})",
+                "Query service listening on http://{}:{}, advertised to other instances as {} ({}; LLM: {}; auth: {})",
                 settings.bindHost(),
                 http.port(),
+                advertised,
                 settings.bootstrapServers(),
                 model.map(ChatModel::model).orElse("none, evidence-only"),
                 settings.tokens().open() ? "open, loopback only" : settings.tokens().size() + " bearer tokens");
+    }
+
+    /** How many partitions of the views this instance owns now; 0 before the views run. */
+    private double activeTasks() {
+        KafkaStreams current = streams;
+        if (current == null || current.state() != KafkaStreams.State.RUNNING) {
+            return 0;
+        }
+        try {
+            return current.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
+    /** The host other instances reach this one by: configured, else the bind host, else the host name. */
+    private String advertisedHost() {
+        if (settings.peers().advertisedHost().isPresent()) {
+            return settings.peers().advertisedHost().get();
+        }
+        try {
+            InetAddress bind = InetAddress.getByName(settings.bindHost());
+            if (!bind.isAnyLocalAddress()) {
+                return settings.bindHost();
+            }
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(
+                    "cannot tell other instances where this one is; set " + PeerSettings.ENV_ADVERTISED_HOST, e);
+        }
+    }
+
+    /**
+     * The stores of the views once they exist; before that every read is "not queryable yet"
+     * (503), like a store that is still restoring.
+     */
+    private record RunningStores(Supplier<KafkaStreams> streams) implements StoreLookup {
+        @Override
+        public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name) {
+            KafkaStreams current = streams.get();
+            if (current == null) {
+                throw new InvalidStateStoreException("Kafka Streams is not started yet");
+            }
+            return current.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+        }
     }
 
     /** The port HTTP listens on; only valid after {@link #start()}. */

@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         description = "Run a benchmark and write its figures as JSON.",
-        subcommands = {MemoryBenchCommand.class, FidelityBenchCommand.class, IngestBenchCommand.class, EncoderBenchCommand.class, StateBenchCommand.class})
+        subcommands = {MemoryBenchCommand.class, FidelityBenchCommand.class, IngestBenchCommand.class, EncoderBenchCommand.class, StateBenchCommand.class, QueryBenchCommand.class})
 final class BenchCommand {}

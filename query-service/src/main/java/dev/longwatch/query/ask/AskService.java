@@ -41,6 +41,7 @@ public final class AskService {
     private final Counter cacheHits;
     private final ModelSlots modelSlots;
     private final AnswerCache cache = new AnswerCache(CACHE_ENTRIES);
+    private final MergedWindows windows = new MergedWindows(CACHE_ENTRIES);
 
     public AskService(MemoryViews views, Optional<ChatModel> model, MeterRegistry metrics) {
         this(views, model, metrics, new ModelSlots(4, SLOT_WAIT));
@@ -91,7 +92,7 @@ public final class AskService {
      */
     public AskResult ask(MemorySnapshot memory, String question, TimeWindow window) {
         List<Chapter> chapters = views.chapters(memory.getStreamId());
-        List<SlotSpan> slots = SlotSpan.of(memory, chapters, window);
+        List<SlotSpan> slots = windows.slots(memory, chapters, window);
         if (slots.isEmpty()) {
             return new AskResult(
                     "The memory holds no slots in the requested window, so there is nothing to"

@@ -24,7 +24,7 @@ import java.util.Optional;
  *       Streams application id (consumer group, changelog topic prefix)</td></tr>
  * </table>
  *
- * plus the {@link LlmSettings} variables.
+ * plus the {@link LlmSettings}, {@link PeerSettings} and {@link KeyframeRetention} variables.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param bindHost interface the HTTP server listens on
@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param applicationId Kafka Streams application id
  * @param llm the language model behind {@code ask}
  * @param tokens bearer tokens and their streams; none = open API (loopback only)
+ * @param peers how instances of one application id reach each other (forwarding to the owner)
+ * @param keyframes how long unreferenced keyframes are kept
  */
 public record QueryServiceSettings(
         String bootstrapServers,
@@ -41,7 +43,9 @@ public record QueryServiceSettings(
         Path stateDir,
         String applicationId,
         LlmSettings llm,
-        ApiTokens tokens) {
+        ApiTokens tokens,
+        PeerSettings peers,
+        KeyframeRetention keyframes) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
@@ -69,6 +73,21 @@ public record QueryServiceSettings(
         }
         Objects.requireNonNull(llm, "llm");
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(peers, "peers");
+        Objects.requireNonNull(keyframes, "keyframes");
+    }
+
+    /** Settings with the default peer and keyframe settings. */
+    public QueryServiceSettings(
+            String bootstrapServers,
+            String bindHost,
+            int port,
+            Path stateDir,
+            String applicationId,
+            LlmSettings llm,
+            ApiTokens tokens) {
+        this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens,
+                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT);
     }
 
     /** Settings of an open API (no tokens). */
@@ -94,39 +113,60 @@ public record QueryServiceSettings(
 
     /** Reads the given environment; unset or blank variables take their defaults. */
     public static QueryServiceSettings fromEnv(Map<String, String> env) {
+        LlmSettings llm = LlmSettings.fromEnv(env);
         return new QueryServiceSettings(
                 value(env, ENV_BOOTSTRAP).orElse(DEFAULT_BOOTSTRAP),
                 value(env, ENV_HOST).orElse(DEFAULT_HOST),
                 value(env, ENV_PORT).map(QueryServiceSettings::parsePort).orElse(DEFAULT_PORT),
                 value(env, ENV_STATE_DIR).map(Path::of).orElse(defaultStateDir()),
                 value(env, ENV_APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
-                LlmSettings.fromEnv(env),
-                ApiTokens.parse(env.get(ApiTokens.ENV)));
+                llm,
+                ApiTokens.parse(env.get(ApiTokens.ENV)),
+                PeerSettings.fromEnv(env, llm),
+                KeyframeRetention.fromEnv(env));
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens);
+                bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens,
+                // A forward timeout derived from the old model's timeout follows the new model.
+                peers.equals(PeerSettings.defaults(llm)) ? PeerSettings.defaults(newLlm) : peers,
+                keyframes);
     }
 
     public QueryServiceSettings withTokens(ApiTokens newTokens) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes);
     }
 
     public QueryServiceSettings withBindHost(String newBindHost) {
         return new QueryServiceSettings(
-                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens);
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes);
+    }
+
+    public QueryServiceSettings withApplicationId(String newApplicationId) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes);
+    }
+
+    public QueryServiceSettings withPeers(PeerSettings newPeers) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes);
+    }
+
+    public QueryServiceSettings withKeyframes(KeyframeRetention newKeyframes) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes);
     }
 
     private static Path defaultStateDir() {

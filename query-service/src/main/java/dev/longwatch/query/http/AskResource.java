@@ -17,9 +17,11 @@ final class AskResource {
     private final AskService asks;
     private final RequestBodies bodies;
     private final Timer latency;
+    private final OwnerRouting routing;
 
-    AskResource(MemoryViews views, AskService asks, RequestBodies bodies, MeterRegistry metrics) {
+    AskResource(MemoryViews views, AskService asks, RequestBodies bodies, MeterRegistry metrics, OwnerRouting routing) {
         this.views = views;
+        this.routing = routing;
         this.asks = asks;
         this.bodies = bodies;
         this.latency = Timer.builder("longwatch.ask.latency")
@@ -34,6 +36,9 @@ final class AskResource {
     private void ask(Context ctx) {
         String id = ctx.pathParam("id");
         AuthFilter.requireVisible(ctx, id);
+        if (StreamIds.isValid(id) && routing.forwardedToOwner(ctx, id)) {
+            return; // the owner checks the body and answers, model call included
+        }
         ApiJson.Ask request = bodies.read(ctx, ApiJson.Ask.class);
         String question = Questions.check(request.question());
         TimeWindow window = Windows.of(request.fromSec(), request.toSec());

@@ -8,9 +8,11 @@ import io.javalin.http.Context;
 /** {@code GET /v1/frames/{streamId}/{seq}.jpg}: the JPEG of one sampled frame. */
 final class FrameResource {
     private final MemoryViews views;
+    private final OwnerRouting routing;
 
-    FrameResource(MemoryViews views) {
+    FrameResource(MemoryViews views, OwnerRouting routing) {
         this.views = views;
+        this.routing = routing;
     }
 
     void routing(RoutesConfig routes) {
@@ -24,6 +26,9 @@ final class FrameResource {
             throw ApiException.notFound("no frame at " + ctx.path());
         }
         AuthFilter.requireVisible(ctx, streamId);
+        if (routing.forwardedToOwner(ctx, streamId)) {
+            return;
+        }
         long seq;
         try {
             seq = Long.parseLong(file.substring(0, file.length() - ".jpg".length()));

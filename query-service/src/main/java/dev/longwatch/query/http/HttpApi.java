@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.ModelBusyException;
 import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.query.cluster.StreamOwners;
+import dev.longwatch.query.config.LlmSettings;
+import dev.longwatch.query.config.PeerSettings;
 import dev.longwatch.query.subscriptions.EventAnswerBus;
 import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.llm.ChatModelException;
@@ -57,6 +60,7 @@ public final class HttpApi {
      * @param tokens who may see which streams; none = open
      * @param subscriptions where standing questions are written and read back
      * @param answers the live feed of event answers for SSE clients
+     * @param cluster where the other instances are, for streams this one does not own
      */
     public record Dependencies(
             MemoryViews views,
@@ -67,7 +71,37 @@ public final class HttpApi {
             Clock clock,
             ApiTokens tokens,
             SubscriptionRegistry subscriptions,
-            EventAnswerBus answers) {}
+            EventAnswerBus answers,
+            Cluster cluster) {
+
+        /** A single instance: every stream is answered here. */
+        public Dependencies(
+                MemoryViews views,
+                StreamRegistry registry,
+                AskService asks,
+                Supplier<Readiness> readiness,
+                PrometheusMeterRegistry metrics,
+                Clock clock,
+                ApiTokens tokens,
+                SubscriptionRegistry subscriptions,
+                EventAnswerBus answers) {
+            this(views, registry, asks, readiness, metrics, clock, tokens, subscriptions, answers,
+                    Cluster.single());
+        }
+    }
+
+    /**
+     * This instance among the others of its application id.
+     *
+     * @param owners which instance owns each stream's partitioned views
+     * @param peers timeouts for calls to other instances
+     * @param self how this instance names itself in {@value OwnerRouting#HOP_HEADER}
+     */
+    public record Cluster(StreamOwners owners, PeerSettings peers, String self) {
+        public static Cluster single() {
+            return new Cluster(StreamOwners.LOCAL, PeerSettings.defaults(LlmSettings.none()), "local");
+        }
+    }
 
     /** A configured, not yet started Javalin app; start it with {@code start(host, port)}. */
     public static Javalin create(Dependencies deps) {
@@ -80,6 +114,13 @@ public final class HttpApi {
                 JavalinJackson.defaultMapper()
                         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         RequestBodies bodies = new RequestBodies(mapper);
+        OwnerRouting routing =
+                new OwnerRouting(
+                        deps.cluster().owners(),
+                        new PeerClient(deps.cluster().peers()),
+                        deps.cluster().self(),
+                        mapper,
+                        deps.metrics());
         return Javalin.create(
                 config -> {
                     config.startup.showJavalinBanner = false;
@@ -90,8 +131,8 @@ public final class HttpApi {
                     routing(
                             config.routes,
                             new AuthFilter(deps.tokens()),
-                            new StreamResource(deps.views(), deps.registry(), bodies, deps.clock()),
-                            new AskResource(deps.views(), deps.asks(), bodies, deps.metrics()),
+                            new StreamResource(deps.views(), deps.registry(), bodies, deps.clock(), routing),
+                            new AskResource(deps.views(), deps.asks(), bodies, deps.metrics(), routing),
                             new SubscriptionResource(
                                     deps.views(),
                                     deps.subscriptions(),
@@ -99,7 +140,7 @@ public final class HttpApi {
                                     deps.asks().model().isPresent(),
                                     bodies,
                                     deps.clock()),
-                            new FrameResource(deps.views()),
+                            new FrameResource(deps.views(), routing),
                             new HealthResource(deps.readiness(), deps.metrics()),
                             new StaticResource());
                 });
@@ -130,6 +171,13 @@ public final class HttpApi {
         routes.exception(
                 ViewsUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, "unavailable", e.getMessage()));
+        routes.exception(
+                PeerUnavailableException.class,
+                (e, ctx) -> {
+                    LOG.warn("Forward failed: {}", e.getMessage());
+                    ctx.header("Retry-After", "1");
+                    error(ctx, 503, "owner_unavailable", e.getMessage());
+                });
         routes.exception(
                 RegistryUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, "kafka_unavailable", e.getMessage()));

@@ -12,6 +12,8 @@ import dev.longwatch.schema.proto.StreamStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,9 +27,11 @@ final class StreamResource {
     private final StreamRegistry registry;
     private final RequestBodies bodies;
     private final Clock clock;
+    private final OwnerRouting routing;
 
-    StreamResource(MemoryViews views, StreamRegistry registry, RequestBodies bodies, Clock clock) {
+    StreamResource(MemoryViews views, StreamRegistry registry, RequestBodies bodies, Clock clock, OwnerRouting routing) {
         this.views = views;
+        this.routing = routing;
         this.registry = registry;
         this.bodies = bodies;
         this.clock = clock;
@@ -74,17 +78,30 @@ final class StreamResource {
         ctx.json(view(spec, Optional.empty(), Optional.empty()));
     }
 
+    /**
+     * Every spec is on every instance, but a stream's memory only on its owner: each instance
+     * shows the streams it owns, and the one asked gathers the others' (a forwarded list request
+     * answers for its own streams only).
+     */
     private void list(Context ctx) {
-        List<ApiJson.Stream> streams =
-                views.specs().stream()
-                        .filter(s -> AuthFilter.access(ctx).canSee(s.getId()))
-                        .map(s -> view(s, views.status(s.getId()), views.memory(s.getId())))
-                        .toList();
+        List<ApiJson.Stream> streams = new ArrayList<>();
+        for (StreamSpec spec : views.specs()) {
+            if (AuthFilter.access(ctx).canSee(spec.getId()) && routing.ownedHere(spec.getId())) {
+                streams.add(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
+            }
+        }
+        if (!OwnerRouting.isForwarded(ctx)) {
+            streams.addAll(routing.streamsOfPeers(ctx));
+            streams.sort(Comparator.comparing(ApiJson.Stream::id));
+        }
         ctx.json(new ApiJson.StreamList(streams));
     }
 
     private void get(Context ctx) {
         StreamSpec spec = requireSpec(ctx, ctx.pathParam("id"));
+        if (routing.forwardedToOwner(ctx, spec.getId())) {
+            return;
+        }
         ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
     }
 
@@ -97,6 +114,9 @@ final class StreamResource {
     private void memory(Context ctx) {
         String id = ctx.pathParam("id");
         AuthFilter.requireVisible(ctx, id);
+        if (StreamIds.isValid(id) && routing.forwardedToOwner(ctx, id)) {
+            return;
+        }
         TimeWindow window =
                 Windows.of(
                         Windows.seconds(ctx.queryParam("from"), "from"),

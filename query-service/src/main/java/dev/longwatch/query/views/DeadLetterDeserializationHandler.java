@@ -5,6 +5,14 @@ import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -17,13 +25,34 @@ import org.slf4j.LoggerFactory;
  * (raw bytes, where it came from, why) and processing continues: one bad record must not stop
  * the views, and none is skipped silently. Kafka Streams sends the returned dead-letter records
  * through its own producer, in the same commit as the consumed offset.
+ *
+ * <p>Records of the topics behind global stores ({@link #GLOBAL_TOPICS}) are read by the global
+ * thread, which has no producer: Kafka Streams fails on dead letters returned from there and the
+ * whole client dies. Those dead letters are written here, synchronously, with a producer of this
+ * handler's own, before the global thread moves on.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
     static final String COMPONENT = "query-service";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
+    /** Topics read by the global thread of the views and of the standing-questions app. */
+    static final Set<String> GLOBAL_TOPICS =
+            Set.of(Topics.STREAMS.name(), Topics.STREAM_STATUS.name(), Topics.CHAPTERS.name(), Topics.SUBSCRIPTIONS.name());
+
+    private Map<String, Object> producerConfig = Map.of();
+    // Created on the first dead letter of a global topic; lives as long as the Streams client.
+    private KafkaProducer<byte[], byte[]> globalDeadLetters;
+
     @Override
-    public void configure(Map<String, ?> configs) {}
+    public void configure(Map<String, ?> configs) {
+        Object bootstrap = configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        if (bootstrap != null) {
+            producerConfig = Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES,
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        }
+    }
 
     @Override
     public Response handleError(
@@ -48,8 +77,30 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
                         .setAtMs(System.currentTimeMillis())
                         .build();
         byte[] value = Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), letter);
-        return Response.resume(
-                List.of(new ProducerRecord<>(Topics.DLQ.name(), null, record.key(), value)));
+        ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(Topics.DLQ.name(), null, record.key(), value);
+        if (GLOBAL_TOPICS.contains(record.topic())) {
+            sendFromGlobalThread(deadLetter);
+            return Response.resume(List.of());
+        }
+        return Response.resume(List.of(deadLetter));
+    }
+
+    private synchronized void sendFromGlobalThread(ProducerRecord<byte[], byte[]> deadLetter) {
+        if (producerConfig.isEmpty()) {
+            throw new IllegalStateException("no bootstrap servers configured: cannot write a dead letter for " + deadLetter);
+        }
+        if (globalDeadLetters == null) {
+            globalDeadLetters = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        try {
+            // Synchronous: the global thread moves past the record only once its dead letter is written.
+            globalDeadLetters.send(deadLetter).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing a dead letter", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write a dead letter to " + Topics.DLQ.name(), e);
+        }
     }
 
     private static ByteString bytes(byte[] raw) {

@@ -1,33 +1,62 @@
 package dev.longwatch.query.views;
 
 import com.google.protobuf.ByteString;
+import dev.longwatch.query.config.KeyframeRetention;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.Frame;
+import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Keeps the JPEG of every frame in the {@value ViewsTopology#KEYFRAMES_STORE} store under
- * {@link FrameKeys#key}. Every frame, not only current keyframes: which frame ends up as a slot's
- * keyframe is decided later by the memory job, and merges move it.
+ * Keeps the JPEG of each frame in the {@value ViewsTopology#KEYFRAMES_STORE} store under {@link
+ * FrameKeys#key}, and deletes the ones no slot can point to any more ({@link KeyframeSweep}).
+ * Every frame is stored on arrival: which frame ends up as a slot's keyframe is decided later by
+ * the memory job.
  *
- * <p>Runs on the partition of lw.frames the frame arrived on, keyed by stream id like lw.memory,
- * so no repartition is needed. Frames that break the topic contract (no key, negative seq) are
- * forwarded as dead letters instead of stored.
+ * <p>Runs on the partition of lw.frames the frame arrived on, keyed by stream id like lw.memory.
+ * It reads the {@value ViewsTopology#MEMORY_STORE} table, which puts lw.frames and lw.memory in
+ * one task per partition number: a stream's keyframes and its memory live on the same instance,
+ * and that instance is the stream's owner for every request. Frames that break the topic contract
+ * (no key, negative seq) are forwarded as dead letters instead of stored.
  */
 final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], DeadLetter> {
+    private final KeyframeRetention retention;
     private ProcessorContext<byte[], DeadLetter> context;
     // Lives as long as the task; restored from its changelog topic after a move or a lost disk.
-    private KeyValueStore<String, byte[]> jpegs;
+    // The timestamp of an entry is its frame's record time: what the retention grace is measured on.
+    private TimestampedKeyValueStore<String, byte[]> jpegs;
+
+    KeyframeStoreProcessor(KeyframeRetention retention) {
+        this.retention = retention;
+    }
 
     @Override
     public void init(ProcessorContext<byte[], DeadLetter> context) {
         this.context = context;
         this.jpegs = context.getStateStore(ViewsTopology.KEYFRAMES_STORE);
+        KeyValueStore<String, ValueAndTimestamp<MemorySnapshot>> memory =
+                context.getStateStore(ViewsTopology.MEMORY_STORE);
+        KeyValueStore<String, ValueAndTimestamp<Chapter>> chapters =
+                context.getStateStore(ViewsTopology.CHAPTERS_STORE);
+        KeyValueStore<String, ValueAndTimestamp<StreamSpec>> specs =
+                context.getStateStore(ViewsTopology.STREAMS_STORE);
+        KeyframeSweep sweep = new KeyframeSweep(jpegs, memory, chapters, specs, retention.grace());
+        // Wall clock, so frames of a stream that stopped still go once their grace is over; the
+        // grace itself is judged by stream time (the newest record this task has seen).
+        context.schedule(
+                retention.sweepInterval(),
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> sweep.run(context.currentStreamTimeMs()));
     }
 
     @Override
@@ -40,8 +69,10 @@ final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], D
             context.forward(deadLetter(record, "frame without stream key or with negative seq"));
             return;
         }
-        // Retention is a later issue: for now every frame of every stream is kept.
-        jpegs.put(FrameKeys.key(record.key(), frame.getSeq()), frame.getJpeg().toByteArray());
+        // Deleted by KeyframeSweep once no slot of the memory or its chapters points to it.
+        jpegs.put(
+                FrameKeys.key(record.key(), frame.getSeq()),
+                ValueAndTimestamp.make(frame.getJpeg().toByteArray(), record.timestamp()));
     }
 
     private Record<byte[], DeadLetter> deadLetter(Record<String, Frame> record, String reason) {

@@ -17,8 +17,9 @@ import java.util.Optional;
  * may not be visible yet. Every method throws {@link ViewsUnavailableException} while the views
  * cannot be read (starting, rebalancing); callers answer 503 then, never "absent".
  *
- * <p>Multi-instance: a key owned by another instance is "absent" here for now; forwarding to the
- * owner (KSE's MetadataService pattern) is a later issue.
+ * <p>Multi-instance: memory snapshots and frames of a stream owned by another instance are
+ * "absent" here; the HTTP layer forwards such requests to the owner first ({@code
+ * cluster.StreamOwners}, KSE's MetadataService pattern). Specs, statuses and chapters are global.
  */
 public interface MemoryViews {
 

@@ -41,6 +41,18 @@ public final class RunningApi implements AutoCloseable {
             Supplier<Readiness> readiness,
             ApiTokens tokens,
             ModelSlots slots) {
+        this(views, topics, model, readiness, tokens, slots, HttpApi.Cluster.single());
+    }
+
+    /** One instance of a group: streams {@code cluster} says are elsewhere are forwarded. */
+    public RunningApi(
+            MemoryViews views,
+            TestViews topics,
+            Optional<ChatModel> model,
+            Supplier<Readiness> readiness,
+            ApiTokens tokens,
+            ModelSlots slots,
+            HttpApi.Cluster cluster) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         asks = new AskService(views, model, metrics, slots);
         app =
@@ -54,7 +66,8 @@ public final class RunningApi implements AutoCloseable {
                                         Fixtures.CLOCK,
                                         tokens,
                                         topics.subscriptions(),
-                                        answers),
+                                        answers,
+                                        cluster),
                                 routes::add)
                         .start("127.0.0.1", 0);
         client = new ApiClient(app.port());
