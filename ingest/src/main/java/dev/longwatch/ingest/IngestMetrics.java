@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-stream meters, tagged {@code stream}; in Prometheus: {@code lw_ingest_frames_total} (frames
- * produced), {@code lw_ingest_fps} (frames produced per second over the last {@link #FPS_WINDOW}),
+ * produced, i.e. acknowledged by Kafka), {@code lw_ingest_fps} (frames produced per second over the
+ * last {@link #FPS_WINDOW}),
  * {@code lw_ingest_reconnects_total}, {@code lw_ingest_last_frame_age_seconds}, plus {@code
  * lw_ingest_decoded_total} and {@code lw_ingest_failures_total}.
  */
@@ -42,7 +43,7 @@ final class IngestMetrics {
         StreamMeters m =
                 new StreamMeters(
                         Counter.builder("lw.ingest.frames")
-                                .description("frames produced to lw.frames")
+                                .description("frames written to lw.frames and acknowledged by Kafka")
                                 .tag("stream", streamId)
                                 .register(registry),
                         Counter.builder("lw.ingest.decoded")
@@ -88,6 +89,7 @@ final class IngestMetrics {
             this.clock = clock;
         }
 
+        /** A frame was acknowledged by Kafka at {@code wallMs}; called on the producer's I/O thread. */
         void frameProduced(long wallMs) {
             frames.increment();
             rate.record(wallMs);

@@ -295,7 +295,6 @@ final class StreamRun {
             sentThisRun++;
             lastOutPtsMs = ptsMs;
             lastFrameWallMs = now;
-            meters.frameProduced(now);
             listener.onProgress(job.resumeFramesProduced() + sentThisRun, ptsMs, durationMs);
             publishRunning(false);
         }
@@ -340,6 +339,9 @@ final class StreamRun {
                 ackedSeq = seq;
                 ackedPtsMs = ptsMs;
                 ackedThisRun++; // single writer: the producer I/O thread
+                // Metrics count what Kafka holds, like the status: a frame that is only in the
+                // producer's buffer is not produced yet and may still be lost.
+                meters.frameProduced(deps.clock().millis());
             }
         };
     }

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * process serving one clip: {@link #kill()} is a camera outage, {@link #pause()} a camera that
  * stalls with its connections still open.
  */
-final class RtspServerProcess implements AutoCloseable {
+public final class RtspServerProcess implements AutoCloseable {
     /** Not the python3 first on PATH: that one is a separate build without the gi bindings. */
-    static final String PYTHON = "/usr/bin/python3";
+    public static final String PYTHON = "/usr/bin/python3";
 
     private final Path script;
     private final Path clip;
@@ -32,7 +32,7 @@ final class RtspServerProcess implements AutoCloseable {
     }
 
     /** Skips the calling test (with the packages to install) when the server cannot run here. */
-    static void assumeAvailable() throws Exception {
+    public static void assumeAvailable() throws Exception {
         boolean ok = false;
         if (Files.isExecutable(Path.of(PYTHON))) {
             Process probe =
@@ -54,7 +54,7 @@ final class RtspServerProcess implements AutoCloseable {
     }
 
     /** Starts a server for {@code clip} on a free port and waits until it listens. */
-    static RtspServerProcess start(Path clip) throws Exception {
+    public static RtspServerProcess start(Path clip) throws Exception {
         Path script = Files.createTempFile("lw-rtsp-server", ".py");
         try (var in = RtspServerProcess.class.getResourceAsStream("/rtsp/rtsp_server.py")) {
             Files.write(script, in.readAllBytes());
@@ -68,8 +68,12 @@ final class RtspServerProcess implements AutoCloseable {
         return server;
     }
 
-    String uri() {
+    public String uri() {
         return "rtsp://127.0.0.1:" + port + "/clip";
+    }
+
+    public int port() {
+        return port;
     }
 
     /** (Re)starts the server process on the same port; returns once it says READY. */

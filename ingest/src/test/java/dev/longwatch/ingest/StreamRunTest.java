@@ -190,6 +190,52 @@ class StreamRunTest {
         assertThat(result.lastSeq()).isEqualTo(2);
         // The run stops at the failure instead of producing past the hole.
         assertThat(failingAtSeq3.history()).extracting(r -> r.value().getSeq()).containsExactly(0L, 1L, 2L);
+        // The failed frame was handed to the producer but never written: it is not counted.
+        assertThat(registry.get("lw.ingest.frames").tag("stream", "big").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldCountOnlyFramesKafkaAcknowledgedInTheMetrics() {
+        // `frames` acknowledges nothing until the run's final flush; the source reads the meters
+        // before each frame it hands out, i.e. while earlier frames are sent but unacknowledged.
+        List<Double> countedWhileRunning = new ArrayList<>();
+        List<Double> ageWhileRunning = new ArrayList<>();
+        FakeFrameSource file = FakeFrameSource.file(10);
+        FrameSource observing =
+                new FrameSource() {
+                    @Override
+                    public dev.longwatch.ingest.source.SourceInfo info() {
+                        return file.info();
+                    }
+
+                    @Override
+                    public java.util.Optional<dev.longwatch.ingest.source.SourceFrame> next()
+                            throws SourceException {
+                        countedWhileRunning.add(
+                                registry.get("lw.ingest.frames").tag("stream", "cam-m").counter().count());
+                        ageWhileRunning.add(
+                                registry.get("lw.ingest.last.frame.age").tag("stream", "cam-m").gauge().value());
+                        return file.next();
+                    }
+
+                    @Override
+                    public void close() {
+                        file.close();
+                    }
+                };
+
+        IngestResult result =
+                new StreamRun(StreamJob.fresh("cam-m", "/clips/m.mp4", 1.0), deps(uri -> observing, frames), new StopSignal())
+                        .run(ProgressListener.NONE);
+
+        assertThat(frames.history()).hasSize(10);
+        assertThat(countedWhileRunning).hasSize(251).containsOnly(0.0);
+        assertThat(ageWhileRunning).allSatisfy(age -> assertThat(age).isNaN());
+        // The flush acknowledged all ten.
+        assertThat(result.framesProduced()).isEqualTo(10);
+        assertThat(registry.get("lw.ingest.frames").tag("stream", "cam-m").counter().count()).isEqualTo(10);
+        assertThat(registry.get("lw.ingest.last.frame.age").tag("stream", "cam-m").gauge().value()).isZero();
+        assertThat(registry.get("lw.ingest.fps").tag("stream", "cam-m").gauge().value()).isEqualTo(1.0);
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,20 +26,35 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./longwatch bench ingest --json FILE}: how fast ingest reads a 1080p H.264 file compared
- * with FFmpeg itself. Writes {@code {"results":[{"mode","framesPerSec","ffmpegFramesPerSec","ratio"}]}}.
+ * with FFmpeg itself. Writes {@code {"results":[{"mode","framesPerSec","ffmpegFramesPerSec",
+ * "ratio","ratios"}]}}.
  *
  * <p>framesPerSec counts the file's frames (decoded or skipped) per second of wall time, for the
  * whole ingest path minus Kafka: open, decode, sample at 1 fps, convert and JPEG-encode the kept
  * frames. ffmpegFramesPerSec is Debian's {@code ffmpeg -i F -f null -} decoding the same file in
  * the same run. Modes: {@code sampled} (every frame decoded) and {@code keyframes} (only keyframes
  * decoded, the fast mode for files).
+ *
+ * <p>Method: one untimed warm-up pass (native libraries, JIT, ImageIO: one-off costs of a process
+ * that then ingests for hours; ffmpeg's own start-up stays in its figure), then {@link #ROUNDS}
+ * rounds, each timing ffmpeg and then every mode back to back. A round's ratio compares figures
+ * taken seconds apart, under the same load from whatever else runs on the machine; {@code ratio}
+ * is the median of the rounds' ratios ({@code ratios}), the frame rates are medians.
  */
 public final class IngestBenchmark {
     /** 1080p, 4 scenes of 10 s at 25 fps: 1000 frames. */
     static final SyntheticVideo.Options VIDEO = new SyntheticVideo.Options(4, 10, 25, 1920, 1080);
+    static final int ROUNDS = 5;
+    private static final List<String> MODES = List.of("sampled", "keyframes");
 
-    /** One mode's figures. */
-    public record Result(String mode, double framesPerSec, double ffmpegFramesPerSec, double ratio) {}
+    /**
+     * One mode's figures.
+     *
+     * @param ratio the median of {@code ratios}
+     * @param ratios framesPerSec / ffmpegFramesPerSec of each round
+     */
+    public record Result(
+            String mode, double framesPerSec, double ffmpegFramesPerSec, double ratio, List<Double> ratios) {}
 
     private IngestBenchmark() {}
 
@@ -54,12 +72,30 @@ public final class IngestBenchmark {
             progress.println("writing a 1080p H.264 test file (" + VIDEO.scenes() * VIDEO.framesPerScene() + " frames)...");
             SyntheticVideo.write(file, VIDEO);
             long frames = (long) VIDEO.scenes() * VIDEO.framesPerScene();
-            double ffmpegFps = frames / ffmpegSeconds(file);
-            progress.printf(Locale.ROOT, "ffmpeg -f null: %.1f frames/s%n", ffmpegFps);
-            List<Result> results =
-                    List.of(
-                            measure("sampled", file, frames, false, ffmpegFps, progress),
-                            measure("keyframes", file, frames, true, ffmpegFps, progress));
+            ingest(file, false, 100); // warm-up, untimed
+            List<Double> ffmpegFps = new ArrayList<>();
+            Map<String, List<Double>> fps = new LinkedHashMap<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                double reference = frames / ffmpegSeconds(file);
+                ffmpegFps.add(reference);
+                progress.printf(Locale.ROOT, "round %d/%d: ffmpeg -f null %.1f frames/s", round, ROUNDS, reference);
+                for (String mode : MODES) {
+                    double seconds = ingest(file, mode.equals("keyframes"), Long.MAX_VALUE);
+                    fps.computeIfAbsent(mode, m -> new ArrayList<>()).add(frames / seconds);
+                    progress.printf(Locale.ROOT, ", %s %.1f (ratio %.2f)", mode, frames / seconds, frames / seconds / reference);
+                }
+                progress.println();
+            }
+            List<Result> results = new ArrayList<>();
+            for (String mode : MODES) {
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < ROUNDS; i++) {
+                    ratios.add(round(fps.get(mode).get(i) / ffmpegFps.get(i)));
+                }
+                Result r = new Result(mode, round(median(fps.get(mode))), round(median(ffmpegFps)), median(ratios), ratios);
+                progress.printf(Locale.ROOT, "%s: %.1f frames/s, ratio %.2f (rounds %s)%n", mode, r.framesPerSec(), r.ratio(), ratios);
+                results.add(r);
+            }
             Path parent = jsonOut.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -79,32 +115,36 @@ public final class IngestBenchmark {
         }
     }
 
-    private static Result measure(
-            String mode, Path file, long frames, boolean keyframes, double ffmpegFps, PrintStream progress)
-            throws IOException {
+    /**
+     * Seconds to ingest up to {@code maxFrames} frames of {@code file} as StreamRun does, minus
+     * Kafka: decode, sample at 1 fps, convert and JPEG-encode the kept frames.
+     */
+    private static double ingest(Path file, boolean keyframes, long maxFrames) throws IOException {
         JpegEncoder jpeg = new JpegEncoder();
         FrameSampler sampler = new FrameSampler(1.0);
-        long kept = 0;
         long start = System.nanoTime();
         try (FrameSource source =
                 FfmpegFrameSource.open(
                         SourceLocation.resolve(file.toString(), List.of()),
                         SourceOptions.defaults().withKeyframesOnly(keyframes))) {
             Optional<SourceFrame> next;
-            while ((next = source.next()).isPresent()) {
+            long n = 0;
+            while (n++ < maxFrames && (next = source.next()).isPresent()) {
                 if (sampler.accept(next.get().ptsMs())) {
                     jpeg.encode(next.get().toImage(jpeg.maxWidth()));
-                    kept++;
                 }
             }
         } catch (SourceException e) {
             throw new IOException("bench file unreadable: " + e.getMessage(), e);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double fps = frames / seconds;
-        Result r = new Result(mode, round(fps), round(ffmpegFps), round(fps / ffmpegFps));
-        progress.printf(Locale.ROOT, "%s: %.1f frames/s (%d kept), ratio %.2f%n", mode, fps, kept, r.ratio());
-        return r;
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** Wall time of Debian's ffmpeg decoding every frame of {@code file} to nowhere. */

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timestamps come from the grabber ({@code getTimestamp()}, µs, from the decoded frame's
  * best-effort PTS), made relative to the first frame, so sampling follows media time on variable
- * frame rate sources.
+ * frame rate sources; frames the decoder cannot time are placed by {@link MediaTimeline}.
+ *
+ * <p>{@link #close()} frees the decoder, the connection and the conversion buffers; it is
+ * idempotent, and the source (and a frame it handed out) cannot be used afterwards.
  */
 public final class FfmpegFrameSource implements FrameSource {
     private static final Logger log = LoggerFactory.getLogger(FfmpegFrameSource.class);
@@ -37,14 +40,28 @@ public final class FfmpegFrameSource implements FrameSource {
     // Reused for every converted frame: one BufferedImage per source, see SourceFrame#toImage.
     private final BgrConverter converter = new BgrConverter();
     private final CurrentFrame current = new CurrentFrame();
-    private long firstTimestampUs = Long.MIN_VALUE;
+    private final MediaTimeline timeline;
     private long lastPtsMs = -1;
     private boolean ended;
+    private boolean closed;
 
     private FfmpegFrameSource(FFmpegFrameGrabber grabber, SourceInfo info, boolean keyframesOnly) {
         this.grabber = grabber;
         this.info = info;
         this.keyframesOnly = keyframesOnly;
+        this.timeline = new MediaTimeline(info.frameRate());
+    }
+
+    /**
+     * The grabber's timestamp of {@code frame}, or {@link MediaTimeline#NO_TIMESTAMP} when the
+     * decoder had none: JavaCV then reports 0, which would send the frame back to the start.
+     */
+    private long decoderTimestampUs(Frame frame) {
+        if (frame.opaque instanceof AVFrame picture
+                && picture.best_effort_timestamp() == avutil.AV_NOPTS_VALUE) {
+            return MediaTimeline.NO_TIMESTAMP;
+        }
+        return grabber.getTimestamp();
     }
 
     /** A factory that validates URIs against {@code allowedRoots} (empty: any local file). */
@@ -161,6 +178,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public Optional<SourceFrame> next() throws SourceException {
+        requireOpen();
         if (ended) {
             return Optional.empty();
         }
@@ -185,11 +203,7 @@ public final class FfmpegFrameSource implements FrameSource {
             checkComplete();
             return Optional.empty();
         }
-        long timestampUs = grabber.getTimestamp();
-        if (firstTimestampUs == Long.MIN_VALUE) {
-            firstTimestampUs = timestampUs;
-        }
-        long ptsMs = Math.floorDiv(timestampUs - firstTimestampUs, 1_000L);
+        long ptsMs = timeline.next(decoderTimestampUs(frame));
         lastPtsMs = Math.max(lastPtsMs, ptsMs);
         current.set(frame, ptsMs);
         return Optional.of(current);
@@ -218,8 +232,19 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         closeQuietly(grabber);
         converter.close();
+    }
+
+    /** After close the grabber's pictures are freed: reading one would be a native crash. */
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("source " + info.redactedUri() + " is closed");
+        }
     }
 
     private static OptionalLong videoDurationMs(FFmpegFrameGrabber grabber) {
@@ -289,12 +314,14 @@ public final class FfmpegFrameSource implements FrameSource {
 
         @Override
         public BufferedImage toImage() {
+            requireOpen();
             // RAW mode: opaque is the decoder's AVFrame, valid until the next grab.
             return converter.convert((AVFrame) frame.opaque);
         }
 
         @Override
         public BufferedImage toImage(int maxWidth) {
+            requireOpen();
             return converter.convert((AVFrame) frame.opaque, maxWidth);
         }
     }
