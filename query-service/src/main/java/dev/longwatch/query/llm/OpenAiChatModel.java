@@ -40,11 +40,20 @@ public final class OpenAiChatModel implements ChatModel {
         this.model = settings.model();
         this.baseUrl = url;
         this.timeout = settings.timeout();
+        // The SDK takes its timeouts from a client it is given, so they are set here.
+        okhttp3.OkHttpClient http =
+                new okhttp3.OkHttpClient.Builder()
+                        .socketFactory(new NoDelaySocketFactory())
+                        .connectTimeout(settings.timeout())
+                        .readTimeout(settings.timeout())
+                        .writeTimeout(settings.timeout())
+                        .callTimeout(settings.timeout())
+                        .build();
         this.client =
                 OpenAIOkHttpClient.builder()
+                        .okHttpClient(http)
                         .baseUrl(url)
                         .apiKey(settings.apiKey())
-                        .timeout(settings.timeout())
                         .maxRetries(settings.maxRetries())
                         .build();
     }
