@@ -4,6 +4,8 @@ import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.ModelSlots;
 import dev.longwatch.query.auth.BindPolicy;
 import dev.longwatch.query.cluster.KafkaStreamsOwners;
+import dev.longwatch.query.http.PeerMemoryViews;
+import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.config.PeerSettings;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.http.HttpApi;
@@ -106,6 +108,7 @@ public final class QueryService implements AutoCloseable {
                 .register(metrics);
         StoreLookup stores = new RunningStores(() -> streams);
         KafkaStreamsMemoryViews views = new KafkaStreamsMemoryViews(stores);
+        KafkaStreamsOwners owners = new KafkaStreamsOwners(() -> streams, () -> advertised);
         subscriptions =
                 KafkaSubscriptionRegistry.create(
                         settings.bootstrapServers(), settings.applicationId() + "-subscriptions", stores);
@@ -116,9 +119,11 @@ public final class QueryService implements AutoCloseable {
         feed = new KafkaEventAnswerFeed(settings.bootstrapServers(), answers, Clock.systemUTC());
         if (model.isPresent()) {
             Properties standingConfig = StandingQuestionsTopology.streamsConfig(settings);
+            // lw.events partitions are assigned apart from the views' lw.memory partitions.
+            MemoryViews standingViews = new PeerMemoryViews(views, owners, settings.peers(), instanceName);
             standing =
                     new KafkaStreams(
-                            StandingQuestionsTopology.build(views, new StandingEvaluator(views, asks)),
+                            StandingQuestionsTopology.build(standingViews, new StandingEvaluator(standingViews, asks)),
                             standingConfig);
             standing.setUncaughtExceptionHandler(
                     e -> {
@@ -141,7 +146,7 @@ public final class QueryService implements AutoCloseable {
                         subscriptions,
                         answers,
                         new HttpApi.Cluster(
-                                new KafkaStreamsOwners(() -> streams, () -> advertised),
+                                owners,
                                 settings.peers(),
                                 instanceName));
         try {

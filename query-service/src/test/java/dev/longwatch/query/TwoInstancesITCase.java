@@ -28,13 +28,18 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers for every stream, forwarding to the owner.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesITCase {
     private static final int PARTITIONS = 4;
     private static final Duration CATCH_UP = Duration.ofSeconds(90);
@@ -94,6 +100,7 @@ class TwoInstancesITCase {
     }
 
     @Test
+    @Order(1)
     void shouldAnswerEveryStreamOnBothInstances() throws Exception {
         // Given both instances running, each owning some of the 4 partitions
         await("both instances own partitions", () -> activeTasks(0) > 0 && activeTasks(1) > 0
@@ -155,6 +162,68 @@ class TwoInstancesITCase {
         // And each instance forwarded some requests to the other
         assertThat(forwarded(0)).isPositive();
         assertThat(forwarded(1)).isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void shouldAnswerStandingQuestionsOnStreamsEitherInstanceOwns() throws Exception {
+        // Given the streams above (memory and keyframes split between the instances) and a
+        // standing question on each, which the model will match. lw.events is split between the
+        // standing-question apps independently of lw.memory (each app sorts its clients by a
+        // random process id), so in about half the runs every event arrives on the instance that
+        // does not hold the memory; PeerMemoryViewsTest covers that read deterministically.
+        llm.reply(FakeOpenAiServer.Reply.completion("{\"match\":true,\"answer\":\"Someone is there.\",\"time\":4.0}"));
+        int modelCallsBefore = llm.requests().size();
+        Map<String, String> subscriptionOf = new java.util.LinkedHashMap<>();
+        for (String id : streamIds) {
+            Reply created = clients.get(0).post("/v1/subscriptions",
+                    ApiClient.json(Map.of("streamId", id, "question", "Is someone at " + id + "?", "cooldownSec", 1)));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            subscriptionOf.put(created.json().path("id").asText(), id);
+        }
+
+        // When the memory job reports a change on every stream, again each second until answered
+        Map<String, dev.longwatch.schema.proto.EventAnswer> answers = new java.util.HashMap<>();
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "two-instances-check");
+        try (KafkaProducer<String, dev.longwatch.schema.proto.MemoryEvent> memoryJob = producer(Topics.EVENTS);
+                KafkaConsumer<String, dev.longwatch.schema.proto.EventAnswer> answerTopic = new KafkaConsumer<>(
+                        props, Topics.EVENT_ANSWERS.keySerde().deserializer(), Topics.EVENT_ANSWERS.valueSerde().deserializer())) {
+            answerTopic.subscribe(List.of(Topics.EVENT_ANSWERS.name()));
+            Instant deadline = Instant.now().plus(CATCH_UP);
+            long pts = 5000;
+            while (!answers.keySet().containsAll(subscriptionOf.keySet()) && Instant.now().isBefore(deadline)) {
+                for (String id : streamIds) {
+                    memoryJob.send(new ProducerRecord<>(Topics.EVENTS.name(), id, dev.longwatch.schema.proto.MemoryEvent.newBuilder()
+                            .setStreamId(id).setPtsMs(pts).setKind(dev.longwatch.schema.proto.EventKind.NOVELTY).build())).get();
+                }
+                pts++;
+                answerTopic.poll(Duration.ofSeconds(1))
+                        .forEach(r -> answers.putIfAbsent(r.value().getSubscriptionId(), r.value()));
+            }
+        }
+
+        // Then every standing question was answered from its stream's real memory: the evidence
+        // is the slot holding 4.0 s, and the model saw both keyframes of that stream
+        assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(subscriptionOf.keySet());
+        for (var entry : answers.entrySet()) {
+            String streamId = subscriptionOf.get(entry.getKey());
+            assertThat(entry.getValue().getStreamId()).isEqualTo(streamId);
+            assertThat(entry.getValue().getAnswer()).isEqualTo("Someone is there.");
+            assertThat(entry.getValue().getEvidenceList())
+                    .extracting(e -> e.getKeyframeSeq())
+                    .containsExactly(4L);
+        }
+        var standingCalls = llm.requests().subList(modelCallsBefore, llm.requests().size());
+        assertThat(standingCalls).isNotEmpty();
+        for (var request : standingCalls) {
+            assertThat(FakeOpenAiServer.images(request)).extracting(FakeOpenAiServer.SeenImage::jpeg)
+                    .anySatisfy(jpeg -> assertThat(subscriptionOf.values().stream()
+                            .anyMatch(id -> java.util.Arrays.equals(jpeg, jpeg(id, 4)))).isTrue());
+        }
     }
 
     private double activeTasks(int instance) {

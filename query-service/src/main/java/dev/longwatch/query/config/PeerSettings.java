@@ -19,20 +19,27 @@ import java.util.Optional;
  *       the port HTTP really listens on.</td></tr>
  *   <tr><td>{@value #ENV_FORWARD_TIMEOUT_S}</td><td>the LLM timeout × (retries + 1) + 15 s: a
  *       forwarded ask may wait for the owner's model call</td></tr>
+ *   <tr><td>{@value #ENV_PEER_TOKEN}</td><td>none. With {@code LONGWATCH_API_TOKENS} set, a token
+ *       whose scope is {@code *}: standing questions read the memory and keyframes of streams
+ *       another instance owns with it (there is no caller whose token could be passed on)</td></tr>
  * </table>
  *
  * @param advertisedHost host other instances use to reach this one; empty = derived as above
  * @param connectTimeout how long a forward waits to connect to the owner ({@value #CONNECT_TIMEOUT_MS} ms)
  * @param forwardTimeout how long a forward waits for the owner's whole answer
+ * @param token bearer token for this instance's own reads from other instances; empty = none
  */
-public record PeerSettings(Optional<String> advertisedHost, Duration connectTimeout, Duration forwardTimeout) {
+public record PeerSettings(
+        Optional<String> advertisedHost, Duration connectTimeout, Duration forwardTimeout, Optional<String> token) {
     public static final String ENV_ADVERTISED_HOST = "LONGWATCH_HTTP_ADVERTISED_HOST";
     public static final String ENV_FORWARD_TIMEOUT_S = "LONGWATCH_QUERY_FORWARD_TIMEOUT_S";
+    public static final String ENV_PEER_TOKEN = "LONGWATCH_PEER_TOKEN";
     static final long CONNECT_TIMEOUT_MS = 2000;
     private static final Duration FORWARD_SLACK = Duration.ofSeconds(15);
 
     public PeerSettings {
         Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(token, "token");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be > 0, got " + connectTimeout);
         }
@@ -43,7 +50,8 @@ public record PeerSettings(Optional<String> advertisedHost, Duration connectTime
 
     /** The defaults for a service whose model is {@code llm}. */
     public static PeerSettings defaults(LlmSettings llm) {
-        return new PeerSettings(Optional.empty(), Duration.ofMillis(CONNECT_TIMEOUT_MS), defaultForwardTimeout(llm));
+        return new PeerSettings(
+                Optional.empty(), Duration.ofMillis(CONNECT_TIMEOUT_MS), defaultForwardTimeout(llm), Optional.empty());
     }
 
     static PeerSettings fromEnv(Map<String, String> env, LlmSettings llm) {
@@ -54,11 +62,19 @@ public record PeerSettings(Optional<String> advertisedHost, Duration connectTime
                         .filter(v -> !v.isEmpty())
                         .map(PeerSettings::seconds)
                         .orElse(defaultForwardTimeout(llm));
-        return new PeerSettings(host, Duration.ofMillis(CONNECT_TIMEOUT_MS), timeout);
+        Optional<String> token = Optional.ofNullable(env.get(ENV_PEER_TOKEN)).map(String::strip).filter(t -> !t.isEmpty());
+        return new PeerSettings(host, Duration.ofMillis(CONNECT_TIMEOUT_MS), timeout, token);
+    }
+
+    /** The token is a secret: never in a log line. */
+    @Override
+    public String toString() {
+        return "PeerSettings[advertisedHost=" + advertisedHost + ", connectTimeout=" + connectTimeout
+                + ", forwardTimeout=" + forwardTimeout + ", token=" + (token.isPresent() ? "(set)" : "(none)") + "]";
     }
 
     public PeerSettings withForwardTimeout(Duration timeout) {
-        return new PeerSettings(advertisedHost, connectTimeout, timeout);
+        return new PeerSettings(advertisedHost, connectTimeout, timeout, token);
     }
 
     private static Duration defaultForwardTimeout(LlmSettings llm) {

@@ -80,4 +80,13 @@ public final class ApiJson {
     public static String frameUrl(String streamId, long seq) {
         return "/v1/frames/" + streamId + "/" + seq + ".jpg";
     }
+
+    /** The frame number in a {@link #frameUrl}. */
+    static long keyframeSeq(String frameUrl) {
+        int slash = frameUrl.lastIndexOf('/');
+        if (slash < 0 || !frameUrl.endsWith(".jpg")) {
+            throw new IllegalArgumentException("not a keyframe URL: '" + frameUrl + "'");
+        }
+        return Long.parseLong(frameUrl.substring(slash + 1, frameUrl.length() - ".jpg".length()));
+    }
 }

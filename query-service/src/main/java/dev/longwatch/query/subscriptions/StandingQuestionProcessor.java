@@ -77,23 +77,26 @@ final class StandingQuestionProcessor implements Processor<String, MemoryEvent, 
             return;
         }
         Optional<MemorySnapshot> memory;
+        String missing = "no memory of stream '" + record.key() + "' to answer from yet";
         try {
             memory = views.memory(record.key());
         } catch (ViewsUnavailableException e) {
             memory = Optional.empty();
+            missing = "the memory of stream '" + record.key() + "' cannot be read now: " + e.getMessage();
         }
         for (Subscription subscription : due) {
             // Written before the call: a failing model is not asked again before the cooldown.
             lastEvaluated.put(subscription.getId(), context.currentSystemTimeMs());
             if (memory.isEmpty()) {
-                deadLetter(record, subscription, "no memory of stream '" + record.key() + "' to answer from yet");
+                deadLetter(record, subscription, missing);
                 continue;
             }
             try {
                 evaluator.evaluate(subscription, memory.get(), event)
                         .ifPresent(answer -> context.forward(
                                 new Record<>(answer.getStreamId(), (Object) answer, record.timestamp()), ANSWERS_SINK));
-            } catch (ChatModelException | ModelBusyException e) {
+            } catch (ChatModelException | ModelBusyException | ViewsUnavailableException e) {
+                // ViewsUnavailableException: a keyframe on another instance could not be read.
                 LOG.warn("Standing question {} not answered: {}", subscription.getId(), e.getMessage());
                 deadLetter(record, subscription, "standing question not answered: " + e.getMessage());
             }
