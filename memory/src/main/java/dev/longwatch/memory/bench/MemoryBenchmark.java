@@ -67,7 +67,7 @@ public final class MemoryBenchmark {
      * Runs the benchmark and writes the report to {@code jsonOut}.
      *
      * @param progress where JMH's progress and a summary table go
-     * @param quick frame granularity only, short iterations (about two minutes on two cores);
+     * @param quick frame granularity only, short iterations (about three minutes on two cores);
      *     otherwise frame and token granularity with longer iterations
      */
     public static Report run(Path jsonOut, PrintStream progress, boolean quick)
@@ -78,13 +78,16 @@ public final class MemoryBenchmark {
                 new OptionsBuilder()
                         .include(BankStepBenchmark.class.getName() + "\\.")
                         .include(CopyBandwidthBenchmark.class.getName() + "\\.")
-                        // Fork 0: the benchmark runs wherever the CLI runs, without relaunching a
-                        // JVM on a classpath that may not be reconstructible (a shaded jar).
-                        .forks(0)
+                        // One fresh JVM per parameter set and benchmark: in a shared JVM the JIT
+                        // keeps code profiled for earlier shapes and storage types, which made the
+                        // same step vary by 1.7x between runs. The fork inherits java.class.path
+                        // (./longwatch's manifest-only launcher jar works).
+                        .forks(1)
                         .threads(1)
-                        .warmupIterations(quick ? 2 : 3)
-                        .warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
-                        .measurementIterations(quick ? 3 : 5)
+                        // The 256-token steps were still speeding up through 2 x 300 ms of warm-up.
+                        .warmupIterations(quick ? 4 : 5)
+                        .warmupTime(TimeValue.milliseconds(quick ? 500 : 1000))
+                        .measurementIterations(quick ? 4 : 5)
                         .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
                         .param(
                                 "granularity",
