@@ -12,7 +12,7 @@ final class MemoryBenchCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, description = "where to write the results")
     Path json;
 
-    @Option(names = "--full", description = "token granularity too, and longer measurements (default: quick, about 2 minutes)")
+    @Option(names = "--full", description = "token granularity too, and longer measurements (default: quick, about 3 minutes)")
     boolean full;
 
     @Override
