@@ -5,6 +5,7 @@ import dev.longwatch.memory.bank.BankFrame;
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bench.SyntheticFootage;
 import dev.longwatch.memory.chapter.ChapterCursor;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 import dev.longwatch.memory.chapter.ChapteredBank;
@@ -14,7 +15,6 @@ import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The memory of hours of footage, made the real way from generated embeddings: frames at 1 fps
@@ -37,7 +37,7 @@ record SyntheticMemory(List<Chapter> chapters, MemorySnapshot snapshot, List<Lon
     static SyntheticMemory generate(String streamId, double hours) {
         ChapteredBank bank = new ChapteredBank(MemoryBank.create(BankConfig.frames(SLOTS)), new ChapterPolicy(ChapterPolicy.DEFAULT_CHAPTER_MS));
         BankStorage storage = BankStorage.inMemory();
-        Footage footage = new Footage(TOKENS * DIM);
+        SyntheticFootage footage = new SyntheticFootage(TOKENS * DIM, SCENE_FRAMES);
         BankIndex index = BankIndex.empty();
         ChapterCursor cursor = null;
         List<Chapter> chapters = new ArrayList<>();
@@ -69,42 +69,5 @@ record SyntheticMemory(List<Chapter> chapters, MemorySnapshot snapshot, List<Lon
         chapters.forEach(c -> c.getSlotsList().forEach(s -> keyframes.add(s.getKeyframeSeq())));
         snapshot.getSlotsList().forEach(s -> keyframes.add(s.getKeyframeSeq()));
         return new SyntheticMemory(chapters, snapshot, keyframes.stream().distinct().sorted().toList());
-    }
-
-    /** Scenes of {@value #SCENE_FRAMES} frames plus a little noise. */
-    private static final class Footage {
-        private final int values;
-        private final float[][] noise = new float[31][];
-        private float[] scene;
-        private long sceneNumber = -1;
-
-        Footage(int values) {
-            this.values = values;
-            SplittableRandom random = new SplittableRandom(7);
-            for (int i = 0; i < noise.length; i++) {
-                noise[i] = vector(random, 0.4);
-            }
-        }
-
-        float[] frame(long seq) {
-            if (seq / SCENE_FRAMES != sceneNumber) {
-                sceneNumber = seq / SCENE_FRAMES;
-                scene = vector(new SplittableRandom(1000 + sceneNumber), 1);
-            }
-            float[] jitter = noise[(int) (seq % noise.length)];
-            float[] frame = new float[values];
-            for (int i = 0; i < values; i++) {
-                frame[i] = scene[i] + jitter[i];
-            }
-            return frame;
-        }
-
-        private float[] vector(SplittableRandom random, double scale) {
-            float[] out = new float[values];
-            for (int i = 0; i < values; i++) {
-                out[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
-            }
-            return out;
-        }
     }
 }

@@ -25,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * How much keyed state one stream costs after 1 h and after 10 h of footage ({@code longwatch bench
@@ -110,7 +109,7 @@ public final class StateGrowthBenchmark {
         MeasuredSlotStore tensors = new MeasuredSlotStore();
         MeasuredSlotStore descriptors = new MeasuredSlotStore();
         BankStorage storage = new BankStorage(tensors, descriptors);
-        SyntheticFootage footage = new SyntheticFootage(tokens * dim);
+        SyntheticFootage footage = new SyntheticFootage(tokens * dim, SCENE_FRAMES);
 
         BankIndex index = BankIndex.empty();
         ChapterCursor cursor = null;
@@ -184,51 +183,5 @@ public final class StateGrowthBenchmark {
             throw new UncheckedIOException(e);
         }
         return out.length();
-    }
-
-    /** Scenes of {@link #SCENE_FRAMES} frames plus noise, cheap enough for ten hours of frames. */
-    private static final class SyntheticFootage {
-        private final int values;
-        private final float[][] noise = new float[31][];
-        private float[] scene;
-        private long sceneNumber = -1;
-
-        SyntheticFootage(int values) {
-            this.values = values;
-            SplittableRandom random = new SplittableRandom(7);
-            for (int i = 0; i < noise.length; i++) {
-                noise[i] = vector(random, 0.4);
-            }
-        }
-
-        float[] frame(long seq) {
-            if (seq / SCENE_FRAMES != sceneNumber) {
-                sceneNumber = seq / SCENE_FRAMES;
-                scene = vector(new SplittableRandom(1000 + sceneNumber), 1);
-            }
-            float[] jitter = noise[(int) (seq % noise.length)];
-            float[] frame = new float[values];
-            for (int i = 0; i < values; i++) {
-                frame[i] = scene[i] + jitter[i];
-            }
-            return frame;
-        }
-
-        private float[] vector(SplittableRandom random, double scale) {
-            float[] out = new float[values];
-            for (int i = 0; i < values; i++) {
-                out[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
-            }
-            return out;
-        }
-    }
-
-    /** Standalone: {@code java -cp <memory classpath> ...StateGrowthBenchmark OUT.json}. */
-    public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: StateGrowthBenchmark OUT.json");
-            System.exit(2);
-        }
-        run(Path.of(args[0]), System.err);
     }
 }
