@@ -50,15 +50,26 @@ final class LaneCompressor {
             right = loaded.get(removedId);
             slots.remove(removedId);
         }
-        SlotTensor merged =
-                slots.merge(loaded.get(keptId), lane.counts[t], right, lane.counts[t + 1]);
+        // The neighbours the merged entry will have: their similarities to it are summed while
+        // it is made (read before lane.merge shifts the ids).
+        SlotTensor leftNeighbour = t > 0 ? loaded.get(lane.ids[t - 1]) : null;
+        SlotTensor rightNeighbour = t + 2 < lane.size ? loaded.get(lane.ids[t + 2]) : null;
+        NeighbourMerge.Result result =
+                slots.mergeBeside(
+                        leftNeighbour,
+                        loaded.get(keptId),
+                        lane.counts[t],
+                        right,
+                        lane.counts[t + 1],
+                        rightNeighbour);
+        SlotTensor merged = result.merged();
         slots.write(keptId, merged);
         lane.merge(t);
         if (t > 0) {
-            lane.similarities[t - 1] = slots.similarity(loaded.get(lane.ids[t - 1]), merged);
+            lane.similarities[t - 1] = result.left();
         }
         if (t + 1 < lane.size) {
-            lane.similarities[t] = slots.similarity(merged, loaded.get(lane.ids[t + 1]));
+            lane.similarities[t] = result.right();
         }
         return new Step(
                 similarityToPrevious,

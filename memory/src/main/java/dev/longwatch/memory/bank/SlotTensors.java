@@ -117,6 +117,23 @@ final class SlotTensors {
         return SlotMath.merge(a, na, b, nb, tokens, dim, roundToHalf, withMeans);
     }
 
+    /**
+     * {@link #merge} of {@code a} and {@code b}, with the similarity of {@code left} to the result
+     * and of the result to {@code right} (NaN where that neighbour is null): in one pass where
+     * {@link NeighbourMerge} applies, else merged and compared apart, with the same values.
+     */
+    NeighbourMerge.Result mergeBeside(
+            SlotTensor left, SlotTensor a, long na, SlotTensor b, long nb, SlotTensor right) {
+        if (halves != null && NeighbourMerge.applies(left, a, b, right)) {
+            return NeighbourMerge.merge(left, a, na, b, nb, right, tokens, dim, withMeans);
+        }
+        SlotTensor merged = merge(a, na, b, nb);
+        return new NeighbourMerge.Result(
+                merged,
+                left == null ? Double.NaN : similarity(left, merged),
+                right == null ? Double.NaN : similarity(merged, right));
+    }
+
     double similarity(SlotTensor a, SlotTensor b) {
         return SlotMath.meanCosine(a, b, tokens, dim);
     }
