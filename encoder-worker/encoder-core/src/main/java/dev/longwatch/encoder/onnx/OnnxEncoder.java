@@ -135,6 +135,11 @@ public final class OnnxEncoder implements VisionEncoder {
             if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                 options.addCUDA(0);
                 LOG.info("ONNX Runtime uses its CUDA provider for {}", model);
+            } else {
+                // The CPU build of onnxruntime has no CUDA provider; com.microsoft.onnxruntime:
+                // onnxruntime_gpu on a CUDA machine has.
+                LOG.info("ONNX Runtime runs {} on the CPU: no CUDA provider in this build ({})",
+                        model, OrtEnvironment.getAvailableProviders());
             }
             session = env.createSession(sessionModel.toString(), options);
             String inputName = session.getInputNames().iterator().next();
