@@ -1,4 +1,4 @@
-package dev.longwatch.encoder;
+package dev.longwatch.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

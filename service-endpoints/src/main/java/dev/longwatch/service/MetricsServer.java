@@ -1,4 +1,4 @@
-package dev.longwatch.encoder;
+package dev.longwatch.service;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The worker's operational endpoints on the JDK's built-in HTTP server (the worker has no web
- * framework and needs none): {@code GET /healthz} answers 200 {@code ok} while the worker runs and
- * 503 once it has stopped; {@code GET /metrics} is the Prometheus scrape of the registry.
+ * A service's operational endpoints on the JDK's built-in HTTP server, for the services that have
+ * no web framework (the encoder worker, ingest): {@code GET /healthz} answers 200 {@code ok} while
+ * the service runs and 503 once it has stopped; {@code GET /metrics} is the Prometheus scrape of
+ * the registry.
  */
 public final class MetricsServer implements AutoCloseable {
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
