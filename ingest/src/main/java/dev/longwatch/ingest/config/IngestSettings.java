@@ -3,7 +3,9 @@ package dev.longwatch.ingest.config;
 import dev.longwatch.ingest.live.ReconnectPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -165,6 +167,65 @@ public record IngestSettings(
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
                 maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
                 session, heartbeat);
+    }
+
+    /**
+     * The settings of an ingest process from its environment; every variable is optional and
+     * falls back to {@link #defaults}:
+     *
+     * <table>
+     *   <caption>Environment variables</caption>
+     *   <tr><th>variable</th><th>default</th></tr>
+     *   <tr><td>{@code LONGWATCH_BOOTSTRAP_SERVERS}</td><td>{@code localhost:9092}</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_INSTANCE_ID}</td><td>{@code ingest-<host>}</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_GROUP}</td><td>{@code longwatch-ingest}</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_ALLOWED_ROOTS}</td><td>empty = any local file; directories
+     *       separated by {@code :} (set it whenever URIs come from untrusted users)</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_MAX_STREAMS}</td><td>8</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_JPEG_MAX_WIDTH} / {@code LONGWATCH_INGEST_JPEG_QUALITY}</td><td>640 / 0.85</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_RTSP_TRANSPORT}</td><td>{@code tcp}</td></tr>
+     * </table>
+     *
+     * @throws IllegalArgumentException naming the variable whose value is malformed
+     */
+    public static IngestSettings fromEnvironment(Map<String, String> env) {
+        IngestSettings defaults = defaults(env.getOrDefault("LONGWATCH_BOOTSTRAP_SERVERS", "localhost:9092"));
+        List<Path> roots = new ArrayList<>();
+        for (String root : env.getOrDefault("LONGWATCH_INGEST_ALLOWED_ROOTS", "").split(":")) {
+            if (!root.isBlank()) {
+                roots.add(Path.of(root.strip()));
+            }
+        }
+        return new IngestSettings(
+                defaults.bootstrapServers(),
+                env.getOrDefault("LONGWATCH_INGEST_INSTANCE_ID", defaults.instanceId()),
+                number(env, "LONGWATCH_INGEST_JPEG_MAX_WIDTH", defaults.jpegMaxWidth()).intValue(),
+                number(env, "LONGWATCH_INGEST_JPEG_QUALITY", defaults.jpegQuality()).floatValue(),
+                defaults.defaultSampleFps(),
+                roots,
+                defaults.pollTimeout(),
+                defaults.startTimeout(),
+                defaults.networkTimeout(),
+                defaults.statusInterval(),
+                number(env, "LONGWATCH_INGEST_MAX_STREAMS", defaults.maxConcurrentStreams()).intValue(),
+                defaults.shutdownTimeout(),
+                defaults.reconnect(),
+                env.getOrDefault("LONGWATCH_INGEST_RTSP_TRANSPORT", defaults.rtspTransport()),
+                env.getOrDefault("LONGWATCH_INGEST_GROUP", defaults.groupId()),
+                defaults.sessionTimeout(),
+                defaults.heartbeatInterval());
+    }
+
+    private static Number number(Map<String, String> env, String name, Number fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return fallback instanceof Integer ? (Number) Integer.parseInt(value.strip()) : (Number) Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'", e);
+        }
     }
 
     private static String hostName() {
