@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * mark the gap and keep its seqs dense. Frames go to MockProducers: Kafka is not under test.
  */
 class RtspReconnectITCase {
-    static final Path CLIP = Path.of("/work/shared/data/video/malmm-example-70s.mp4");
+    static final Path CLIP = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/video/malmm-example-70s.mp4").toAbsolutePath().normalize();
     /** Upper bound for each step; the test polls and never waits a fixed time. */
     static final Duration STEP = Duration.ofSeconds(30);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class EncoderFactoryTest {
-    private static final Path MODEL = Path.of("/work/shared/data/models/mobilenetv2-12-int8.onnx");
+    private static final Path MODEL = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/models/mobilenetv2-12-int8.onnx").toAbsolutePath().normalize();
 
     @TempDir
     Path cache;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FfmpegFrameSourceTest {
-    static final Path VIDEOS = Path.of("/work/shared/data/video");
+    static final Path VIDEOS = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/video").toAbsolutePath().normalize();
 
     @TempDir Path dir;
 

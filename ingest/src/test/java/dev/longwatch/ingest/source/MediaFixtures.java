@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MediaFixtures {
     static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
-    static final Path SOURCE_CLIP = Path.of("/work/shared/data/video/malmm-example-70s.mp4");
+    static final Path SOURCE_CLIP = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/video/malmm-example-70s.mp4").toAbsolutePath().normalize();
     static final int WIDTH = 320;
     static final int HEIGHT = 180;
     static final int FPS = 25;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The shape of the benchmark's JSON, from very short rounds; the figures themselves are not judged. */
 class EncoderBenchmarkTest {
-    private static final Path MODEL = Path.of("/work/shared/data/models/mobilenetv2-12-int8.onnx");
+    private static final Path MODEL = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/models/mobilenetv2-12-int8.onnx").toAbsolutePath().normalize();
 
     @Test
     void shouldWriteOneResultPerBatchWithTheRatioToTheBareSession(@TempDir Path dir) throws Exception {

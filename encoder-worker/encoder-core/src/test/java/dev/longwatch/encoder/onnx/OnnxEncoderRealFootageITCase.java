@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (mean token cosine) than to frames of other clips. Skipped without the model or the clips.
  */
 class OnnxEncoderRealFootageITCase {
-    private static final Path VIDEO = Path.of("/work/shared/data/video");
+    private static final Path VIDEO = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/video").toAbsolutePath().normalize();
     private static final List<String> CLIPS = List.of(
             "videollama-boat.mp4", "videollama-dog_barking.mp4", "videollama-skateboarding_dog.mp4");
     private static final int FRAMES_PER_CLIP = 4;

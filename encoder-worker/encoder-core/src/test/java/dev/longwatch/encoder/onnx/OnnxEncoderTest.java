@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real MobileNetV2 (int8) from ../shared/data/models; skipped when the file is absent. */
 class OnnxEncoderTest {
-    static final Path MODEL = Path.of("/work/shared/data/models/mobilenetv2-12-int8.onnx");
+    static final Path MODEL = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/models/mobilenetv2-12-int8.onnx").toAbsolutePath().normalize();
 
     @TempDir
     static Path cache;

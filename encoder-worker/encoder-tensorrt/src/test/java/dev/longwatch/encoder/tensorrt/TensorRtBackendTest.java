@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ONNX CPU reference within 1%.
  */
 class TensorRtBackendTest {
-    private static final Path MODEL = Path.of("/work/shared/data/models/mobilenetv2-12-int8.onnx");
+    private static final Path MODEL = Path.of(System.getProperty("longwatch.shared", "../shared"), "data/models/mobilenetv2-12-int8.onnx").toAbsolutePath().normalize();
 
     @TempDir
     Path cache;
