@@ -62,11 +62,11 @@ final class NeighbourMerge {
             int from = t * dim;
             if (b.isHalf()) {
                 norms[t] = rowBetween(x, b.halves(), out, from, dim, fa, fb, total, sum, left.halves(), right.halves(), dots);
-                rightSum += dots[1] / scale(norms[t], rightNorms[t]);
+                rightSum += dots[1] / SlotMath.scale(norms[t], rightNorms[t]);
             } else {
                 norms[t] = rowAfter(x, b.floats(), out, from, dim, fa, fb, total, sum, left.halves(), dots);
             }
-            leftSum += dots[0] / scale(leftNorms[t], norms[t]);
+            leftSum += dots[0] / SlotMath.scale(leftNorms[t], norms[t]);
         }
         SlotTensor merged = SlotTensor.ofHalves(out, norms);
         if (sum != null) {
@@ -93,10 +93,10 @@ final class NeighbourMerge {
         int i = from;
         int end = from + len;
         for (; i + 3 < end; i += 4) {
-            float m0 = narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
-            float m1 = narrow((WIDE[x[i + 1] & 0xffff] * fa + WIDE[y[i + 1] & 0xffff] * fb) / total, out, i + 1);
-            float m2 = narrow((WIDE[x[i + 2] & 0xffff] * fa + WIDE[y[i + 2] & 0xffff] * fb) / total, out, i + 2);
-            float m3 = narrow((WIDE[x[i + 3] & 0xffff] * fa + WIDE[y[i + 3] & 0xffff] * fb) / total, out, i + 3);
+            float m0 = SlotMath.narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
+            float m1 = SlotMath.narrow((WIDE[x[i + 1] & 0xffff] * fa + WIDE[y[i + 1] & 0xffff] * fb) / total, out, i + 1);
+            float m2 = SlotMath.narrow((WIDE[x[i + 2] & 0xffff] * fa + WIDE[y[i + 2] & 0xffff] * fb) / total, out, i + 2);
+            float m3 = SlotMath.narrow((WIDE[x[i + 3] & 0xffff] * fa + WIDE[y[i + 3] & 0xffff] * fb) / total, out, i + 3);
             s0 += m0 * m0;
             s1 += m1 * m1;
             s2 += m2 * m2;
@@ -118,7 +118,7 @@ final class NeighbourMerge {
             }
         }
         for (; i < end; i++) {
-            float m = narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
+            float m = SlotMath.narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
             s0 += m * m;
             l0 += WIDE[left[i] & 0xffff] * m;
             r0 += m * WIDE[right[i] & 0xffff];
@@ -144,10 +144,10 @@ final class NeighbourMerge {
         int i = from;
         int end = from + len;
         for (; i + 3 < end; i += 4) {
-            float m0 = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
-            float m1 = narrow((WIDE[x[i + 1] & 0xffff] * fa + y[i + 1] * fb) / total, out, i + 1);
-            float m2 = narrow((WIDE[x[i + 2] & 0xffff] * fa + y[i + 2] * fb) / total, out, i + 2);
-            float m3 = narrow((WIDE[x[i + 3] & 0xffff] * fa + y[i + 3] * fb) / total, out, i + 3);
+            float m0 = SlotMath.narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
+            float m1 = SlotMath.narrow((WIDE[x[i + 1] & 0xffff] * fa + y[i + 1] * fb) / total, out, i + 1);
+            float m2 = SlotMath.narrow((WIDE[x[i + 2] & 0xffff] * fa + y[i + 2] * fb) / total, out, i + 2);
+            float m3 = SlotMath.narrow((WIDE[x[i + 3] & 0xffff] * fa + y[i + 3] * fb) / total, out, i + 3);
             s0 += m0 * m0;
             s1 += m1 * m1;
             s2 += m2 * m2;
@@ -165,7 +165,7 @@ final class NeighbourMerge {
             }
         }
         for (; i < end; i++) {
-            float m = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
+            float m = SlotMath.narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
             s0 += m * m;
             l0 += WIDE[left[i] & 0xffff] * m;
             if (sum != null) {
@@ -174,15 +174,5 @@ final class NeighbourMerge {
         }
         dots[0] = (l0 + l1) + (l2 + l3);
         return Math.sqrt((s0 + s1) + (s2 + s3));
-    }
-
-    private static double scale(double normA, double normB) {
-        return Math.max(normA, VectorMath.COSINE_EPS) * Math.max(normB, VectorMath.COSINE_EPS);
-    }
-
-    private static float narrow(float value, short[] halves, int at) {
-        short half = Half.toHalf(value);
-        halves[at] = half;
-        return WIDE[half & 0xffff];
     }
 }

@@ -81,7 +81,7 @@ final class SlotMath {
         return sum / tokens;
     }
 
-    private static double scale(double normA, double normB) {
+    static double scale(double normA, double normB) {
         return Math.max(normA, VectorMath.COSINE_EPS) * Math.max(normB, VectorMath.COSINE_EPS);
     }
 
@@ -337,7 +337,7 @@ final class SlotMath {
         return tensor;
     }
 
-    private static float narrow(float value, short[] halves, int at) {
+    static float narrow(float value, short[] halves, int at) {
         short half = Half.toHalf(value);
         halves[at] = half;
         return WIDE[half & 0xffff];
