@@ -12,8 +12,11 @@ import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
 import dev.longwatch.query.QueryService;
 import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.service.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,7 @@ public final class LocalStack implements AutoCloseable {
     private QueryService queryService;
     private JobClient memoryJob;
     private Thread encoderThread;
+    private MetricsServer endpoints;
 
     private LocalStack() {}
 
@@ -89,6 +93,19 @@ public final class LocalStack implements AutoCloseable {
         started.push(queryService);
         queryService.start();
         awaitReady(queryService, READY_TIMEOUT);
+
+        // Ingest and the encoder share one registry here; the query service serves its own.
+        endpoints =
+                MetricsServer.start(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.metricsPort()),
+                        metrics,
+                        () -> encoderThread != null && encoderThread.isAlive());
+        started.push(endpoints);
+    }
+
+    /** Where {@code /healthz} and {@code /metrics} of ingest and the encoder are served. */
+    public String metricsBase() {
+        return "http://127.0.0.1:" + endpoints.port();
     }
 
     /** The HTTP port opens before Kafka Streams has restored its stores; callers want both. */

@@ -20,6 +20,9 @@ import java.nio.file.Path;
  *     transactional output waits before it is visible; default 1000
  * @param llm the language model; default from the environment ({@link LlmSettings#fromEnv()})
  * @param encoder the vision encoder; default the built-in one with an 8 × 8 patch grid
+ * @param metricsPort port of {@code /healthz} and {@code /metrics} for the ingest and encoder
+ *     meters (the query service serves its own on {@code httpPort}); 0 picks a free one; default
+ *     9400 for {@code up}, 0 otherwise
  */
 public record LocalStackSettings(
         Path dataDir,
@@ -29,29 +32,34 @@ public record LocalStackSettings(
         int slots,
         long checkpointIntervalMs,
         LlmSettings llm,
-        EncoderConfig encoder) {
+        EncoderConfig encoder,
+        int metricsPort) {
 
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8));
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0);
     }
 
     public LocalStackSettings withHttpPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder);
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
     }
 
     public LocalStackSettings withExternalBootstrap(String bootstrap) {
-        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder);
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
     }
 
     public LocalStackSettings withSlots(int bankSlots) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort);
     }
 
     public LocalStackSettings withEncoder(EncoderConfig config) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort);
     }
 
     public LocalStackSettings withLlm(LlmSettings model) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort);
+    }
+
+    public LocalStackSettings withMetricsPort(int port) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port);
     }
 }

@@ -146,7 +146,7 @@ final class QueryBenchmark {
                     LocalStack.start(
                             new LocalStackSettings(
                                     options.dataDir().resolve("stack"), null, 0, 4, SyntheticMemory.SLOTS,
-                                    options.checkpointIntervalMs(), model, EncoderConfig.builtin(8)))) {
+                                    options.checkpointIntervalMs(), model, EncoderConfig.builtin(8), 0))) {
                 events = eventLatency(stack, new Http(stack.httpBase()), options, progress);
             }
             WindowResult longest = windows.get(windows.size() - 1);

@@ -24,13 +24,17 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
     int slots;
 
+    @Option(names = "--metrics-port", defaultValue = "9400", description = "port of /healthz and /metrics of ingest and the encoder; the query service serves its own on --port (default: ${DEFAULT-VALUE})")
+    int metricsPort;
+
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
     List<String> sources = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka);
+                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                        .withMetricsPort(metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -47,7 +51,8 @@ final class UpCommand implements Callable<Integer> {
                     reply.requireSuccess("adding " + source.substring(0, eq));
                 }
             }
-            System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers() + "); Ctrl-C stops");
+            System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
+                    + "; ingest and encoder metrics at " + stack.metricsBase() + "/metrics); Ctrl-C stops");
             stop.await();
         }
         return 0;

@@ -47,6 +47,12 @@ class ClientCommandsITCase {
 
             int missing = new CommandLine(new LongwatchCli()).execute("ingest", "/no/such/file.mp4", "--stream", "none", "--server", server);
             assertThat(missing).isEqualTo(2);
+
+            // And the stack's ingest and encoder meters are scraped like a deployment's would be
+            ApiClient endpoints = new ApiClient(java.net.URI.create(stack.metricsBase()));
+            assertThat(endpoints.get("/healthz").status()).isEqualTo(200);
+            assertThat(endpoints.get("/metrics").body())
+                    .contains("lw_ingest_frames_total{stream=\"dog\"} " + stream.path("framesProduced").asLong() + ".0");
         }
     }
 }
