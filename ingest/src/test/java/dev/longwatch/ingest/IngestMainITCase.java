@@ -49,8 +49,9 @@ class IngestMainITCase {
 
                 register(kafka, "boat", CLIP.toUri().toString());
 
-                // 6 s at 1 fps: every sampled frame is acknowledged, and counted per stream
-                String sample = "lw_ingest_frames_total{stream=\"boat\"} 6.0";
+                // 6.06 s sampled at 1 fps (pts 0 s to 6 s): seven frames, all acknowledged and
+                // counted for the stream (the counter passes through 1..6 on the way)
+                String sample = "lw_ingest_frames_total{stream=\"boat\"} 7.0";
                 Instant deadline = Instant.now().plusSeconds(60);
                 String metrics = get(port, "/metrics");
                 while (!metrics.contains(sample) && Instant.now().isBefore(deadline)) {
