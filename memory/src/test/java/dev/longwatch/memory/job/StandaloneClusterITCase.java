@@ -55,10 +55,14 @@ class StandaloneClusterITCase {
 
     /**
      * Classpath entries that belong to the job, not to the cluster: shipped with the submission
-     * instead (the schema is a jar from the local repository, or its classes in a reactor build).
+     * instead (schema and the bank library are jars from the local repository, or their classes in
+     * a reactor build).
      */
     private static final List<String> JOB_JARS =
-            List.of("longwatch-schema", "/schema/target/classes", "protobuf-java", "kafka-clients");
+            List.of(
+                    "longwatch-schema", "/schema/target/classes",
+                    "longwatch-memory-bank", "/memory-bank/target/classes",
+                    "protobuf-java", "kafka-clients");
 
     /** Configuration, logs and results; under target/ so the logs outlive a failure. */
     private static Path work;
@@ -222,7 +226,8 @@ class StandaloneClusterITCase {
             if (isJobJar(entry)) {
                 jars.add(
                         Files.isDirectory(Path.of(entry))
-                                ? jar(Path.of(entry), "schema.jar")
+                                // <module>/target/classes -> <module>.jar
+                                ? jar(Path.of(entry), Path.of(entry).getParent().getParent().getFileName() + ".jar")
                                 : entry);
             }
         }
