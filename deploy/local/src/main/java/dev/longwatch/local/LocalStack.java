@@ -15,8 +15,10 @@ import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private JobClient memoryJob;
     private Thread encoderThread;
     private MetricsServer endpoints;
+    private int flinkMetricsPort;
 
     private LocalStack() {}
 
@@ -103,6 +106,20 @@ public final class LocalStack implements AutoCloseable {
         started.push(endpoints);
     }
 
+    /**
+     * Where Flink's Prometheus reporter serves the memory job's meters (checkpoints, records,
+     * the bank's counters): {@code --metrics-port + 1} for {@code up}, a free port otherwise.
+     */
+    public String flinkMetricsBase() {
+        return "http://127.0.0.1:" + flinkMetricsPort;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** Where {@code /healthz} and {@code /metrics} of ingest and the encoder are served. */
     public String metricsBase() {
         return "http://127.0.0.1:" + endpoints.port();
@@ -125,6 +142,9 @@ public final class LocalStack implements AutoCloseable {
         options.set(MemoryOptions.BANK_SLOTS, settings.slots());
         options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
+        flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
+        cluster.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
         JobClient job = MemoryJob.start(env, options);
         memoryJob = job;

@@ -52,7 +52,8 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
-                    + "; ingest and encoder metrics at " + stack.metricsBase() + "/metrics); Ctrl-C stops");
+                    + "; metrics of ingest and the encoder at " + stack.metricsBase() + "/metrics, of the memory job at "
+                    + stack.flinkMetricsBase() + "/metrics); Ctrl-C stops");
             stop.await();
         }
         return 0;

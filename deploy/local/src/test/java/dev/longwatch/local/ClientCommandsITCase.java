@@ -53,6 +53,10 @@ class ClientCommandsITCase {
             assertThat(endpoints.get("/healthz").status()).isEqualTo(200);
             assertThat(endpoints.get("/metrics").body())
                     .contains("lw_ingest_frames_total{stream=\"dog\"} " + stream.path("framesProduced").asLong() + ".0");
+            // And the memory job's, from Flink's Prometheus reporter
+            assertThat(new ApiClient(java.net.URI.create(stack.flinkMetricsBase())).get("/metrics").body())
+                    .contains("flink_taskmanager_job_task_operator_framesDeadLettered")
+                    .contains("flink_jobmanager_job_numberOfCompletedCheckpoints");
         }
     }
 }
