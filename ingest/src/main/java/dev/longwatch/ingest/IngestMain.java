@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,38 +38,43 @@ public final class IngestMain implements AutoCloseable {
 
     private final IngestService service;
     private final MetricsServer endpoints;
-    private volatile boolean running = true;
+    /** What /healthz reports: true from start until close. */
+    private final AtomicBoolean running;
 
-    private IngestMain(IngestService service, MetricsServer endpoints) {
+    private IngestMain(IngestService service, MetricsServer endpoints, AtomicBoolean running) {
         this.service = service;
         this.endpoints = endpoints;
+        this.running = running;
     }
 
     /** Starts an instance configured by {@code env}; it runs until {@link #close()}. */
     public static IngestMain start(Map<String, String> env) throws IOException {
         IngestSettings settings = IngestSettings.fromEnvironment(env);
+        InetSocketAddress address = metricsAddress(env);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         IngestService service = new IngestService(settings, metrics);
         service.start();
-        IngestMain main = null;
         try {
-            InetSocketAddress address = new InetSocketAddress(
-                    env.getOrDefault("LONGWATCH_METRICS_HOST", "0.0.0.0"),
-                    Integer.parseInt(env.getOrDefault("LONGWATCH_METRICS_PORT", Integer.toString(DEFAULT_METRICS_PORT))));
-            IngestMain[] self = new IngestMain[1];
-            MetricsServer endpoints = MetricsServer.start(address, metrics, () -> self[0] != null && self[0].running);
-            main = new IngestMain(service, endpoints);
-            self[0] = main;
+            AtomicBoolean running = new AtomicBoolean(true);
+            MetricsServer endpoints = MetricsServer.start(address, metrics, running::get);
             LOG.info("ingest instance {} of group {} started; /healthz and /metrics on port {}",
                     settings.instanceId(), settings.groupId(), endpoints.port());
-            return main;
-        } finally {
-            if (main == null) {
-                service.close(); // the port was taken or malformed: do not leave the streams running
-            }
+            return new IngestMain(service, endpoints, running);
+        } catch (IOException | RuntimeException e) {
+            service.close(); // the port was taken: do not leave the streams running
+            throw e;
+        }
+    }
+
+    private static InetSocketAddress metricsAddress(Map<String, String> env) {
+        String port = env.getOrDefault("LONGWATCH_METRICS_PORT", Integer.toString(DEFAULT_METRICS_PORT));
+        try {
+            return new InetSocketAddress(env.getOrDefault("LONGWATCH_METRICS_HOST", "0.0.0.0"), Integer.parseInt(port.strip()));
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new IllegalArgumentException("LONGWATCH_METRICS_PORT must be a port number (0 = any free one), got '" + port + "'", e);
         }
     }
 
@@ -79,7 +85,7 @@ public final class IngestMain implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
+        running.set(false);
         try {
             service.close();
         } finally {

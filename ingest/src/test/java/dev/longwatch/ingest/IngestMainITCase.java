@@ -71,6 +71,9 @@ class IngestMainITCase {
         assertThatThrownBy(() -> IngestMain.start(Map.of("LONGWATCH_INGEST_MAX_STREAMS", "many")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LONGWATCH_INGEST_MAX_STREAMS");
+        assertThatThrownBy(() -> IngestMain.start(Map.of("LONGWATCH_METRICS_PORT", "http")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LONGWATCH_METRICS_PORT");
     }
 
     private static void register(EmbeddedKafka kafka, String id, String uri) throws Exception {
