@@ -88,12 +88,15 @@ final class LaneCompressor {
             long id,
             SlotTensor arriving,
             boolean pairSurvives) {
-        SlotTensor stored = slots.store(id, arriving);
-        loaded.put(id, stored);
         int last = lane.size - 1;
         if (slots.rounds() && last > 0 && pairSurvives) {
-            lane.similarities[last - 1] = slots.similarity(loaded.get(lane.ids[last - 1]), stored);
+            StoreAfter.Result result = slots.storeAfter(id, arriving, loaded.get(lane.ids[last - 1]));
+            loaded.put(id, result.stored());
+            lane.similarities[last - 1] = result.similarity();
+            return result.stored();
         }
+        SlotTensor stored = slots.store(id, arriving);
+        loaded.put(id, stored);
         return stored;
     }
 

@@ -107,6 +107,20 @@ final class SlotTensors {
         return stored;
     }
 
+    /**
+     * {@link #store} with the similarity of {@code previous} to the entry as stored, summed in the
+     * storing pass where {@link StoreAfter} applies (bits store, binary16 {@code previous}).
+     */
+    StoreAfter.Result storeAfter(long id, SlotTensor arriving, SlotTensor previous) {
+        if (halves != null && previous.isHalf() && !arriving.isHalf()) {
+            StoreAfter.Result result = StoreAfter.store(arriving.floats(), previous, tokens, dim, withMeans);
+            write(id, result.stored());
+            return result;
+        }
+        SlotTensor stored = store(id, arriving);
+        return new StoreAfter.Result(stored, similarity(previous, stored));
+    }
+
     /** Whether storing changes an arriving entry's values (an F16 store rounds them). */
     boolean rounds() {
         return roundToHalf;
