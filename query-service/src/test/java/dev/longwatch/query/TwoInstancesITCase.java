@@ -65,7 +65,10 @@ class TwoInstancesITCase {
     @BeforeAll
     void startTwoInstances() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), PARTITIONS);
-        TopicAdmin.createAll(kafka.bootstrapServers(), PARTITIONS, (short) 1);
+        // lw.events has one partition: its standing-questions task runs on one instance, so the
+        // events of the streams whose memory the other instance owns must be answered across.
+        TopicAdmin.createAll(
+                kafka.bootstrapServers(), topic -> topic == Topics.EVENTS ? 1 : PARTITIONS, (short) 1);
         llm.reply(FakeOpenAiServer.Reply.completion("Someone walks by [0.0s-5.0s]."));
         for (String name : List.of("a", "b")) {
             QueryServiceSettings settings =
@@ -168,10 +171,9 @@ class TwoInstancesITCase {
     @Order(2)
     void shouldAnswerStandingQuestionsOnStreamsEitherInstanceOwns() throws Exception {
         // Given the streams above (memory and keyframes split between the instances) and a
-        // standing question on each, which the model will match. lw.events is split between the
-        // standing-question apps independently of lw.memory (each app sorts its clients by a
-        // random process id), so in about half the runs every event arrives on the instance that
-        // does not hold the memory; PeerMemoryViewsTest covers that read deterministically.
+        // standing question on each, which the model will match. All events arrive on the one
+        // instance that runs lw.events' single partition, which holds the memory of only some
+        // streams: the others are answered from the memory and keyframes of the other instance.
         llm.reply(FakeOpenAiServer.Reply.completion("{\"match\":true,\"answer\":\"Someone is there.\",\"time\":4.0}"));
         int modelCallsBefore = llm.requests().size();
         Map<String, String> subscriptionOf = new java.util.LinkedHashMap<>();
