@@ -136,7 +136,7 @@ final class FidelityBenchCommand implements Callable<Integer> {
 
     /**
      * Clip occurrences in a seeded order, never the same clip twice in a row; an occurrence
-     * longer than its clip loops it. Each clip is encoded once and its embeddings reused at the
+     * longer than its clip plays it forward and back. Each clip is encoded once and its embeddings reused at the
      * new times.
      */
     private Dataset montage(String name, List<Clip> encoded, VisionEncoder encoder, SceneLength sceneLength) {
