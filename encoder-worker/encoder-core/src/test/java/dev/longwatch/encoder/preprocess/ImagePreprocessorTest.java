@@ -176,6 +176,52 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void shouldMatchThePlainResampleWhereThePaddedTapsRunPastANarrowImage() {
+        // Tap counts are padded to a multiple of three (CropTaps.GROUP); on images narrower than
+        // that the padded taps address columns past the image, which must only get zero weights.
+        PreprocessSpec[] specs = {
+            PreprocessSpec.imagenetDirect(7), PreprocessSpec.siglip(5),
+            new PreprocessSpec("up", 0, 13, 9, ResizeFilter.BICUBIC, ZERO, ONE)
+        };
+        int[][] sizes = {{1, 1}, {1, 9}, {2, 3}, {4, 2}, {5, 1}};
+        ImagePreprocessor[] preprocessors = new ImagePreprocessor[specs.length];
+        for (int round = 0; round < 2; round++) { // the second round reuses this thread's scratch rows
+            for (int s = 0; s < specs.length; s++) {
+                preprocessors[s] = preprocessors[s] != null ? preprocessors[s] : new ImagePreprocessor(specs[s]);
+                for (int[] size : sizes) {
+                    BufferedImage image = noise(size[0], size[1], size[0] * 17 + size[1] + round);
+                    assertThat(preprocessors[s].toNchw(image))
+                            .as("%s on %dx%d", specs[s].name(), size[0], size[1])
+                            .containsExactly(plainResample(image, specs[s]), within(2e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldReadBgrRastersBitForBitLikeAnyOtherLayout() {
+        // The 3-byte BGR raster is read in place; every other type goes through getRGB. The same
+        // pixels must give the same floats, whatever the size: odd, tiny, smaller than the crop.
+        PreprocessSpec[] specs = {PreprocessSpec.imagenet(), PreprocessSpec.clip(32), PreprocessSpec.siglip(12)};
+        int[][] sizes = {{640, 360}, {97, 61}, {1, 1}, {3, 250}, {100, 50}, {225, 223}};
+        int[] otherTypes = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_4BYTE_ABGR};
+        for (PreprocessSpec spec : specs) {
+            ImagePreprocessor preprocessor = new ImagePreprocessor(spec);
+            for (int[] size : sizes) {
+                BufferedImage bgr = noise(size[0], size[1], size[0] * 7 + size[1]);
+                float[] expected = preprocessor.toNchw(bgr);
+                for (int type : otherTypes) {
+                    BufferedImage other = new BufferedImage(size[0], size[1], type);
+                    other.getGraphics().drawImage(bgr, 0, 0, null);
+                    assertThat(preprocessor.toNchw(other))
+                            .as("%s on %dx%d of type %d", spec.name(), size[0], size[1], type)
+                            .containsExactly(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRejectACropLargerThanTheResize() {
         assertThatThrownBy(() -> new PreprocessSpec("t", 200, 224, 224, ResizeFilter.BILINEAR, ZERO, ONE))
                 .isInstanceOf(IllegalArgumentException.class)
