@@ -69,9 +69,9 @@ public final class IngestBenchmark {
         Path dir = Files.createTempDirectory("lw-bench-ingest");
         try {
             Path file = dir.resolve("bench-1080p.mp4");
-            progress.println("writing a 1080p H.264 test file (" + VIDEO.scenes() * VIDEO.framesPerScene() + " frames)...");
+            progress.println("writing a 1080p H.264 test file (" + VIDEO.frames() + " frames)...");
             SyntheticVideo.write(file, VIDEO);
-            long frames = (long) VIDEO.scenes() * VIDEO.framesPerScene();
+            long frames = (long) VIDEO.frames();
             ingest(file, false, 100); // warm-up, untimed
             List<Double> ffmpegFps = new ArrayList<>();
             Map<String, List<Double>> fps = new LinkedHashMap<>();

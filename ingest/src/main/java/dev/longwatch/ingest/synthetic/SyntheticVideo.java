@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -47,21 +48,31 @@ public final class SyntheticVideo {
     /**
      * What to draw.
      *
-     * @param scenes number of scenes, &gt; 0
-     * @param sceneSeconds length of each scene
+     * @param sceneSeconds the length of each scene, in order; at least one, each long enough for
+     *     one frame
      * @param fps frames per second
      * @param width frame width (even)
      * @param height frame height (even)
      */
-    public record Options(int scenes, double sceneSeconds, int fps, int width, int height) {
+    public record Options(List<Double> sceneSeconds, int fps, int width, int height) {
         public Options {
-            if (scenes <= 0 || !(sceneSeconds > 0) || fps <= 0) {
-                throw new IllegalArgumentException(
-                        "scenes, sceneSeconds and fps must be positive: " + this);
+            sceneSeconds = List.copyOf(sceneSeconds);
+            if (sceneSeconds.isEmpty() || fps <= 0) {
+                throw new IllegalArgumentException("at least one scene and a positive fps: " + sceneSeconds + ", " + fps);
+            }
+            for (double seconds : sceneSeconds) {
+                if (!(Math.round(seconds * fps) >= 1)) {
+                    throw new IllegalArgumentException("every scene needs at least one frame at " + fps + " fps: " + sceneSeconds);
+                }
             }
             if (width < 16 || height < 16 || width % 2 != 0 || height % 2 != 0) {
                 throw new IllegalArgumentException("width and height must be even and >= 16");
             }
+        }
+
+        /** {@code scenes} scenes of {@code sceneSeconds} each. */
+        public Options(int scenes, double sceneSeconds, int fps, int width, int height) {
+            this(Collections.nCopies(Math.max(0, scenes), sceneSeconds), fps, width, height);
         }
 
         /** 6 scenes of 5 s at 25 fps, 320x240: a 30 s clip. */
@@ -69,8 +80,30 @@ public final class SyntheticVideo {
             return new Options(6, 5, 25, 320, 240);
         }
 
-        public int framesPerScene() {
-            return (int) Math.round(sceneSeconds * fps);
+        public int scenes() {
+            return sceneSeconds.size();
+        }
+
+        /** Index of the first frame of {@code scene}; {@code firstFrame(scenes())} is the frame count. */
+        public int firstFrame(int scene) {
+            int frame = 0;
+            for (int s = 0; s < scene; s++) {
+                frame += (int) Math.round(sceneSeconds.get(s) * fps);
+            }
+            return frame;
+        }
+
+        public int frames() {
+            return firstFrame(scenes());
+        }
+
+        /** The scene frame {@code index} belongs to (the last scene for an index past the end). */
+        int sceneOfFrame(int index) {
+            int scene = 0;
+            while (scene < scenes() - 1 && index >= firstFrame(scene + 1)) {
+                scene++;
+            }
+            return scene;
         }
     }
 
@@ -140,8 +173,8 @@ public final class SyntheticVideo {
     public static BufferedImage render(Options options, int index) {
         int w = options.width();
         int h = options.height();
-        int scene = Math.min(index / options.framesPerScene(), options.scenes() - 1);
-        int local = index - scene * options.framesPerScene();
+        int scene = options.sceneOfFrame(index);
+        int local = index - options.firstFrame(scene);
         double t = local / (double) options.fps(); // seconds into the scene
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = image.createGraphics();
@@ -255,8 +288,7 @@ public final class SyntheticVideo {
     }
 
     private static Clip record(Path file, Options o, String codec) throws IOException {
-        int perScene = o.framesPerScene();
-        int total = perScene * o.scenes();
+        int total = o.frames();
         try (FFmpegFrameRecorder recorder =
                         new FFmpegFrameRecorder(file.toString(), o.width(), o.height(), 0);
                 Java2DFrameConverter converter = new Java2DFrameConverter()) {
@@ -280,8 +312,8 @@ public final class SyntheticVideo {
             scenes.add(
                     new Scene(
                             s,
-                            frameMs(s * perScene, o.fps()),
-                            frameMs((s + 1) * perScene, o.fps())));
+                            frameMs(o.firstFrame(s), o.fps()),
+                            frameMs(o.firstFrame(s + 1), o.fps())));
         }
         return new Clip(file, scenes, total, frameMs(total, o.fps()), codec);
     }

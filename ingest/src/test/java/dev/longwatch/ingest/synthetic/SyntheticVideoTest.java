@@ -1,6 +1,7 @@
 package dev.longwatch.ingest.synthetic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.longwatch.ingest.source.FfmpegFrameSource;
 import dev.longwatch.ingest.source.SourceFrame;
@@ -58,6 +59,22 @@ class SyntheticVideoTest {
                         .isGreaterThan(60);
             }
         }
+    }
+
+    @Test
+    void shouldWriteScenesOfUnequalLengthsWhereTheOptionsSay() throws Exception {
+        SyntheticVideo.Options options = new SyntheticVideo.Options(List.of(1.0, 0.4, 2.0), 10, 64, 48);
+        SyntheticVideo.Clip clip = SyntheticVideo.write(dir.resolve("unequal.mp4"), options);
+
+        assertThat(clip.frames()).isEqualTo(34);
+        assertThat(clip.durationMs()).isEqualTo(3_400);
+        assertThat(clip.scenes())
+                .extracting(SyntheticVideo.Scene::startMs, SyntheticVideo.Scene::endMs)
+                .containsExactly(tuple(0L, 1_000L), tuple(1_000L, 1_400L), tuple(1_400L, 3_400L));
+        // Each frame is drawn with its own scene's background.
+        assertThat(distance(mean(SyntheticVideo.render(options, 9)), mean(SyntheticVideo.render(options, 0)))).isLessThan(12);
+        assertThat(distance(mean(SyntheticVideo.render(options, 10)), mean(SyntheticVideo.render(options, 9)))).isGreaterThan(60);
+        assertThat(distance(mean(SyntheticVideo.render(options, 14)), mean(SyntheticVideo.render(options, 13)))).isGreaterThan(60);
     }
 
     @Test
