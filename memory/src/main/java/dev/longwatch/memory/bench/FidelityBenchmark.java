@@ -72,6 +72,51 @@ public final class FidelityBenchmark {
         return report;
     }
 
+    /**
+     * Several datasets scored as one: per strategy, the share of all their scenes kept and the mean
+     * span error over all their cuts (a dataset with one scene has no cut and adds none), so a
+     * dataset counts by its scenes, not once each. {@code slotsKept} is the mean, rounded.
+     */
+    public static Report pool(List<Report> reports) {
+        if (reports.isEmpty()) {
+            throw new IllegalArgumentException("nothing to pool");
+        }
+        int strategies = reports.get(0).strategies().size();
+        List<StrategyScore> pooled = new ArrayList<>();
+        for (int i = 0; i < strategies; i++) {
+            String name = reports.get(0).strategies().get(i).name();
+            double keptScenes = 0;
+            double spanSum = 0;
+            long cuts = 0;
+            double slotsKept = 0;
+            for (Report report : reports) {
+                StrategyScore score = report.strategies().get(i);
+                if (!score.name().equals(name) || score.slots() != reports.get(0).strategies().get(i).slots()) {
+                    throw new IllegalArgumentException("reports must list the same strategies and slots in the same order");
+                }
+                keptScenes += score.sceneRecall() * report.scenes();
+                int reportCuts = report.scenes() - 1;
+                if (reportCuts > 0) {
+                    spanSum += score.spanErrorSec() * reportCuts;
+                    cuts += reportCuts;
+                }
+                slotsKept += score.slotsKept();
+            }
+            int scenes = reports.stream().mapToInt(Report::scenes).sum();
+            pooled.add(
+                    new StrategyScore(
+                            name,
+                            reports.get(0).strategies().get(i).slots(),
+                            Math.round(keptScenes) / (double) scenes,
+                            cuts == 0 ? Double.NaN : spanSum / cuts,
+                            (int) Math.round(slotsKept / reports.size())));
+        }
+        return new Report(
+                reports.stream().mapToInt(Report::frames).sum(),
+                reports.stream().mapToInt(Report::scenes).sum(),
+                pooled);
+    }
+
     /** The scores without writing anything. */
     public static Report score(List<StrategyInput> frames, List<Scene> scenes, int slots) {
         if (frames.isEmpty()) {

@@ -66,6 +66,24 @@ class FidelityBenchmarkTest {
         assertThat(SceneFidelity.spanErrorSec(inside, scenes)).isZero();
     }
 
+    @Test
+    void shouldPoolDatasetsByTheirScenesAndCuts() {
+        FidelityBenchmark.Report few =
+                new FidelityBenchmark.Report(
+                        10, 2, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 0.5, 2.0, 4)));
+        FidelityBenchmark.Report many =
+                new FidelityBenchmark.Report(
+                        30, 8, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 1.0, 0.5, 2)));
+
+        FidelityBenchmark.StrategyScore pooled =
+                FidelityBenchmark.pool(List.of(few, many)).strategies().get(0);
+
+        assertThat(pooled.sceneRecall()).isEqualTo(9.0 / 10); // 1 of 2 and 8 of 8 scenes
+        assertThat(pooled.spanErrorSec()).isEqualTo((2.0 * 1 + 0.5 * 7) / 8); // over 1 + 7 cuts
+        assertThat(pooled.slotsKept()).isEqualTo(3);
+        assertThat(FidelityBenchmark.pool(List.of(few, many)).scenes()).isEqualTo(10);
+    }
+
     private static MemorySlot slot(long start, long end) {
         return new MemorySlot(start, end, 1, 0, 1, new float[DIM]);
     }
