@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.EncoderFactory;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.longwatch.encoder.VisionEncoder;
-import dev.longwatch.ingest.sample.FrameSampler;
-import dev.longwatch.ingest.source.FfmpegFrameSource;
-import dev.longwatch.ingest.source.SourceException;
-import dev.longwatch.ingest.source.SourceFrame;
 import dev.longwatch.ingest.synthetic.SyntheticVideo;
 import dev.longwatch.memory.bench.FidelityBenchmark;
 import dev.longwatch.memory.bench.Scene;
 import dev.longwatch.memory.strategy.StrategyInput;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,21 +27,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Every memory strategy on the same real-encoder embeddings of three datasets: the shared clips
- * strung together in a recorded (seeded) order into at least {@code --minutes} of footage, once
- * with every clip occurrence played once (far more scenes than slots) and once with every
- * occurrence looped to a recorded scene length (fewer scenes than slots, lengths from seconds to
- * minutes); and a generated video with known scene boundaries. Each clip occurrence is a scene.
+ * Every memory strategy on the same real-encoder embeddings: the shots of the shared clips strung
+ * together in recorded (seeded) orders into at least {@code --minutes} of footage each, and a
+ * generated video of scenes of unequal, known lengths. A scene is one shot: the shared clips are
+ * cut where {@code shared-clip-shots.tsv} says (two of them are edited videos of several shots),
+ * and each occurrence in a montage plays one shot for a drawn length, so a montage has about as
+ * many scenes as the memory has slots, some far shorter than the footage per slot.
  *
- * <p>The headline {@code strategies} are the dense montage's; {@code datasets} holds all three.
- * Scene recall asks whether a scene keeps a slot of its own, so with 100 scenes in 20 slots every
- * strategy loses at least 80 of them and the dense montage mostly counts which strategy keeps more
- * single frames; the long-scenes montage has fewer scenes than slots, of very unequal lengths.
+ * <p>The headline {@code strategies} pool every montage (recall over all their scenes); {@code
+ * datasets} holds each montage, with its seed and order, and the generated video.
  */
 @Command(name = "fidelity", description = "Scene recall and span error of every memory strategy on the same footage.")
 final class FidelityBenchCommand implements Callable<Integer> {
     private static final double SAMPLE_FPS = 1.0;
     private static final Path SHARED_MODEL = Path.of("../shared/data/models/mobilenetv2-12-int8.onnx");
+    /** Frame rate of the generated video: sampling keeps one a second, so more would only cost time. */
+    private static final int GENERATED_FPS = 10;
 
     @Option(names = "--json", required = true, description = "where to write the results")
     Path json;
@@ -59,66 +56,60 @@ final class FidelityBenchCommand implements Callable<Integer> {
     @Option(names = "--slots", defaultValue = "20", description = "memory slots M (default: ${DEFAULT-VALUE})")
     int slots;
 
-    @Option(names = "--seed", defaultValue = "20261122", description = "seed of the recorded clip order and scene lengths (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "20261122", description = "seed of the first montage's order and scene lengths; montage k uses seed + k (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--min-scene", defaultValue = "20", description = "shortest scene of the long-scenes montage, seconds (default: ${DEFAULT-VALUE})")
+    @Option(names = "--orders", defaultValue = "5", description = "montages, each in its own recorded order (default: ${DEFAULT-VALUE})")
+    int orders;
+
+    @Option(names = "--min-scene", defaultValue = "20", description = "shortest montage scene, seconds (default: ${DEFAULT-VALUE})")
     int minSceneSec;
 
-    @Option(names = "--max-scene", defaultValue = "480", description = "longest scene of the long-scenes montage, seconds; lengths are log-uniform in between (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-scene", defaultValue = "480", description = "longest montage scene, seconds; lengths are log-uniform in between (default: ${DEFAULT-VALUE})")
     int maxSceneSec;
+
+    @Option(names = "--generated-scenes", defaultValue = "16", description = "scenes of the generated video, 3 to 60 s each, log-uniform (default: ${DEFAULT-VALUE})")
+    int generatedScenes;
 
     @Mixin EncoderOptions encoderOptions;
 
     @Override
     public Integer call() throws Exception {
+        if (orders < 1 || minutes < 1 || slots < 1 || generatedScenes < 1) {
+            throw new IllegalArgumentException("--orders, --minutes, --slots and --generated-scenes must be at least 1");
+        }
         PrintStream progress = System.err;
         EncoderConfig config = encoderOptions.config(() -> EncoderConfig.onnx(SHARED_MODEL.toAbsolutePath()));
         try (VisionEncoder encoder = EncoderFactory.create(config, new SimpleMeterRegistry())) {
-            List<Clip> encoded = encodeClips(encoder, progress);
-            List<Dataset> datasets =
-                    List.of(
-                            montage("shared-clips-dense-" + minutes + "min", encoded, encoder, (random, clip) -> clip.durationMs()),
-                            montage("shared-clips-long-scenes-" + minutes + "min", encoded, encoder, this::loopedSceneMs),
-                            generated(encoder, progress));
-            List<Map<String, Object>> reports = new ArrayList<>();
-            for (Dataset dataset : datasets) {
-                FidelityBenchmark.Report report = FidelityBenchmark.score(dataset.frames(), dataset.scenes(), slots);
-                reports.add(Map.of("name", dataset.name(), "report", report));
-                progress.printf("bench fidelity: %s (%d frames, %d scenes, %d slots)%n", dataset.name(), report.frames(), report.scenes(), slots);
-                for (FidelityBenchmark.StrategyScore score : report.strategies()) {
-                    progress.printf(
-                            "  %-14s scene recall %.3f  span error %7.2f s  slots kept %d%n",
-                            score.name(), score.sceneRecall(), score.spanErrorSec(), score.slotsKept());
-                }
+            List<EncodedClip> shots = sharedClipShots(encoder, progress);
+            List<Map<String, Object>> datasets = new ArrayList<>();
+            List<FidelityBenchmark.Report> montageReports = new ArrayList<>();
+            Montage.SceneLength sceneLength = Montage.logUniform(minSceneSec * 1000L, maxSceneSec * 1000L);
+            for (int k = 0; k < orders; k++) {
+                Montage montage = Montage.build(shots, seed + k, minutes * 60_000L, sceneLength, encoder.tokens(), encoder.dim());
+                String name = "shared-clip-shots-" + minutes + "min-seed-" + (seed + k);
+                FidelityBenchmark.Report report = score(name, montage.frames(), montage.scenes(), progress);
+                montageReports.add(report);
+                datasets.add(dataset(name, seed + k, montage.order(), report));
             }
+            datasets.add(generated(encoder, progress));
+
+            FidelityBenchmark.Report pooled = FidelityBenchmark.pool(montageReports);
+            print("all " + orders + " montages pooled", pooled, progress);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("strategies", ((FidelityBenchmark.Report) reports.get(0).get("report")).strategies());
+            out.put("strategies", pooled.strategies());
             out.put("encoder", encoder.id());
-            out.put("datasets", reports);
+            out.put("slots", slots);
+            out.put("groundTruth", "a scene is one shot; the shared clips' shots are recorded in shared-clip-shots.tsv");
+            out.put("datasets", datasets);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
             progress.println("bench fidelity: wrote " + json);
         }
         return 0;
     }
 
-    private record Dataset(String name, List<StrategyInput> frames, List<Scene> scenes) {}
-
-    private record Clip(Path path, List<long[]> ptsAndIndex, List<float[]> tokens, long durationMs) {}
-
-    /** How long one occurrence of a clip plays: its own length, or looped to a drawn length. */
-    private interface SceneLength {
-        long millis(Random random, Clip clip);
-    }
-
-    /** Log-uniform between the shortest and longest scene: many short scenes, a few long ones. */
-    private long loopedSceneMs(Random random, Clip clip) {
-        double logMin = Math.log(minSceneSec);
-        double logMax = Math.log(Math.max(minSceneSec, maxSceneSec));
-        return Math.round(Math.exp(logMin + random.nextDouble() * (logMax - logMin)) * 1000);
-    }
-
-    private List<Clip> encodeClips(VisionEncoder encoder, PrintStream progress) throws IOException {
+    /** Every clip in {@code --clips}, encoded once and cut into its recorded shots. */
+    private List<EncodedClip> sharedClipShots(VisionEncoder encoder, PrintStream progress) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(clips)) {
             files = list.filter(p -> p.toString().endsWith(".mp4")).sorted().toList();
@@ -126,89 +117,71 @@ final class FidelityBenchCommand implements Callable<Integer> {
         if (files.size() < 2) {
             throw new IllegalArgumentException("need at least two clips in " + clips.toAbsolutePath());
         }
-        List<Clip> encoded = new ArrayList<>();
+        ShotList shotList = ShotList.sharedClips();
+        List<EncodedClip> shots = new ArrayList<>();
         for (Path file : files) {
-            progress.println("bench fidelity: encoding " + file.getFileName());
-            encoded.add(encode(file, encoder));
+            EncodedClip clip = EncodedClip.encode(file, encoder, SAMPLE_FPS);
+            Optional<List<Long>> cuts = shotList.cutsMs(clip.name());
+            if (cuts.isEmpty()) {
+                progress.println("bench fidelity: " + clip.name() + " has no recorded shots; taken as one shot");
+            }
+            List<EncodedClip> clipShots = clip.shots(cuts.orElse(List.of()));
+            progress.printf("bench fidelity: encoded %s (%d frames, %d shots)%n", clip.name(), clip.tokens().size(), clipShots.size());
+            shots.addAll(clipShots);
         }
-        return encoded;
+        return shots;
     }
 
-    /**
-     * Clip occurrences in a seeded order, never the same clip twice in a row; an occurrence
-     * longer than its clip plays it forward and back. Each clip is encoded once and its embeddings reused at the
-     * new times.
-     */
-    private Dataset montage(String name, List<Clip> encoded, VisionEncoder encoder, SceneLength sceneLength) {
+    /** Scenes of 3 to 60 s, drawn log-uniform from the seed, so some are shorter than the footage per slot. */
+    private Map<String, Object> generated(VisionEncoder encoder, PrintStream progress) throws IOException {
         Random random = new Random(seed);
-        List<StrategyInput> frames = new ArrayList<>();
-        List<Scene> scenes = new ArrayList<>();
-        long offsetMs = 0;
-        int previous = -1;
-        long seq = 0;
-        while (offsetMs < minutes * 60_000L) {
-            int pick = random.nextInt(encoded.size() - 1);
-            if (pick >= previous && previous >= 0) {
-                pick++; // never the same clip twice in a row: each occurrence is its own scene
-            }
-            Clip clip = encoded.get(pick);
-            long lengthMs = sceneLength.millis(random, clip);
-            int count = clip.tokens().size();
-            boolean backwards = false;
-            for (long loopMs = 0; loopMs < lengthMs; loopMs += clip.durationMs(), backwards = !backwards) {
-                for (int i = 0; i < count; i++) {
-                    long atMs = loopMs + clip.ptsAndIndex().get(i)[0];
-                    if (atMs >= lengthMs) {
-                        break;
-                    }
-                    // Played forward, then backward: a long scene stays continuous footage
-                    // instead of jumping back to its first frame at every loop.
-                    float[] tokens = clip.tokens().get(backwards ? count - 1 - i : i);
-                    frames.add(new StrategyInput(seq++, offsetMs + atMs, encoder.tokens(), encoder.dim(), tokens));
-                }
-            }
-            scenes.add(new Scene(offsetMs, offsetMs + lengthMs));
-            offsetMs += lengthMs;
-            previous = pick;
+        List<Double> lengths = new ArrayList<>();
+        for (int s = 0; s < generatedScenes; s++) {
+            lengths.add(Math.rint(Math.exp(Math.log(3) + random.nextDouble() * (Math.log(60) - Math.log(3)))));
         }
-        return new Dataset(name, frames, scenes);
-    }
-
-    private Dataset generated(VisionEncoder encoder, PrintStream progress) throws IOException {
         Path dir = Files.createTempDirectory("longwatch-fidelity-");
         try {
-            SyntheticVideo.Clip clip = SyntheticVideo.write(dir.resolve("scenes.mp4"), new SyntheticVideo.Options(12, 10.0, 25, 320, 240));
+            SyntheticVideo.Clip clip =
+                    SyntheticVideo.write(dir.resolve("scenes.mp4"), new SyntheticVideo.Options(lengths, GENERATED_FPS, 320, 240));
             progress.println("bench fidelity: encoding a generated video of " + clip.scenes().size() + " scenes");
-            Clip encoded = encode(clip.path(), encoder);
+            EncodedClip encoded = EncodedClip.encode(clip.path(), encoder, SAMPLE_FPS);
             List<StrategyInput> frames = new ArrayList<>();
             for (int i = 0; i < encoded.tokens().size(); i++) {
-                frames.add(new StrategyInput(i, encoded.ptsAndIndex().get(i)[0], encoder.tokens(), encoder.dim(), encoded.tokens().get(i)));
+                frames.add(new StrategyInput(i, encoded.ptsMs().get(i), encoder.tokens(), encoder.dim(), encoded.tokens().get(i)));
             }
             List<Scene> scenes = clip.scenes().stream().map(s -> new Scene(s.startMs(), s.endMs())).toList();
-            return new Dataset("generated-" + scenes.size() + "-scenes", frames, scenes);
+            String name = "generated-" + scenes.size() + "-scenes";
+            List<Montage.Occurrence> order =
+                    clip.scenes().stream()
+                            .map(s -> new Montage.Occurrence("scene " + (s.index() + 1), s.startMs(), s.endMs() - s.startMs()))
+                            .toList();
+            return dataset(name, seed, order, score(name, frames, scenes, progress));
         } finally {
             DataDirs.deleteQuietly(dir);
         }
     }
 
-    private static Clip encode(Path file, VisionEncoder encoder) throws IOException {
-        List<long[]> pts = new ArrayList<>();
-        List<float[]> tokens = new ArrayList<>();
-        FrameSampler sampler = new FrameSampler(SAMPLE_FPS);
-        long lastPts = 0;
-        try (FfmpegFrameSource source = FfmpegFrameSource.open(file.toString())) {
-            Optional<SourceFrame> frame;
-            while ((frame = source.next()).isPresent()) {
-                long ptsMs = frame.get().ptsMs();
-                lastPts = ptsMs;
-                if (sampler.accept(ptsMs)) {
-                    tokens.add(encoder.encode(List.of(frame.get().toImage()))[0]);
-                    pts.add(new long[] {ptsMs});
-                }
-            }
-        } catch (SourceException e) {
-            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    private FidelityBenchmark.Report score(String name, List<StrategyInput> frames, List<Scene> scenes, PrintStream progress) {
+        FidelityBenchmark.Report report = FidelityBenchmark.score(frames, scenes, slots);
+        print(name, report, progress);
+        return report;
+    }
+
+    private void print(String name, FidelityBenchmark.Report report, PrintStream progress) {
+        progress.printf("bench fidelity: %s (%d frames, %d scenes, %d slots)%n", name, report.frames(), report.scenes(), slots);
+        for (FidelityBenchmark.StrategyScore score : report.strategies()) {
+            progress.printf(
+                    "  %-14s scene recall %.3f  span error %7.2f s  slots kept %d%n",
+                    score.name(), score.sceneRecall(), score.spanErrorSec(), score.slotsKept());
         }
-        return new Clip(file, pts, tokens, lastPts + (long) (1000 / SAMPLE_FPS));
+    }
+
+    private static Map<String, Object> dataset(String name, long seed, List<Montage.Occurrence> order, FidelityBenchmark.Report report) {
+        Map<String, Object> dataset = new LinkedHashMap<>();
+        dataset.put("name", name);
+        dataset.put("seed", seed);
+        dataset.put("order", order);
+        dataset.put("report", report);
+        return dataset;
     }
 }
