@@ -59,9 +59,30 @@ public final class MemoryOptions {
                     .durationType()
                     .defaultValue(Duration.ZERO)
                     .withDescription(
-                            "Drop a stream's bank after this much processing time without frames,"
-                                + " publishing an END event. 0 keeps banks for as long as the job"
-                                + " runs.");
+                            "Drop a stream's bank after this much event time (frame wall_ms)"
+                                + " without frames, publishing an END event: when the watermark"
+                                + " passes, or when the stream's next frame is this much younger."
+                                + " 0 keeps banks for as long as the job runs.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            key("memory.time.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How far behind the newest frame time (wall_ms) of a Kafka partition"
+                                + " its watermark stays: frames of many ingest instances and"
+                                + " encoder batches interleave on one partition. A frame later"
+                                + " than this is still applied and counted as lateFrames.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT =
+            key("memory.time.source-idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A partition of lw.embeddings without records for this much"
+                                + " processing time stops holding the watermark back, so one"
+                                + " quiet partition does not stall idle expiry on the others."
+                                + " 0 never marks a partition idle.");
 
     public static final ConfigOption<Duration> CHAPTER_LENGTH =
             key("memory.chapter.length")

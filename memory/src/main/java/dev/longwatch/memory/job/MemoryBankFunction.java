@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -27,6 +28,13 @@ import org.apache.flink.util.Collector;
  * once per emit interval, with a processing-time timer that publishes the last pending change.
  * Every chapter of media time the bank is sealed to {@code lw.chapters} and starts afresh. A
  * deleted stream (input 2, from {@code lw.streams}) loses all its state and timers.
+ *
+ * <p>Idle expiry is event time ({@link EventTime}: the frames' wall clock): a stream whose newest
+ * frame is the idle retention behind the watermark publishes END and loses its state. A frame that
+ * arrives the retention after the stream's newest one ends the old bank first, whether or not the
+ * watermark got there before it, so a replay ends the same banks at the same frames. The snapshot
+ * rate limit stays processing time: it is about how often we publish, not about the footage, and
+ * a replay publishes the same final banks either way.
  *
  * <p>The compression itself is {@link MemoryBank} inside a {@link ChapteredBank}; this class only
  * loads state, calls it, stores the result and decides what to publish. Frames with {@code seq <=
@@ -59,6 +67,7 @@ public class MemoryBankFunction
     private transient BankStorage storage;
     private transient Counter duplicates;
     private transient Counter refused;
+    private transient Counter late;
 
     public MemoryBankFunction(MemorySettings settings) {
         this.settings = settings;
@@ -101,20 +110,32 @@ public class MemoryBankFunction
                 new BankStorage(new MapStateSlotStore(tensors), new MapStateSlotStore(descriptors));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateFramesIgnored");
         refused = getRuntimeContext().getMetricGroup().counter("framesDeadLettered");
+        late = getRuntimeContext().getMetricGroup().counter("lateFrames");
     }
 
     @Override
     public void processElement1(EmbeddingEvent event, Context ctx, Collector<OutRecord> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        long frameMs = ctx.timestamp() != null ? ctx.timestamp() : event.wallMs();
         BankIndex index = bankIndex.value();
         StreamProgress current = progress.value();
-        if (index == null) {
-            index = BankIndex.empty();
-        }
-        if (event.seq() <= index.lastSeq()) { // -1 before the first frame
+        if (index != null && event.seq() <= index.lastSeq()) { // -1 before the first frame
             duplicates.inc();
             return;
+        }
+        if (frameMs < ctx.timerService().currentWatermark()) {
+            late.inc(); // applied all the same: a dropped frame is worse than a late END
+        }
+        if (current != null && idleBefore(current, frameMs)) {
+            // The stream was idle for the retention in event time before this frame: its bank
+            // ends here even if the watermark has not fired the idle timer yet.
+            expire(index, current, ctx, out, now);
+            index = null;
+            current = null;
+        }
+        if (index == null) {
+            index = BankIndex.empty();
         }
         String refusal = refusal(index, current, event);
         if (refusal != null) {
@@ -131,24 +152,30 @@ public class MemoryBankFunction
         }
         AppendOutcome outcome = step.outcome();
         // The index, the cursor and the slot maps (written inside append) live as long as the
-        // stream: until it is deleted (processElement2) or the idle retention clears them
-        // (onTimer);
-        // chapters keep their size constant meanwhile.
+        // stream: until it is deleted (processElement2) or is idle for the retention in event time
+        // (onTimer, or its next frame above); chapters keep their size constant meanwhile.
         bankIndex.update(outcome.index());
         chapter.update(step.cursor());
         publishEvents(event, outcome, current == null, out);
 
         StreamProgress next =
                 (current == null ? StreamProgress.start(event.encoderId()) : current)
-                        .changedAt(now);
+                        .changedBy(frameMs);
         next = scheduleSnapshot(next, outcome.index(), step.cursor(), ctx, out, now);
         if (settings.idleRetentionMs() > 0 && next.idleCheckMs() == 0) {
-            long check = now + settings.idleRetentionMs();
-            ctx.timerService().registerProcessingTimeTimer(check);
+            // One idle timer per stream, moved on lazily when it fires (onTimer).
+            long check = next.lastFrameMs() + settings.idleRetentionMs();
+            ctx.timerService().registerEventTimeTimer(check);
             next = next.idleCheckAt(check);
         }
         // Lives and dies with the bank state above.
         progress.update(next);
+    }
+
+    /** Whether a stream's frames stopped for the idle retention before event time {@code ms}. */
+    private boolean idleBefore(StreamProgress current, long ms) {
+        return settings.idleRetentionMs() > 0
+                && ms - current.lastFrameMs() >= settings.idleRetentionMs();
     }
 
     /** Why a new frame cannot join this stream's bank, or null when it can. */
@@ -243,47 +270,78 @@ public class MemoryBankFunction
             return; // the state was cleared after this timer was set
         }
         BankIndex index = bankIndex.value();
-        if (current.pendingFlushMs() == timestamp) {
-            out.collect(
-                    OutRecord.snapshot(
-                            snapshot(
-                                    ctx.getCurrentKey(),
-                                    index,
-                                    chapter.value(),
-                                    current,
-                                    timestamp)));
-            current = current.publishedAt(timestamp);
-        }
-        if (current.idleCheckMs() == timestamp) {
-            long idleUntil = current.lastFrameMs() + settings.idleRetentionMs();
-            if (timestamp >= idleUntil) {
-                expire(index, current, ctx, out);
-                return;
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (current.pendingFlushMs() == timestamp) {
+                out.collect(
+                        OutRecord.snapshot(
+                                snapshot(
+                                        ctx.getCurrentKey(),
+                                        index,
+                                        chapter.value(),
+                                        current,
+                                        timestamp)));
+                current = current.publishedAt(timestamp);
             }
-            ctx.timerService().registerProcessingTimeTimer(idleUntil);
-            current = current.idleCheckAt(idleUntil);
+            if (current.idleCheckMs() == timestamp) {
+                // Only state of schema version 2 has a processing-time idle timer: it moves to
+                // event time. (Should an event-time check share this timestamp, its timer still
+                // fires later and finds a newer check.)
+                current = current.idleCheckAt(0);
+                if (settings.idleRetentionMs() > 0) {
+                    long check = current.lastFrameMs() + settings.idleRetentionMs();
+                    ctx.timerService().registerEventTimeTimer(check);
+                    current = current.idleCheckAt(check);
+                }
+            }
+        } else if (current.idleCheckMs() == timestamp) {
+            if (settings.idleRetentionMs() == 0) {
+                // Restored with the retention since switched off: the bank stays.
+                current = current.idleCheckAt(0);
+            } else if (idleBefore(current, timestamp)) {
+                expire(index, current, ctx, out, ctx.timerService().currentProcessingTime());
+                return;
+            } else {
+                // Frames came since the timer was set: check again when the newest is as old.
+                long check = current.lastFrameMs() + settings.idleRetentionMs();
+                ctx.timerService().registerEventTimeTimer(check);
+                current = current.idleCheckAt(check);
+            }
         }
         // Lives and dies with the bank state.
         progress.update(current);
     }
 
     /**
-     * The stream sent nothing for the idle retention: publish any pending change and an END event,
-     * then drop its state. A frame arriving later starts a new bank.
+     * The stream sent nothing for the idle retention (event time): publish any pending change and
+     * an END event, then drop its state and timers. A frame arriving later starts a new bank.
      */
     private void expire(
-            BankIndex index, StreamProgress current, OnTimerContext ctx, Collector<OutRecord> out)
+            BankIndex index,
+            StreamProgress current,
+            Context ctx,
+            Collector<OutRecord> out,
+            long now)
             throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
         if (current.pendingFlushMs() != 0) {
-            ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
             out.collect(
                     OutRecord.snapshot(
                             snapshot(ctx.getCurrentKey(), index, chapter.value(), current, now)));
         }
         out.collect(endEvent(ctx.getCurrentKey(), index));
+        deleteTimers(current, ctx);
         // The stream's state dies here: idle for the whole retention, its last snapshot published.
         clearState();
+    }
+
+    /** The flush and the idle timer (either domain, see onTimer); deleting a fired one is a no-op. */
+    private static void deleteTimers(StreamProgress current, Context ctx) {
+        if (current.pendingFlushMs() != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
+        }
+        if (current.idleCheckMs() != 0) {
+            ctx.timerService().deleteEventTimeTimer(current.idleCheckMs());
+            ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
+        }
     }
 
     /**
@@ -299,12 +357,7 @@ public class MemoryBankFunction
         if (current == null || index == null) {
             return; // nothing kept for this stream
         }
-        if (current.pendingFlushMs() != 0) {
-            ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
-        }
-        if (current.idleCheckMs() != 0) {
-            ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
-        }
+        deleteTimers(current, ctx);
         String streamId = ctx.getCurrentKey();
         out.collect(endEvent(streamId, index));
         out.collect(OutRecord.memoryTombstone(streamId));

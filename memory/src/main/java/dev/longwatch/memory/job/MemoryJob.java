@@ -3,11 +3,11 @@ package dev.longwatch.memory.job;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.config.MemorySettings;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -32,11 +33,11 @@ import java.util.Objects;
  *                         └→ dead letters ─────────────────┘        lw.events, lw.dlq
  * </pre>
  *
- * <p>No event-time watermarks: everything the bank does is ordered per stream by {@code seq} and
- * timed by the frame's own media time ({@code pts_ms}), which counts from each stream's first
- * frame, so pts of different streams sharing a Kafka partition are not comparable and a watermark
- * over them would call whole streams late. Snapshot rate limits and idle expiry are processing time
- * on purpose (they are about publishing, not about the footage).
+ * <p>Time: frames are ordered per stream by {@code seq} and placed by their media time ({@code
+ * pts_ms}: spans, chapters). Event time is the capture wall clock {@code wall_ms}, with watermarks
+ * per {@code lw.embeddings} partition (see {@link EventTime}); it drives idle expiry (END), so a
+ * replay after recovery ends the same streams at the same frames. Only the snapshot rate limit is
+ * processing time: it is about how often we publish, not about the footage.
  */
 public final class MemoryJob {
     public static final String JOB_NAME = "longwatch-memory";
@@ -48,6 +49,8 @@ public final class MemoryJob {
     private final Source<RawKafkaRecord, ?, ?> streams;
     private final Sink<OutRecord> sink;
     private final MemorySettings settings;
+    private final Duration maxOutOfOrderness;
+    private final Duration sourceIdleTimeout;
 
     /**
      * @param source raw {@code lw.embeddings} records; one split per partition keeps each stream in
@@ -65,6 +68,16 @@ public final class MemoryJob {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.settings = MemorySettings.from(options);
+        this.maxOutOfOrderness = nonNegative(options, MemoryOptions.MAX_OUT_OF_ORDERNESS);
+        this.sourceIdleTimeout = nonNegative(options, MemoryOptions.SOURCE_IDLE_TIMEOUT);
+    }
+
+    private static Duration nonNegative(Configuration options, ConfigOption<Duration> option) {
+        Duration value = options.get(option);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(option.key() + " must not be negative");
+        }
+        return value;
     }
 
     /**
@@ -84,14 +97,17 @@ public final class MemoryJob {
      */
     public void build(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<EmbeddingEvent> frames =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "embeddings")
+                env.fromSource(
+                                source,
+                                EventTime.embeddings(maxOutOfOrderness, sourceIdleTimeout),
+                                "embeddings")
                         .uid("embeddings-source")
                         .name("embeddings")
                         .process(new EmbeddingDecoder())
                         .uid("decode-embeddings")
                         .name("decode embeddings");
         SingleOutputStreamOperator<StreamDeleted> deletions =
-                env.fromSource(streams, WatermarkStrategy.noWatermarks(), "streams")
+                env.fromSource(streams, EventTime.controlPlane(), "streams")
                         .uid("streams-source")
                         .name("streams")
                         .process(new StreamControlDecoder())

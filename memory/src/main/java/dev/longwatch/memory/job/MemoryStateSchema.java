@@ -15,10 +15,14 @@ package dev.longwatch.memory.job;
  *       #PROGRESS}: one bank per stream.
  *   <li>adds {@value #CHAPTER} (a {@code ChapterCursor}). A bank restored from version 1 has none;
  *       its chapter 0 starts at its first slot.
+ *   <li>the same states and types; idle expiry moves to event time: {@code
+ *       StreamProgress.lastFrameMs} is the newest frame's wall_ms (was the processing time it
+ *       arrived, also epoch ms) and the idle timer is an event-time timer. A processing-time idle
+ *       timer restored from version 2 moves to event time when it fires.
  * </ol>
  */
 public final class MemoryStateSchema {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final String OPERATOR_UID = "memory-bank";
 

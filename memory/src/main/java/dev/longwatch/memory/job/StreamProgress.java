@@ -8,8 +8,10 @@ package dev.longwatch.memory.job;
  * @param lastPublishedMs processing time of the last snapshot, {@link Long#MIN_VALUE} before any
  * @param pendingFlushMs when a change is waiting for the rate limit: the time of the timer that
  *     will publish it; 0 when nothing is pending
- * @param lastFrameMs processing time of the last applied frame
- * @param idleCheckMs the time of the registered idle timer; 0 when none
+ * @param lastFrameMs event time (wall_ms) of the newest applied frame; in state of schema version
+ *     2 and before, processing time of the last applied frame (also epoch ms, so close to it)
+ * @param idleCheckMs the time of the registered event-time idle timer; 0 when none (a
+ *     processing-time timer in state of schema version 2 and before)
  */
 public record StreamProgress(
         String encoderId,
@@ -23,9 +25,15 @@ public record StreamProgress(
         return new StreamProgress(encoderId, 0, Long.MIN_VALUE, 0, 0, 0);
     }
 
-    StreamProgress changedAt(long nowMs) {
+    /** One more change, made by a frame of event time {@code frameMs}. */
+    StreamProgress changedBy(long frameMs) {
         return new StreamProgress(
-                encoderId, version + 1, lastPublishedMs, pendingFlushMs, nowMs, idleCheckMs);
+                encoderId,
+                version + 1,
+                lastPublishedMs,
+                pendingFlushMs,
+                Math.max(lastFrameMs, frameMs),
+                idleCheckMs);
     }
 
     StreamProgress publishedAt(long nowMs) {

@@ -3,6 +3,7 @@ package dev.longwatch.memory.job;
 import static dev.longwatch.memory.job.TestFrames.axisFrame;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.longwatch.memory.bank.BankConfig;
@@ -17,15 +18,21 @@ import dev.longwatch.schema.proto.Slot;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-/** The bank operator in a harness: state, timers and outputs, with processing time by hand. */
+/**
+ * The bank operator in a harness: state, timers and outputs, with processing time and watermarks
+ * by hand. Each frame carries its wall_ms as its timestamp (what {@link EventTime} assigns), and
+ * the control input is idle, as in the job, so input 1's watermarks are the operator's.
+ */
 class MemoryBankFunctionTest {
     private static final String STREAM = "cam-1";
 
@@ -55,6 +62,7 @@ class MemoryBankFunctionTest {
             harness.initializeState(restored);
         }
         harness.open();
+        harness.processWatermarkStatus2(WatermarkStatus.IDLE);
     }
 
     private static MemorySettings settings(int capacity, long emitIntervalMs) {
@@ -69,7 +77,16 @@ class MemoryBankFunctionTest {
     }
 
     private void send(EmbeddingEvent event) throws Exception {
-        harness.processElement1(event, 0);
+        harness.processElement1(event, event.wallMs());
+    }
+
+    /** Event time of frame {@code seq} (see {@link TestFrames#WALL_START_MS}). */
+    private static long wallOf(long seq) {
+        return TestFrames.WALL_START_MS + seq * TestFrames.FRAME_MS;
+    }
+
+    private void watermark(long ms) throws Exception {
+        harness.processWatermark1(new Watermark(ms));
     }
 
     private List<OutRecord> drain() {
@@ -234,33 +251,139 @@ class MemoryBankFunctionTest {
         assertThat(letters.get(0).getValue().isEmpty()).isFalse();
     }
 
+    private static final long RETENTION_MS = 10_000; // 20 frames
+
+    private static MemorySettings idleSettings(long emitIntervalMs) {
+        return new MemorySettings(BankConfig.frames(3), emitIntervalMs, 0.35, RETENTION_MS);
+    }
+
     @Test
-    void shouldClearIdleStreamsAndPublishEnd() throws Exception {
-        open(new MemorySettings(BankConfig.frames(3), 500, 0.35, 10_000));
-        send(axisFrame(STREAM, 0, 0));
+    void shouldEndAStreamWhenTheWatermarkPassesItsNewestFramePlusTheRetention() throws Exception {
+        open(idleSettings(500));
+        send(axisFrame(STREAM, 0, 0)); // published at once
         harness.setProcessingTime(100);
-        send(axisFrame(STREAM, 1, 0)); // pending, flushed at 500
-        harness.setProcessingTime(6_000);
-        send(axisFrame(STREAM, 2, 0)); // published at once
+        send(axisFrame(STREAM, 1, 0)); // pending, the flush timer is at 500 processing time
+        send(axisFrame(STREAM, 2, 0));
         drain();
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numEventTimeTimers()).as("the idle timer").isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).as("the flush timer").isEqualTo(1);
 
-        harness.setProcessingTime(10_000); // the first idle check: frames came since, re-armed
+        watermark(wallOf(0) + RETENTION_MS); // the first idle check: frames came since, re-armed
         assertThat(drain()).isEmpty();
-        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        watermark(wallOf(2) + RETENTION_MS - 1);
+        assertThat(drain()).isEmpty();
 
-        harness.setProcessingTime(16_000);
-        List<MemoryEvent> events = OutRecords.events(drain());
+        watermark(wallOf(2) + RETENTION_MS);
+        List<OutRecord> out = drain();
+        assertThat(OutRecords.snapshots(out))
+                .as("the pending change is published before the state goes")
+                .singleElement()
+                .satisfies(last -> assertThat(last.getLastSeq()).isEqualTo(2));
+        List<MemoryEvent> events = OutRecords.events(out);
         assertThat(events).extracting(MemoryEvent::getKind).containsExactly(EventKind.END);
         assertThat(events.get(0).getSeq()).isEqualTo(2);
+        assertThat(events.get(0).getPtsMs()).isEqualTo(2 * TestFrames.FRAME_MS);
         assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
 
+        harness.setProcessingTime(10_000);
+        assertThat(drain()).as("the flush timer went with the state").isEmpty();
         // A frame after expiry starts a new bank.
-        send(axisFrame(STREAM, 3, 0));
+        send(axisFrame(STREAM, 40, 0));
         assertThat(OutRecords.events(drain()))
                 .extracting(MemoryEvent::getKind)
                 .containsExactly(EventKind.START);
+    }
+
+    @Test
+    void shouldIgnoreProcessingTimeForIdleExpiry() throws Exception {
+        open(idleSettings(0));
+        send(axisFrame(STREAM, 0, 0));
+        drain();
+        harness.setProcessingTime(RETENTION_MS * 100);
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+    }
+
+    /**
+     * Whether the watermark passes the retention before the stream's next frame arrives or after
+     * (the order depends on other partitions and on timing), the stream ends at the same frame.
+     */
+    @Test
+    void shouldEndAnIdleStreamTheSameWhetherItsNextFrameOrTheWatermarkComesFirst()
+            throws Exception {
+        open(idleSettings(0));
+        for (int seq = 0; seq < 3; seq++) {
+            send(axisFrame(STREAM, seq, 0));
+        }
+        drain();
+        send(axisFrame(STREAM, 30, 1)); // 14 s of frame time after seq 2; no watermark yet
+        List<OutRecord> frameFirst = drain();
+        assertThat(harness.numEventTimeTimers()).as("the new bank's idle timer").isEqualTo(1);
+        watermark(wallOf(30) - 1);
+        assertThat(drain()).isEmpty();
+        harness.close();
+
+        open(idleSettings(0));
+        for (int seq = 0; seq < 3; seq++) {
+            send(axisFrame(STREAM, seq, 0));
+        }
+        drain();
+        watermark(wallOf(30) - 1);
+        send(axisFrame(STREAM, 30, 1));
+        List<OutRecord> watermarkFirst = drain();
+
+        assertThat(OutRecords.events(frameFirst))
+                .extracting(MemoryEvent::getKind, MemoryEvent::getSeq)
+                .containsExactly(tuple(EventKind.END, 2L), tuple(EventKind.START, 30L));
+        assertThat(OutRecords.events(watermarkFirst)).isEqualTo(OutRecords.events(frameFirst));
+        assertThat(snapshotsWithoutTime(watermarkFirst))
+                .isEqualTo(snapshotsWithoutTime(frameFirst))
+                .last()
+                .satisfies(bank -> assertThat(bank.getFramesSeen()).isEqualTo(1));
+    }
+
+    /** A replay of the frames after a checkpoint ends the stream with the same END event. */
+    @Test
+    void shouldPublishTheSameEndAfterARestoreAndAReplay() throws Exception {
+        open(idleSettings(0), null, false);
+        for (int seq = 0; seq < 5; seq++) {
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 100);
+        for (int seq = 5; seq < 9; seq++) {
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        drain();
+        watermark(wallOf(8) + RETENTION_MS);
+        List<MemoryEvent> first = OutRecords.events(drain());
+        harness.close();
+
+        open(idleSettings(0), checkpoint, false);
+        assertThat(harness.numEventTimeTimers()).as("the idle timer was restored").isEqualTo(1);
+        for (int seq = 3; seq < 9; seq++) { // the source rewinds to before the checkpoint
+            send(TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false));
+        }
+        drain();
+        watermark(wallOf(8) + RETENTION_MS);
+        List<MemoryEvent> replayed = OutRecords.events(drain());
+
+        assertThat(first)
+                .singleElement()
+                .satisfies(end -> assertThat(end.getKind()).isEqualTo(EventKind.END))
+                .satisfies(end -> assertThat(end.getSeq()).isEqualTo(8));
+        assertThat(replayed).isEqualTo(first);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    private static List<MemorySnapshot> snapshotsWithoutTime(List<OutRecord> out) {
+        return OutRecords.snapshots(out).stream()
+                .map(snapshot -> snapshot.toBuilder().clearUpdatedMs().build())
+                .toList();
     }
 
     @Test
@@ -313,7 +436,8 @@ class MemoryBankFunctionTest {
         }
         send(TestFrames.frame("cam-2", 0, TestFrames.sceneValues("cam-2", 0), false));
         drain();
-        assertThat(harness.numProcessingTimeTimers()).as("flush and idle timers").isEqualTo(3);
+        assertThat(harness.numProcessingTimeTimers()).as(STREAM + "'s flush timer").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("both streams' idle timers").isEqualTo(2);
 
         harness.processElement2(new StreamDeleted(STREAM), 0);
 
@@ -325,7 +449,8 @@ class MemoryBankFunctionTest {
         assertThat(OutRecords.memoryTombstones(out)).containsExactly(STREAM);
         // 6 frames of 500 ms in chapters of 2 s: chapter 0 was sealed, chapter 1 is live.
         assertThat(OutRecords.chapterTombstones(out)).containsExactly(STREAM + "/0");
-        assertThat(harness.numProcessingTimeTimers()).as("cam-2's idle timer").isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).as("cam-2's idle timer").isEqualTo(1);
 
         harness.processElement2(new StreamDeleted("cam-2"), 0);
         assertThat(OutRecords.memoryTombstones(drain())).containsExactly("cam-2");
@@ -334,6 +459,7 @@ class MemoryBankFunctionTest {
         assertThat(harness.numEventTimeTimers()).isZero();
 
         harness.setProcessingTime(60_000);
+        watermark(Long.MAX_VALUE);
         assertThat(drain()).as("no timer of a deleted stream fires").isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package dev.longwatch.memory.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.schema.proto.Chapter;
@@ -60,6 +61,13 @@ class MemoryRecoveryITCase {
     private static final long PAUSE_AT = 50;
     private static final Duration CHAPTER = Duration.ofSeconds(10);
 
+    /**
+     * Longer than the frame time a stream spans (60 s), so no bank expires mid-run even when a
+     * reader reads one stream after another; at the end of the input the watermark jumps to the
+     * end of time and every stream ends with one END event, restored or not.
+     */
+    private static final Duration IDLE_RETENTION = Duration.ofSeconds(120);
+
     /** The streams every run reads: one with a poison record, one with a gap, before the pause. */
     private static final List<SyntheticEmbeddingSource.StreamSplit> STREAMS =
             List.of(
@@ -109,6 +117,8 @@ class MemoryRecoveryITCase {
 
         assertThat(startEvents(afterRestore)).as("the banks were restored, not rebuilt").isEmpty();
         assertThat(finalBanks(afterRestore)).isEqualTo(finalBanks(uninterrupted));
+        assertThat(endEvents(beforeCancel)).isEmpty();
+        assertThat(endEvents(afterRestore)).isEqualTo(endEvents(uninterrupted));
         List<OutRecord> both = new ArrayList<>(beforeCancel);
         both.addAll(afterRestore);
         assertThat(chapters(both)).isEqualTo(chapters(uninterrupted));
@@ -125,6 +135,7 @@ class MemoryRecoveryITCase {
 
         assertThat(GatedFramesReader.Gate.FAILED).as("the source failed once").isTrue();
         assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
+        assertThat(endEvents(out)).isEqualTo(endEvents(uninterrupted));
         assertThat(chapters(out)).isEqualTo(chapters(uninterrupted));
     }
 
@@ -148,8 +159,20 @@ class MemoryRecoveryITCase {
     @Test
     void shouldRestoreTheCommittedSavepointOfStateSchemaVersion2(@TempDir Path copy)
             throws Exception {
+        restoreTheCommittedSavepointWithChapters(2, copy);
+    }
+
+    /** Version 3: idle expiry in event time (the same states; see {@link MemoryStateSchema}). */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion3(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters(3, copy);
+    }
+
+    private void restoreTheCommittedSavepointWithChapters(int version, Path copy)
+            throws Exception {
         List<OutRecord> uninterrupted = uninterruptedRun(CHAPTER);
-        Path savepoint = copyResource(SAVEPOINTS + 2, copy.resolve("v2"));
+        Path savepoint = copyResource(SAVEPOINTS + version, copy.resolve("v" + version));
 
         submit(null, savepoint, CHAPTER).getJobExecutionResult().get();
         List<OutRecord> out = drainRecords();
@@ -187,6 +210,13 @@ class MemoryRecoveryITCase {
         submit(null, null, chapter).getJobExecutionResult().get();
         List<OutRecord> out = drainRecords();
         assertThat(finalBanks(out)).hasSize(STREAMS.size());
+        assertThat(endEvents(out))
+                .as("one END per stream, for its last frame")
+                .extracting(MemoryEvent::getStreamId, MemoryEvent::getSeq)
+                .containsExactly(
+                        tuple("cam-a", FRAMES - 1),
+                        tuple("cam-b", FRAMES - 1),
+                        tuple("cam-c", FRAMES - 1));
         return out;
     }
 
@@ -224,6 +254,7 @@ class MemoryRecoveryITCase {
         Configuration options = new Configuration();
         options.set(MemoryOptions.BANK_SLOTS, CAPACITY);
         options.set(MemoryOptions.EMIT_INTERVAL, Duration.ZERO);
+        options.set(MemoryOptions.IDLE_STATE_RETENTION, IDLE_RETENTION);
         options.set(MemoryOptions.CHAPTER_LENGTH, chapter);
         new MemoryJob(
                         new SyntheticEmbeddingSource(STREAMS, gate),
@@ -269,6 +300,14 @@ class MemoryRecoveryITCase {
                     .isTrue();
         }
         return chapters;
+    }
+
+    /** END events by stream (the order streams end in is the readers' business). */
+    private static List<MemoryEvent> endEvents(List<OutRecord> out) {
+        return OutRecords.events(out).stream()
+                .filter(event -> event.getKind() == EventKind.END)
+                .sorted(java.util.Comparator.comparing(MemoryEvent::getStreamId))
+                .toList();
     }
 
     private static List<MemoryEvent> startEvents(List<OutRecord> out) {

@@ -15,6 +15,9 @@ final class TestFrames {
     static final int DIM = 8;
     static final long FRAME_MS = 500;
 
+    /** Capture wall clock (event time) of frame 0; frames are {@link #FRAME_MS} apart in it too. */
+    static final long WALL_START_MS = 1_000_000;
+
     private TestFrames() {}
 
     /** A frame whose every token is {@code direction} (a unit axis), so similarities are exact. */
@@ -31,7 +34,7 @@ final class TestFrames {
                 streamId,
                 seq,
                 seq * FRAME_MS,
-                1_000_000 + seq,
+                WALL_START_MS + seq * FRAME_MS,
                 ENCODER,
                 TOKENS,
                 values.length / TOKENS,
