@@ -1,0 +1,509 @@
+package dev.longwatch.memory.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.longwatch.kafka.embedded.EmbeddedKafka;
+import dev.longwatch.kafka.embedded.TopicAdmin;
+import dev.longwatch.memory.config.MemoryOptions;
+import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
+import dev.longwatch.schema.proto.DType;
+import dev.longwatch.schema.proto.DeadLetter;
+import dev.longwatch.schema.proto.EventKind;
+import dev.longwatch.schema.proto.MemoryEvent;
+import dev.longwatch.schema.proto.MemorySnapshot;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Exactly once end to end: {@link MemoryJob} with its real Kafka source and exactly-once Kafka sink
+ * ({@link MemoryKafka}) against a real KRaft broker, on a MiniCluster at parallelism 2 with RocksDB.
+ *
+ * <p>Given four streams on two {@code lw.embeddings} partitions (one stream stops early, so its
+ * END comes from the event-time idle timer; one has a gap, one a poison record), when the job has
+ * checkpointed the first 40 frames of each stream, has processed and written the next 40 into its
+ * open transactions, and then loses its TaskManager (a real {@code TaskExecutor} shut down, the
+ * job restarted on a new one from the checkpoint, replaying the frames after it), then a
+ * read_committed reader sees every snapshot, event, chapter and dead letter exactly once and
+ * exactly as an uninterrupted run over the same input, while a read_uncommitted reader sees the
+ * aborted first attempt too.
+ *
+ * <p>Checkpoints are triggered by the test, the periodic interval being longer than the test: the
+ * fault then lands at a known point, after output that no checkpoint covers, instead of wherever a
+ * short interval happens to put it. A checkpoint is a checkpoint either way: the sink pre-commits
+ * on the barrier and commits when the checkpoint completes.
+ */
+class MemoryKafkaExactlyOnceITCase {
+    private static final List<String> STREAMS = List.of("cam-a", "cam-b", "cam-c", "cam-d");
+    private static final long FRAMES = 80;
+    private static final long CHECKPOINTED = 40;
+
+    /** cam-d stops here: its END is published when event time passes its last frame + 5 s. */
+    private static final long SHORT_STREAM_FRAMES = 30;
+
+    private static final long GAP_SEQ = 50; // on cam-b
+    private static final long POISON_SEQ = 55; // on cam-c
+    private static final long FRAME_MS = 500;
+
+    private static final List<String> OUTPUT_TOPICS =
+            List.of(
+                    Topics.MEMORY.name(),
+                    Topics.EVENTS.name(),
+                    Topics.CHAPTERS.name(),
+                    Topics.DLQ.name());
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @TempDir static Path kafkaDir;
+    @TempDir Path checkpoints;
+
+    private static EmbeddedKafka kafka;
+
+    private final List<JobClient> jobs = new ArrayList<>();
+
+    /** Capture wall clock of frame 0: near now, as a live source's (record timestamps follow). */
+    private static final long WALL_START_MS = System.currentTimeMillis() / 1000 * 1000;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(kafkaDir, 1);
+        TopicAdmin.createAll(
+                kafka.bootstrapServers(),
+                topic -> topic.name().equals(Topics.EMBEDDINGS.name()) ? 2 : 1,
+                (short) 1);
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldPublishEveryResultOnceAfterTheTaskManagerIsLostMidStream(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        // The faulty run: the input arrives in two parts, with a checkpoint in between.
+        Map<TopicPartition, Long> faultyFrom = outputEndOffsets();
+        produce(0, CHECKPOINTED);
+        JobClient job = start("eo");
+        await(() -> allStreamsAt(read("read_uncommitted", faultyFrom), CHECKPOINTED - 1),
+                "the first part is processed");
+        checkpoint(cluster, job.getJobID());
+        await(() -> allStreamsAt(read("read_committed", faultyFrom), CHECKPOINTED - 1),
+                "the checkpoint's transactions are committed");
+
+        produce(CHECKPOINTED, FRAMES);
+        await(() -> finished(read("read_uncommitted", faultyFrom), 1),
+                "the second part is processed and written, uncommitted");
+        Outputs committedBeforeTheFault = read("read_committed", faultyFrom);
+        assertThat(committedBeforeTheFault.snapshots())
+                .as("nothing of the second part is committed before the fault")
+                .allSatisfy(s -> assertThat(s.getLastSeq()).isLessThan(CHECKPOINTED));
+
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+        await(() -> finished(read("read_uncommitted", faultyFrom), 2),
+                "the job restarted from the checkpoint and replayed the second part");
+        checkpoint(cluster, job.getJobID());
+        await(() -> finished(read("read_committed", faultyFrom), 1),
+                "the replay is committed");
+        stop(job);
+        Outputs committed = read("read_committed", faultyFrom);
+        Outputs uncommitted = read("read_uncommitted", faultyFrom);
+
+        // The reference: the same input, read from the start by a job that is never interrupted.
+        Map<TopicPartition, Long> referenceFrom = outputEndOffsets();
+        JobClient reference = start("reference");
+        await(() -> finished(read("read_uncommitted", referenceFrom), 1),
+                "the reference run processed everything");
+        checkpoint(cluster, reference.getJobID());
+        await(() -> finished(read("read_committed", referenceFrom), 1),
+                "the reference run is committed");
+        stop(reference);
+        Outputs expected = read("read_committed", referenceFrom);
+        assertThat(read("read_uncommitted", referenceFrom).snapshots())
+                .as("the reference run has nothing aborted")
+                .hasSameSizeAs(expected.snapshots());
+
+        assertThat(duplicates(committed.events(), MemoryKafkaExactlyOnceITCase::eventKey))
+                .as("START, NOVELTY, GAP, END once each")
+                .isEmpty();
+        assertThat(duplicates(committed.chapters(), MemoryKafkaExactlyOnceITCase::chapterKey))
+                .isEmpty();
+        assertThat(duplicates(committed.snapshots(), MemoryKafkaExactlyOnceITCase::snapshotKey))
+                .isEmpty();
+        assertThat(sortedEvents(committed)).isEqualTo(sortedEvents(expected));
+        assertThat(eventKinds(expected))
+                .containsKeys(EventKind.START, EventKind.NOVELTY, EventKind.GAP, EventKind.END);
+        assertThat(sortedChapters(committed)).isEqualTo(sortedChapters(expected)).hasSize(10);
+        assertThat(sortedSnapshots(committed)).isEqualTo(sortedSnapshots(expected));
+        assertThat(finalBanks(committed)).isEqualTo(finalBanks(expected)).hasSize(STREAMS.size());
+        assertThat(committed.deadLetters())
+                .singleElement()
+                .satisfies(letter -> assertThat(letter.getOffset()).isNotNegative());
+        assertThat(expected.deadLetters()).hasSize(1);
+
+        // The aborted first attempt is in the log: without read_committed it would be seen twice.
+        assertThat(duplicates(uncommitted.events(), MemoryKafkaExactlyOnceITCase::eventKey))
+                .as("events of the second part, written before the fault and again after it")
+                .contains("cam-d END 29", "cam-b GAP " + GAP_SEQ);
+        assertThat(duplicates(uncommitted.snapshots(), MemoryKafkaExactlyOnceITCase::snapshotKey))
+                .as("snapshots of the second part twice")
+                .contains("cam-a 80", "cam-b 80");
+        assertThat(duplicates(uncommitted.chapters(), MemoryKafkaExactlyOnceITCase::chapterKey))
+                .contains("cam-a/2");
+        assertThat(uncommitted.deadLetters()).hasSize(2);
+    }
+
+    // --- the job ------------------------------------------------------------------------------
+
+    /** Cancels what a failed test left running while the broker is still there. */
+    @AfterEach
+    void cancelJobs() throws Exception {
+        for (JobClient job : jobs) {
+            if (!status(job).isGloballyTerminalState()) {
+                stop(job);
+            }
+        }
+    }
+
+    private JobClient start(String name) throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints.resolve(name).toUri().toString());
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Longer than the test: the test triggers every checkpoint (see the class comment).
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1));
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+
+        Configuration options = new Configuration();
+        options.set(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        options.set(MemoryOptions.KAFKA_GROUP_ID, "memory-" + name);
+        options.set(MemoryOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, "memory-" + name);
+        options.set(MemoryOptions.BANK_SLOTS, 6);
+        options.set(MemoryOptions.EMIT_INTERVAL, Duration.ZERO); // a snapshot per frame
+        options.set(MemoryOptions.CHAPTER_LENGTH, Duration.ofSeconds(10)); // 20 frames
+        options.set(MemoryOptions.IDLE_STATE_RETENTION, Duration.ofSeconds(5)); // 10 frames
+        options.set(MemoryOptions.MAX_OUT_OF_ORDERNESS, Duration.ofSeconds(1));
+        options.set(MemoryOptions.SOURCE_IDLE_TIMEOUT, Duration.ofSeconds(1));
+        JobClient job = MemoryJob.start(env, options);
+        jobs.add(job);
+        return job;
+    }
+
+    /** Triggers a checkpoint and waits for it; retried while the job's tasks are not running. */
+    private static void checkpoint(MiniCluster cluster, JobID job) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                cluster.triggerCheckpoint(job).get();
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no checkpoint of " + job + " completes", e);
+                }
+                sleep();
+            }
+        }
+    }
+
+    private static void stop(JobClient job) throws Exception {
+        job.cancel().get();
+        await(() -> status(job) == JobStatus.CANCELED, "the job is cancelled");
+    }
+
+    private static JobStatus status(JobClient job) {
+        try {
+            return job.getJobStatus().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the job status", e);
+        }
+    }
+
+    // --- the input ----------------------------------------------------------------------------
+
+    /** Frames {@code [fromSeq, toSeq)} of every stream, as the encoder worker writes them. */
+    private static void produce(long fromSeq, long toSeq) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            for (long seq = fromSeq; seq < toSeq; seq++) {
+                for (String stream : STREAMS) {
+                    if (stream.equals("cam-d") && seq >= SHORT_STREAM_FRAMES) {
+                        continue;
+                    }
+                    byte[] key = stream.getBytes(StandardCharsets.UTF_8);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    Topics.EMBEDDINGS.name(), key, value(stream, seq)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static byte[] value(String stream, long seq) {
+        if (stream.equals("cam-c") && seq == POISON_SEQ) {
+            return "not a frame embedding".getBytes(StandardCharsets.UTF_8);
+        }
+        EmbeddingEvent frame =
+                new EmbeddingEvent(
+                        stream,
+                        seq,
+                        seq * FRAME_MS,
+                        WALL_START_MS + seq * FRAME_MS,
+                        TestFrames.ENCODER,
+                        TestFrames.TOKENS,
+                        TestFrames.DIM,
+                        TestFrames.sceneValues(stream, seq),
+                        stream.equals("cam-b") && seq == GAP_SEQ);
+        return TestFrames.proto(frame, DType.F16).toByteArray();
+    }
+
+    // --- the output ---------------------------------------------------------------------------
+
+    /** What one run published on the output topics, in log order per partition. */
+    record Outputs(
+            List<MemorySnapshot> snapshots,
+            List<MemoryEvent> events,
+            List<Chapter> chapters,
+            List<DeadLetter> deadLetters) {}
+
+    private static Map<TopicPartition, Long> outputEndOffsets() {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_uncommitted")) {
+            return consumer.endOffsets(partitions(consumer));
+        }
+    }
+
+    /** Everything on the output topics from {@code from} to their current end for this reader. */
+    private static Outputs read(String isolation, Map<TopicPartition, Long> from) {
+        Outputs out = new Outputs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(isolation)) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            // For read_committed the end is the last stable offset: open transactions stay unread.
+            Map<TopicPartition, Long> end = consumer.endOffsets(from.keySet());
+            while (end.entrySet().stream()
+                    .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    add(out, record);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void add(Outputs out, ConsumerRecord<byte[], byte[]> record) {
+        String topic = record.topic();
+        if (record.value() == null) {
+            return; // no stream is deleted here: no tombstones expected, none counted
+        }
+        if (topic.equals(Topics.MEMORY.name())) {
+            out.snapshots().add(Topics.MEMORY.valueSerde().deserializer().deserialize(topic, record.value()));
+        } else if (topic.equals(Topics.EVENTS.name())) {
+            out.events().add(Topics.EVENTS.valueSerde().deserializer().deserialize(topic, record.value()));
+        } else if (topic.equals(Topics.CHAPTERS.name())) {
+            out.chapters().add(Topics.CHAPTERS.valueSerde().deserializer().deserialize(topic, record.value()));
+        } else {
+            out.deadLetters().add(Topics.DLQ.valueSerde().deserializer().deserialize(topic, record.value()));
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES);
+        return new KafkaConsumer<>(props);
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : OUTPUT_TOPICS) {
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        return partitions;
+    }
+
+    private static boolean allStreamsAt(Outputs out, long lastSeq) {
+        return STREAMS.stream()
+                .allMatch(
+                        stream ->
+                                out.snapshots().stream()
+                                        .anyMatch(
+                                                s ->
+                                                        s.getStreamId().equals(stream)
+                                                                && s.getLastSeq()
+                                                                        == Math.min(
+                                                                                lastSeq,
+                                                                                lastSeqOf(
+                                                                                        stream))));
+    }
+
+    /**
+     * Whether every stream's last snapshot was written, those of the second part and cam-d's END
+     * (which comes in the second part too) {@code times} times: the second part was processed that
+     * many times.
+     */
+    private static boolean finished(Outputs out, int times) {
+        for (String stream : STREAMS) {
+            long last =
+                    out.snapshots().stream()
+                            .filter(
+                                    s ->
+                                            s.getStreamId().equals(stream)
+                                                    && s.getLastSeq() == lastSeqOf(stream))
+                            .count();
+            if (last < (lastSeqOf(stream) < CHECKPOINTED ? 1 : times)) {
+                return false;
+            }
+        }
+        return out.events().stream().filter(e -> e.getKind() == EventKind.END).count() >= times;
+    }
+
+    private static long lastSeqOf(String stream) {
+        return (stream.equals("cam-d") ? SHORT_STREAM_FRAMES : FRAMES) - 1;
+    }
+
+    private static String eventKey(MemoryEvent event) {
+        return event.getStreamId() + " " + event.getKind() + " " + event.getSeq();
+    }
+
+    private static String chapterKey(Chapter chapter) {
+        return chapter.getStreamId() + "/" + chapter.getIndex();
+    }
+
+    private static String snapshotKey(MemorySnapshot snapshot) {
+        return snapshot.getStreamId() + " " + snapshot.getVersion();
+    }
+
+    private static <T> List<String> duplicates(List<T> records, Function<T, String> key) {
+        return records.stream()
+                .collect(Collectors.groupingBy(key, Collectors.counting()))
+                .entrySet()
+                .stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    private static List<MemoryEvent> sortedEvents(Outputs out) {
+        return out.events().stream()
+                .sorted(Comparator.comparing(MemoryKafkaExactlyOnceITCase::eventKey))
+                .toList();
+    }
+
+    private static Map<EventKind, Long> eventKinds(Outputs out) {
+        return out.events().stream()
+                .collect(Collectors.groupingBy(MemoryEvent::getKind, Collectors.counting()));
+    }
+
+    private static List<Chapter> sortedChapters(Outputs out) {
+        return out.chapters().stream()
+                .sorted(Comparator.comparing(MemoryKafkaExactlyOnceITCase::chapterKey))
+                .toList();
+    }
+
+    /** Every snapshot, without its publishing time (processing time), by stream and version. */
+    private static List<MemorySnapshot> sortedSnapshots(Outputs out) {
+        return out.snapshots().stream()
+                .map(s -> s.toBuilder().clearUpdatedMs().build())
+                .sorted(
+                        Comparator.comparing(MemorySnapshot::getStreamId)
+                                .thenComparingLong(MemorySnapshot::getVersion))
+                .toList();
+    }
+
+    private static Map<String, MemorySnapshot> finalBanks(Outputs out) {
+        Map<String, MemorySnapshot> banks = new HashMap<>();
+        for (MemorySnapshot snapshot : sortedSnapshots(out)) {
+            banks.put(snapshot.getStreamId(), snapshot);
+        }
+        return banks;
+    }
+
+    /** Waits for a condition of the running job; fails after two minutes (a hang, not a timing). */
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting until " + what);
+            }
+            sleep();
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
