@@ -1,5 +1,6 @@
 package dev.longwatch.encoder.postprocess;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -38,25 +39,34 @@ public record TokenExtractor(TokenLayout layout, boolean dropCls, int poolKernel
 
     /** Tokens of frame {@code index} of the batched row-major output {@code data} of {@code shape}. */
     public float[] tokens(float[] data, long[] shape, int index) {
+        return tokens(FloatBuffer.wrap(data), shape, index);
+    }
+
+    /**
+     * As {@link #tokens(float[], long[], int)}, from the values {@code 0 .. limit-1} of
+     * {@code data} by absolute index (its position is neither used nor changed), so that an
+     * output ONNX Runtime wrote into a direct buffer is read in place, without a copy first.
+     */
+    public float[] tokens(FloatBuffer data, long[] shape, int index) {
         Grid grid = grid(shape);
         long batch = shape[0];
         if (index < 0 || index >= batch) {
             throw new IndexOutOfBoundsException("frame " + index + " of a batch of " + batch);
         }
         int perFrame = grid.rawTokens * grid.dim;
-        if ((long) perFrame * batch != data.length) {
+        if ((long) perFrame * batch != data.limit()) {
             throw new IllegalArgumentException(
-                    "output of shape " + Arrays.toString(shape) + " has " + data.length + " values");
+                    "output of shape " + Arrays.toString(shape) + " has " + data.limit() + " values");
         }
         int base = index * perFrame;
         int cells = grid.height * grid.width;
         float[] tokens = new float[cells * grid.dim];
         switch (layout) {
             case NCHW -> transpose(data, base, grid.dim, cells, tokens);
-            case NHWC -> System.arraycopy(data, base, tokens, 0, tokens.length);
+            case NHWC -> data.get(base, tokens, 0, tokens.length);
             case SEQUENCE -> {
                 int skip = dropCls ? grid.dim : 0;
-                System.arraycopy(data, base + skip, tokens, 0, tokens.length);
+                data.get(base + skip, tokens, 0, tokens.length);
             }
         }
         return SpatialPooling.average(tokens, grid.height, grid.width, grid.dim, poolKernel);
@@ -69,13 +79,13 @@ public record TokenExtractor(TokenLayout layout, boolean dropCls, int poolKernel
      * times. The plain double loop writes with a stride of {@code dim} floats and was the largest
      * cost of extraction.
      */
-    private static void transpose(float[] data, int base, int dim, int cells, float[] tokens) {
+    private static void transpose(FloatBuffer data, int base, int dim, int cells, float[] tokens) {
         for (int c0 = 0; c0 < dim; c0 += BLOCK) {
             int c1 = Math.min(dim, c0 + BLOCK);
             for (int t = 0; t < cells; t++) {
                 int to = t * dim;
                 for (int c = c0; c < c1; c++) {
-                    tokens[to + c] = data[base + c * cells + t];
+                    tokens[to + c] = data.get(base + c * cells + t);
                 }
             }
         }

@@ -37,6 +37,29 @@ class TokenExtractorTest {
     }
 
     @Test
+    void shouldReadADirectBufferInPlaceExactlyAsAnArray() {
+        // The encoder pins its output in a direct buffer and extracts from there.
+        long[][] shapes = {{3, 37, 2, 3}, {2, 4, 4, 5}};
+        TokenLayout[] layouts = {TokenLayout.NCHW, TokenLayout.NHWC};
+        for (int l = 0; l < layouts.length; l++) {
+            long[] shape = shapes[l];
+            float[] data = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3])];
+            java.nio.FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(data.length * Float.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            for (int i = 0; i < data.length; i++) {
+                data[i] = i * 0.5f;
+                direct.put(i, data[i]);
+            }
+            TokenExtractor extractor = new TokenExtractor(layouts[l], false, 2);
+            for (int frame = 0; frame < shape[0]; frame++) {
+                assertThat(extractor.tokens(direct, shape, frame)).containsExactly(extractor.tokens(data, shape, frame));
+            }
+            assertThat(direct.position()).isZero();
+        }
+    }
+
+    @Test
     void shouldKeepChannelLastFeatureMapsAsTheyAre() {
         float[] data = {1, 2, 3, 4, 5, 6};
         TokenExtractor extractor = new TokenExtractor(TokenLayout.NHWC, false, 1);
