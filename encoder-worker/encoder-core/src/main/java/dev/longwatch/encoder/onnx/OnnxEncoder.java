@@ -25,12 +25,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class OnnxEncoder implements VisionEncoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEncoder.class);
     private static final int PIPELINE_FROM = 4;
+    // Bands of one frame cost a little more than the whole frame (each band widens its first
+    // source rows afresh), about 2% more at four bands per core for a 224-row crop.
+    private static final int BANDS_PER_CORE = 4;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -59,13 +64,22 @@ public final class OnnxEncoder implements VisionEncoder {
     // Two direct input buffers: ONNX Runtime reads a batch in place (no copy), and while the
     // session runs on one, the next chunk is preprocessed straight into the other.
     private final FloatBuffer[] inputs = new FloatBuffer[2];
-    // Preprocessing is per frame and independent: a chunk no inference can hide is spread over
-    // the cores. Owned here (not the common pool, which Kafka or Flink in the same JVM may use).
-    private final ForkJoinPool preprocessPool;
-    // The one thread that works beside a running session (preprocess the next chunk, extract the
-    // previous one's tokens). One, not a pool: ONNX Runtime's own threads already take the cores,
-    // and each extra runnable thread stalls its per-operator barriers.
-    private final ExecutorService pipeline;
+    // Two direct output buffers, pinned as the run's output: ONNX Runtime writes the tokens'
+    // tensor there and extraction reads it in place, while the next run writes the other. (An
+    // output ONNX Runtime allocates is read back with getFloatBuffer(), a copy of the whole
+    // tensor into a new heap array per run.)
+    private final FloatBuffer[] outputs = new FloatBuffer[2];
+    // The output's shape for one frame (a run of n frames has n in place of the 1), and its size.
+    private final long[] frameOutputShape;
+    private final int outputFloats;
+    // One thread per core but the caller's. Work no running session can hide (the first chunk's
+    // preprocessing, the last chunk's token extraction) is shared between them and the caller
+    // ({@link #spread}). Beside a running session only one task at a time runs here (preprocess
+    // the next chunk, extract the previous one's tokens): ONNX Runtime's own threads already take
+    // the cores, and each extra runnable thread stalls its per-operator barriers. Owned here, not
+    // the common pool, which Kafka or Flink in the same JVM may use.
+    private final ExecutorService helpers;
+    private final int helperCount;
     private final int tokens;
     private final int dim;
 
@@ -91,15 +105,16 @@ public final class OnnxEncoder implements VisionEncoder {
         this.dim = tokenShape.dim();
         this.maxBatch = maxBatch;
         this.id = id;
-        int floats = config.preprocess().floatsPerFrame();
+        this.frameOutputShape = outputShape.clone();
+        this.outputFloats = Math.toIntExact(Arrays.stream(outputShape).reduce(1, Math::multiplyExact));
         for (int i = 0; i < inputs.length; i++) {
-            inputs[i] = ByteBuffer.allocateDirect(maxBatch * floats * Float.BYTES)
-                    .order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
+            inputs[i] = directFloats(maxBatch * config.preprocess().floatsPerFrame());
+            outputs[i] = directFloats(maxBatch * outputFloats);
         }
-        this.preprocessPool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-        this.pipeline = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "onnx-encoder-pipeline");
+        this.helperCount = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        AtomicInteger threads = new AtomicInteger();
+        this.helpers = Executors.newFixedThreadPool(helperCount, runnable -> {
+            Thread thread = new Thread(runnable, "onnx-encoder-helper-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -173,14 +188,25 @@ public final class OnnxEncoder implements VisionEncoder {
         return options;
     }
 
-    /** One black frame through the model: its output shape fixes the layout and the token count. */
+    private static FloatBuffer directFloats(int count) {
+        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * One black frame through the model: its output shape fixes the layout and the token count,
+     * and it must be a float tensor (runs write it into a pinned float buffer).
+     */
     private static long[] warmUp(
             OrtEnvironment env, OrtSession session, String inputName, String output, PreprocessSpec spec)
             throws OrtException {
         long[] shape = {1, 3, spec.cropHeight(), spec.cropWidth()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[spec.floatsPerFrame()]), shape);
                 OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(output))) {
-            return ((TensorInfo) result.get(0).getInfo()).getShape();
+            OnnxValue value = result.get(0);
+            if (!(value instanceof OnnxTensor tokens) || tokens.getInfo().type != OnnxJavaType.FLOAT) {
+                throw new IllegalArgumentException("output '" + output + "' is not a float tensor: " + value.getInfo());
+            }
+            return tokens.getInfo().getShape();
         }
     }
 
@@ -250,8 +276,8 @@ public final class OnnxEncoder implements VisionEncoder {
      * call is cut into at least two chunks and pipelined: while the session runs chunk {@code i},
      * one helper thread extracts the tokens of chunk {@code i - 1} and preprocesses chunk
      * {@code i + 1} into the other input buffer, so that Java work hides behind inference instead
-     * of adding to it. Only the first chunk's preprocessing (on all cores) and the last chunk's
-     * extraction are not hidden.
+     * of adding to it. Only the first chunk's preprocessing and the last chunk's extraction are
+     * not hidden; both are spread over all cores, the calling thread's included.
      */
     @Override
     public float[][] encode(List<BufferedImage> frames) {
@@ -268,7 +294,7 @@ public final class OnnxEncoder implements VisionEncoder {
             int nextStart = start + chunk;
             FloatBuffer nextInput = inputs[(index + 1) % 2];
             Output done = previous;
-            Future<?> beside = done == null && nextStart >= frames.size() ? null : pipeline.submit(() -> {
+            Future<?> beside = done == null && nextStart >= frames.size() ? null : helpers.submit(() -> {
                 if (done != null) {
                     extract(done, out);
                 }
@@ -277,23 +303,28 @@ public final class OnnxEncoder implements VisionEncoder {
                 }
             });
             try {
-                previous = run(inputs[index % 2], size, start);
+                previous = run(inputs[index % 2], outputs[index % 2], size, start);
             } finally {
                 // Even when the run failed: the helper writes into buffers the next call reuses.
                 await(beside);
             }
         }
-        extract(previous, out);
+        extractParallel(previous, out);
         return out;
     }
 
-    /** One run's output tensor, copied out of ONNX Runtime, and where its frames go. */
-    private record Output(float[] data, long[] shape, int size, int firstFrame) {}
+    /** One run's output tensor, in one of the output buffers, and where its frames go. */
+    private record Output(FloatBuffer data, long[] shape, int size, int firstFrame) {}
 
     private void extract(Output output, float[][] out) {
         for (int i = 0; i < output.size(); i++) {
             out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i);
         }
+    }
+
+    /** As {@link #extract}, spread over the cores; for the last run, when no session runs any more. */
+    private void extractParallel(Output output, float[][] out) {
+        spread(output.size(), i -> out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i));
     }
 
     /** Preprocesses {@code batch} into {@code input} on the calling thread. */
@@ -305,21 +336,57 @@ public final class OnnxEncoder implements VisionEncoder {
         }
     }
 
-    /** Preprocesses {@code batch} into {@code input}, spread over the preprocessing pool. */
+    /** Preprocesses {@code batch} into {@code input}, spread over the cores. */
     private void preprocessParallel(List<BufferedImage> batch, FloatBuffer input) {
         int floats = preprocessor.spec().floatsPerFrame();
         int height = preprocessor.spec().cropHeight();
-        // Small batches are cut into row bands too, so that a single frame still uses every core.
-        int bands = Math.max(1, preprocessPool.getParallelism() / batch.size());
-        preprocessPool.submit(() -> IntStream.range(0, batch.size() * bands)
-                        .parallel()
-                        .forEach(task -> {
-                            int frame = task / bands;
-                            int band = task % bands;
-                            preprocessor.writeNchw(batch.get(frame), input, frame * floats,
-                                    band * height / bands, (band + 1) * height / bands);
-                        }))
-                .join();
+        // Small batches are cut into row bands too, so that a single frame still uses every core,
+        // and a few per core, so that the caller can take over what a late helper has not begun.
+        int bands = Math.max(1, BANDS_PER_CORE * (helperCount + 1) / batch.size());
+        spread(batch.size() * bands, task -> {
+            int frame = task / bands;
+            int band = task % bands;
+            preprocessor.writeNchw(batch.get(frame), input, frame * floats,
+                    band * height / bands, (band + 1) * height / bands);
+        });
+    }
+
+    /**
+     * Runs {@code task} for {@code 0 .. count-1} on the calling thread and up to one helper per
+     * further core, each claiming the next index until none is left. The caller works rather than
+     * waits, and claiming (not fixed ranges) keeps it from waiting on a helper that another
+     * process keeps off its core: whatever the helper has not claimed yet, the caller does.
+     */
+    private void spread(int count, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable claim = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    task.accept(i);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        for (int h = 0; h < Math.min(helperCount, count - 1); h++) {
+            helpers.execute(claim);
+        }
+        claim.run();
+        try {
+            // Wait for the indexes helpers claimed, even after a failure: they write into buffers
+            // the next call reuses.
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while encoding", e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
     }
 
     private static void await(Future<?> task) {
@@ -339,39 +406,26 @@ public final class OnnxEncoder implements VisionEncoder {
         }
     }
 
-    /** Runs the session on the first {@code size} frames of {@code input}. */
-    private Output run(FloatBuffer input, int size, int firstFrame) {
+    /** Runs the session on the first {@code size} frames of {@code input}, writing into {@code output}. */
+    private Output run(FloatBuffer input, FloatBuffer output, int size, int firstFrame) {
         PreprocessSpec spec = preprocessor.spec();
         long[] shape = {size, 3, spec.cropHeight(), spec.cropWidth()};
         FloatBuffer frames = input.duplicate().position(0).limit(size * spec.floatsPerFrame()).slice();
+        long[] outputShape = frameOutputShape.clone();
+        outputShape[0] = size;
+        FloatBuffer tokens = output.duplicate().position(0).limit(size * outputFloats).slice();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, frames, shape);
-                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
-            OnnxValue value = result.get(0);
-            if (!(value instanceof OnnxTensor output) || output.getInfo().type != OnnxJavaType.FLOAT) {
-                throw new IllegalStateException("output '" + outputName + "' is not a float tensor: " + value.getInfo());
-            }
-            // getFloatBuffer() copies out of native memory once; the copy outlives the result.
-            return new Output(floats(output.getFloatBuffer()), output.getInfo().getShape(), size, firstFrame);
+                OnnxTensor pinned = OnnxTensor.createTensor(env, tokens, outputShape);
+                OrtSession.Result result = session.run(Map.of(inputName, tensor), Map.of(outputName, pinned))) {
+            return new Output(tokens, outputShape, size, firstFrame);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + size + " frames: " + e.getMessage(), e);
         }
     }
 
-    private static float[] floats(FloatBuffer buffer) {
-        // getFloatBuffer() already copies into a heap buffer; use its array rather than copy again.
-        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
-                && buffer.remaining() == buffer.array().length) {
-            return buffer.array();
-        }
-        float[] data = new float[buffer.remaining()];
-        buffer.get(data);
-        return data;
-    }
-
     @Override
     public void close() {
-        pipeline.shutdown();
-        preprocessPool.shutdown();
+        helpers.shutdown();
         closeQuietly(session);
     }
 
