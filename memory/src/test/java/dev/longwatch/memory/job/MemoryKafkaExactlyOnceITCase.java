@@ -6,12 +6,9 @@ import dev.longwatch.kafka.embedded.EmbeddedKafka;
 import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.schema.Topics;
-import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DType;
-import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.MemoryEvent;
-import dev.longwatch.schema.proto.MemorySnapshot;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -26,15 +23,10 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,13 +39,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -85,13 +74,6 @@ class MemoryKafkaExactlyOnceITCase {
     private static final long GAP_SEQ = 50; // on cam-b
     private static final long POISON_SEQ = 55; // on cam-c
     private static final long FRAME_MS = 500;
-
-    private static final List<String> OUTPUT_TOPICS =
-            List.of(
-                    Topics.MEMORY.name(),
-                    Topics.EVENTS.name(),
-                    Topics.CHAPTERS.name(),
-                    Topics.DLQ.name());
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
@@ -143,7 +125,7 @@ class MemoryKafkaExactlyOnceITCase {
         produce(CHECKPOINTED, FRAMES);
         await(() -> finished(read("read_uncommitted", faultyFrom), 1),
                 "the second part is processed and written, uncommitted");
-        Outputs committedBeforeTheFault = read("read_committed", faultyFrom);
+        KafkaOutputs committedBeforeTheFault = read("read_committed", faultyFrom);
         assertThat(committedBeforeTheFault.snapshots())
                 .as("nothing of the second part is committed before the fault")
                 .allSatisfy(s -> assertThat(s.getLastSeq()).isLessThan(CHECKPOINTED));
@@ -156,8 +138,8 @@ class MemoryKafkaExactlyOnceITCase {
         await(() -> finished(read("read_committed", faultyFrom), 1),
                 "the replay is committed");
         stop(job);
-        Outputs committed = read("read_committed", faultyFrom);
-        Outputs uncommitted = read("read_uncommitted", faultyFrom);
+        KafkaOutputs committed = read("read_committed", faultyFrom);
+        KafkaOutputs uncommitted = read("read_uncommitted", faultyFrom);
 
         // The reference: the same input, read from the start by a job that is never interrupted.
         Map<TopicPartition, Long> referenceFrom = outputEndOffsets();
@@ -168,37 +150,37 @@ class MemoryKafkaExactlyOnceITCase {
         await(() -> finished(read("read_committed", referenceFrom), 1),
                 "the reference run is committed");
         stop(reference);
-        Outputs expected = read("read_committed", referenceFrom);
+        KafkaOutputs expected = read("read_committed", referenceFrom);
         assertThat(read("read_uncommitted", referenceFrom).snapshots())
                 .as("the reference run has nothing aborted")
                 .hasSameSizeAs(expected.snapshots());
 
-        assertThat(duplicates(committed.events(), MemoryKafkaExactlyOnceITCase::eventKey))
+        assertThat(KafkaOutputs.duplicates(committed.events(), KafkaOutputs::eventKey))
                 .as("START, NOVELTY, GAP, END once each")
                 .isEmpty();
-        assertThat(duplicates(committed.chapters(), MemoryKafkaExactlyOnceITCase::chapterKey))
+        assertThat(KafkaOutputs.duplicates(committed.chapters(), KafkaOutputs::chapterKey))
                 .isEmpty();
-        assertThat(duplicates(committed.snapshots(), MemoryKafkaExactlyOnceITCase::snapshotKey))
+        assertThat(KafkaOutputs.duplicates(committed.snapshots(), KafkaOutputs::snapshotKey))
                 .isEmpty();
-        assertThat(sortedEvents(committed)).isEqualTo(sortedEvents(expected));
+        assertThat(committed.sortedEvents()).isEqualTo(expected.sortedEvents());
         assertThat(eventKinds(expected))
                 .containsKeys(EventKind.START, EventKind.NOVELTY, EventKind.GAP, EventKind.END);
-        assertThat(sortedChapters(committed)).isEqualTo(sortedChapters(expected)).hasSize(10);
-        assertThat(sortedSnapshots(committed)).isEqualTo(sortedSnapshots(expected));
-        assertThat(finalBanks(committed)).isEqualTo(finalBanks(expected)).hasSize(STREAMS.size());
+        assertThat(committed.sortedChapters()).isEqualTo(expected.sortedChapters()).hasSize(10);
+        assertThat(committed.sortedSnapshots()).isEqualTo(expected.sortedSnapshots());
+        assertThat(committed.finalBanks()).isEqualTo(expected.finalBanks()).hasSize(STREAMS.size());
         assertThat(committed.deadLetters())
                 .singleElement()
                 .satisfies(letter -> assertThat(letter.getOffset()).isNotNegative());
         assertThat(expected.deadLetters()).hasSize(1);
 
         // The aborted first attempt is in the log: without read_committed it would be seen twice.
-        assertThat(duplicates(uncommitted.events(), MemoryKafkaExactlyOnceITCase::eventKey))
+        assertThat(KafkaOutputs.duplicates(uncommitted.events(), KafkaOutputs::eventKey))
                 .as("events of the second part, written before the fault and again after it")
                 .contains("cam-d END 29", "cam-b GAP " + GAP_SEQ);
-        assertThat(duplicates(uncommitted.snapshots(), MemoryKafkaExactlyOnceITCase::snapshotKey))
+        assertThat(KafkaOutputs.duplicates(uncommitted.snapshots(), KafkaOutputs::snapshotKey))
                 .as("snapshots of the second part twice")
                 .contains("cam-a 80", "cam-b 80");
-        assertThat(duplicates(uncommitted.chapters(), MemoryKafkaExactlyOnceITCase::chapterKey))
+        assertThat(KafkaOutputs.duplicates(uncommitted.chapters(), KafkaOutputs::chapterKey))
                 .contains("cam-a/2");
         assertThat(uncommitted.deadLetters()).hasSize(2);
     }
@@ -321,75 +303,15 @@ class MemoryKafkaExactlyOnceITCase {
 
     // --- the output ---------------------------------------------------------------------------
 
-    /** What one run published on the output topics, in log order per partition. */
-    record Outputs(
-            List<MemorySnapshot> snapshots,
-            List<MemoryEvent> events,
-            List<Chapter> chapters,
-            List<DeadLetter> deadLetters) {}
-
     private static Map<TopicPartition, Long> outputEndOffsets() {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_uncommitted")) {
-            return consumer.endOffsets(partitions(consumer));
-        }
+        return KafkaOutputs.endOffsets(kafka.bootstrapServers());
     }
 
-    /** Everything on the output topics from {@code from} to their current end for this reader. */
-    private static Outputs read(String isolation, Map<TopicPartition, Long> from) {
-        Outputs out = new Outputs(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(isolation)) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            // For read_committed the end is the last stable offset: open transactions stay unread.
-            Map<TopicPartition, Long> end = consumer.endOffsets(from.keySet());
-            while (end.entrySet().stream()
-                    .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    add(out, record);
-                }
-            }
-        }
-        return out;
+    private static KafkaOutputs read(String isolation, Map<TopicPartition, Long> from) {
+        return KafkaOutputs.read(kafka.bootstrapServers(), isolation, from);
     }
 
-    private static void add(Outputs out, ConsumerRecord<byte[], byte[]> record) {
-        String topic = record.topic();
-        if (record.value() == null) {
-            return; // no stream is deleted here: no tombstones expected, none counted
-        }
-        if (topic.equals(Topics.MEMORY.name())) {
-            out.snapshots().add(Topics.MEMORY.valueSerde().deserializer().deserialize(topic, record.value()));
-        } else if (topic.equals(Topics.EVENTS.name())) {
-            out.events().add(Topics.EVENTS.valueSerde().deserializer().deserialize(topic, record.value()));
-        } else if (topic.equals(Topics.CHAPTERS.name())) {
-            out.chapters().add(Topics.CHAPTERS.valueSerde().deserializer().deserialize(topic, record.value()));
-        } else {
-            out.deadLetters().add(Topics.DLQ.valueSerde().deserializer().deserialize(topic, record.value()));
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String isolation) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES);
-        return new KafkaConsumer<>(props);
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : OUTPUT_TOPICS) {
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-        }
-        return partitions;
-    }
-
-    private static boolean allStreamsAt(Outputs out, long lastSeq) {
+    private static boolean allStreamsAt(KafkaOutputs out, long lastSeq) {
         return STREAMS.stream()
                 .allMatch(
                         stream ->
@@ -409,7 +331,7 @@ class MemoryKafkaExactlyOnceITCase {
      * (which comes in the second part too) {@code times} times: the second part was processed that
      * many times.
      */
-    private static boolean finished(Outputs out, int times) {
+    private static boolean finished(KafkaOutputs out, int times) {
         for (String stream : STREAMS) {
             long last =
                     out.snapshots().stream()
@@ -429,62 +351,9 @@ class MemoryKafkaExactlyOnceITCase {
         return (stream.equals("cam-d") ? SHORT_STREAM_FRAMES : FRAMES) - 1;
     }
 
-    private static String eventKey(MemoryEvent event) {
-        return event.getStreamId() + " " + event.getKind() + " " + event.getSeq();
-    }
-
-    private static String chapterKey(Chapter chapter) {
-        return chapter.getStreamId() + "/" + chapter.getIndex();
-    }
-
-    private static String snapshotKey(MemorySnapshot snapshot) {
-        return snapshot.getStreamId() + " " + snapshot.getVersion();
-    }
-
-    private static <T> List<String> duplicates(List<T> records, Function<T, String> key) {
-        return records.stream()
-                .collect(Collectors.groupingBy(key, Collectors.counting()))
-                .entrySet()
-                .stream()
-                .filter(e -> e.getValue() > 1)
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList();
-    }
-
-    private static List<MemoryEvent> sortedEvents(Outputs out) {
-        return out.events().stream()
-                .sorted(Comparator.comparing(MemoryKafkaExactlyOnceITCase::eventKey))
-                .toList();
-    }
-
-    private static Map<EventKind, Long> eventKinds(Outputs out) {
+    private static Map<EventKind, Long> eventKinds(KafkaOutputs out) {
         return out.events().stream()
                 .collect(Collectors.groupingBy(MemoryEvent::getKind, Collectors.counting()));
-    }
-
-    private static List<Chapter> sortedChapters(Outputs out) {
-        return out.chapters().stream()
-                .sorted(Comparator.comparing(MemoryKafkaExactlyOnceITCase::chapterKey))
-                .toList();
-    }
-
-    /** Every snapshot, without its publishing time (processing time), by stream and version. */
-    private static List<MemorySnapshot> sortedSnapshots(Outputs out) {
-        return out.snapshots().stream()
-                .map(s -> s.toBuilder().clearUpdatedMs().build())
-                .sorted(
-                        Comparator.comparing(MemorySnapshot::getStreamId)
-                                .thenComparingLong(MemorySnapshot::getVersion))
-                .toList();
-    }
-
-    private static Map<String, MemorySnapshot> finalBanks(Outputs out) {
-        Map<String, MemorySnapshot> banks = new HashMap<>();
-        for (MemorySnapshot snapshot : sortedSnapshots(out)) {
-            banks.put(snapshot.getStreamId(), snapshot);
-        }
-        return banks;
     }
 
     /** Waits for a condition of the running job; fails after two minutes (a hang, not a timing). */
