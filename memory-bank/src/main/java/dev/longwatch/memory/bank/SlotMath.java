@@ -3,8 +3,9 @@ package dev.longwatch.memory.bank;
 /**
  * The bank's arithmetic on stored slots, row by row (one token of {@code dim} values at a time):
  * per-token norms, the mean per-token cosine, the count-weighted merge and the token mean.
- * Half-precision slots are read through {@link Half#WIDE} element by element, never widened into a
- * float copy. Every sum runs in double over four interleaved partial sums in the order {@link
+ * Half-precision slots are read through {@link Half#WIDE}, never widened into a whole float copy;
+ * slots made in binary16 (stored frames, merges) are made by {@link HalfSlotBuilder}, one row in
+ * scratch at a time. Every sum runs in double over four interleaved partial sums in the order {@link
  * VectorMath#cosine} uses, so a similarity computed here is bit-identical to {@link
  * VectorMath#meanTokenCosine} on the widened values (the product of two halves is exact in float,
  * so it may be formed in float before it is widened).
@@ -103,39 +104,9 @@ final class SlotMath {
      * withMean}, its token mean.
      */
     static SlotTensor toHalves(float[] values, int from, int tokens, int dim, boolean withMean) {
-        short[] halves = new short[tokens * dim];
-        double[] norms = new double[tokens];
-        double[] sum = withMean ? new double[dim] : null;
-        for (int t = 0; t < tokens; t++) {
-            int row = t * dim;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = 0;
-            for (; i + 3 < dim; i += 4) {
-                float r0 = narrow(values[from + row + i], halves, row + i);
-                float r1 = narrow(values[from + row + i + 1], halves, row + i + 1);
-                float r2 = narrow(values[from + row + i + 2], halves, row + i + 2);
-                float r3 = narrow(values[from + row + i + 3], halves, row + i + 3);
-                s0 += r0 * r0;
-                s1 += r1 * r1;
-                s2 += r2 * r2;
-                s3 += r3 * r3;
-                if (sum != null) {
-                    sum[i] += r0;
-                    sum[i + 1] += r1;
-                    sum[i + 2] += r2;
-                    sum[i + 3] += r3;
-                }
-            }
-            for (; i < dim; i++) {
-                float r = narrow(values[from + row + i], halves, row + i);
-                s0 += r * r;
-                if (sum != null) {
-                    sum[i] += r;
-                }
-            }
-            norms[t] = Math.sqrt((s0 + s1) + (s2 + s3));
-        }
-        return withMean(SlotTensor.ofHalves(halves, norms), sum, tokens);
+        return HalfSlotBuilder.build(
+                        HalfSlotBuilder.copyOf(values, from, dim), null, null, tokens, dim, withMean)
+                .slot();
     }
 
     /**
@@ -194,112 +165,14 @@ final class SlotMath {
         if (!a.isHalf()) {
             return mergeToHalves(b, nb, a, na, tokens, dim, withMean);
         }
-        float fa = na;
-        float fb = nb;
-        float total = fa + fb;
-        short[] x = a.halves();
-        short[] out = new short[x.length];
-        double[] norms = new double[tokens];
-        double[] sum = withMean ? new double[dim] : null;
-        for (int t = 0; t < tokens; t++) {
-            norms[t] =
-                    b.isHalf()
-                            ? mergeRow(x, b.halves(), out, t * dim, dim, fa, fb, total, sum)
-                            : mergeRow(x, b.floats(), out, t * dim, dim, fa, fb, total, sum);
-        }
-        return withMean(SlotTensor.ofHalves(out, norms), sum, tokens);
-    }
-
-    /**
-     * One row of a merge of two half slots into {@code out}; returns the row's norm and adds the
-     * row's stored values to {@code sum} (one per column) unless it is null.
-     */
-    private static double mergeRow(
-            short[] x,
-            short[] y,
-            short[] out,
-            int from,
-            int len,
-            float fa,
-            float fb,
-            float total,
-            double[] sum) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            float r0 =
-                    narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
-            float r1 =
-                    narrow((WIDE[x[i + 1] & 0xffff] * fa + WIDE[y[i + 1] & 0xffff] * fb) / total,
-                            out, i + 1);
-            float r2 =
-                    narrow((WIDE[x[i + 2] & 0xffff] * fa + WIDE[y[i + 2] & 0xffff] * fb) / total,
-                            out, i + 2);
-            float r3 =
-                    narrow((WIDE[x[i + 3] & 0xffff] * fa + WIDE[y[i + 3] & 0xffff] * fb) / total,
-                            out, i + 3);
-            s0 += r0 * r0;
-            s1 += r1 * r1;
-            s2 += r2 * r2;
-            s3 += r3 * r3;
-            if (sum != null) {
-                int d = i - from;
-                sum[d] += r0;
-                sum[d + 1] += r1;
-                sum[d + 2] += r2;
-                sum[d + 3] += r3;
-            }
-        }
-        for (; i < end; i++) {
-            float r = narrow((WIDE[x[i] & 0xffff] * fa + WIDE[y[i] & 0xffff] * fb) / total, out, i);
-            s0 += r * r;
-            if (sum != null) {
-                sum[i - from] += r;
-            }
-        }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
-    }
-
-    /** One row of a merge of a half slot with a float one (a new frame), as the other. */
-    private static double mergeRow(
-            short[] x,
-            float[] y,
-            short[] out,
-            int from,
-            int len,
-            float fa,
-            float fb,
-            float total,
-            double[] sum) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            float r0 = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
-            float r1 = narrow((WIDE[x[i + 1] & 0xffff] * fa + y[i + 1] * fb) / total, out, i + 1);
-            float r2 = narrow((WIDE[x[i + 2] & 0xffff] * fa + y[i + 2] * fb) / total, out, i + 2);
-            float r3 = narrow((WIDE[x[i + 3] & 0xffff] * fa + y[i + 3] * fb) / total, out, i + 3);
-            s0 += r0 * r0;
-            s1 += r1 * r1;
-            s2 += r2 * r2;
-            s3 += r3 * r3;
-            if (sum != null) {
-                int d = i - from;
-                sum[d] += r0;
-                sum[d + 1] += r1;
-                sum[d + 2] += r2;
-                sum[d + 3] += r3;
-            }
-        }
-        for (; i < end; i++) {
-            float r = narrow((WIDE[x[i] & 0xffff] * fa + y[i] * fb) / total, out, i);
-            s0 += r * r;
-            if (sum != null) {
-                sum[i - from] += r;
-            }
-        }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        return HalfSlotBuilder.build(
+                        HalfSlotBuilder.weightedMean(a, na, b, nb, dim),
+                        null,
+                        null,
+                        tokens,
+                        dim,
+                        withMean)
+                .slot();
     }
 
     /** The mean over tokens ({@code dim} floats), as {@link VectorMath#tokenMean}. */
@@ -326,7 +199,7 @@ final class SlotMath {
     }
 
     /** Sets the token mean from column sums (in token order, as {@link VectorMath#tokenMean}). */
-    private static SlotTensor withMean(SlotTensor tensor, double[] sum, int tokens) {
+    static SlotTensor withMean(SlotTensor tensor, double[] sum, int tokens) {
         if (sum != null) {
             float[] mean = new float[sum.length];
             for (int d = 0; d < sum.length; d++) {
@@ -335,12 +208,6 @@ final class SlotMath {
             tensor.setTokenMean(mean);
         }
         return tensor;
-    }
-
-    static float narrow(float value, short[] halves, int at) {
-        short half = Half.toHalf(value);
-        halves[at] = half;
-        return WIDE[half & 0xffff];
     }
 
     private static double halfDot(short[] a, short[] b, int from, int len) {

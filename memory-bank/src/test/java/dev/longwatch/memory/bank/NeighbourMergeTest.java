@@ -29,6 +29,23 @@ class NeighbourMergeTest {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24})
+    void shouldMatchMergeThenCompareForTheFirstPairWithOnlyARightNeighbour(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        SlotTensor a = half(random), b = half(random), right = half(random);
+        long na = 1 + random.nextInt(50), nb = 1 + random.nextInt(50);
+
+        NeighbourMerge.Result fused = NeighbourMerge.merge(null, a, na, b, nb, right, TOKENS, DIM, true);
+
+        SlotTensor apart = SlotMath.merge(a, na, b, nb, TOKENS, DIM, true, true);
+        assertThat(fused.merged().halves()).isEqualTo(apart.halves());
+        assertThat(fused.merged().norms(TOKENS, DIM)).isEqualTo(apart.norms(TOKENS, DIM));
+        assertThat(fused.merged().knownTokenMean()).isEqualTo(apart.knownTokenMean());
+        assertThat(fused.left()).isNaN();
+        assertThat(fused.right()).isEqualTo(SlotMath.meanCosine(apart, right, TOKENS, DIM));
+    }
+
+    @ParameterizedTest
     @ValueSource(longs = {11, 12, 13, 14})
     void shouldMatchMergeThenCompareForANewFrameIntoTheLastSlot(long seed) {
         SplittableRandom random = new SplittableRandom(seed);

@@ -1,0 +1,200 @@
+package dev.longwatch.memory.bank;
+
+/**
+ * Makes a binary16 slot one token row at a time, and takes from each row as stored everything the
+ * bank needs of it: the row's norm, its dot products with the same row of up to two neighbouring
+ * slots, and its column sums for the token mean. A row is made in float (copied from a frame, or
+ * the count-weighted mean of two slots), rounded by {@link HalfRounding}, and the sums read the
+ * rounded row; every loop runs over one row in scratch, so C2 vectorizes the arithmetic and only
+ * the reads of stored halves (a lookup in {@link Half#WIDE}) and the sums go value by value.
+ *
+ * <p>Sums run as {@link SlotMath#meanCosine} runs them (four interleaved double lanes of float
+ * products of stored values, then the cosine per token in token order), so norms, means and
+ * similarities are the bits of computing them apart from the stored slot.
+ */
+final class HalfSlotBuilder {
+    private HalfSlotBuilder() {}
+
+    /** Writes row {@code t} of the new slot, in float, into {@code row} ({@code dim} values). */
+    interface RowSource {
+        void fill(int t, float[] row);
+    }
+
+    /**
+     * @param slot the slot as stored, with norms (and token mean when asked)
+     * @param left similarity of the left neighbour to {@code slot}; NaN without a left neighbour
+     * @param right similarity of {@code slot} to the right neighbour; NaN without one
+     */
+    record Built(SlotTensor slot, double left, double right) {}
+
+    /** The rows of {@code values[from, from + tokens·dim)}. */
+    static RowSource copyOf(float[] values, int from, int dim) {
+        return (t, row) -> System.arraycopy(values, from + t * dim, row, 0, dim);
+    }
+
+    /**
+     * The rows of {@code (na·a + nb·b) / (na + nb)} in float, as {@link VectorMath#weightedMean};
+     * {@code a} binary16, {@code b} binary16 or floats.
+     */
+    static RowSource weightedMean(SlotTensor a, long na, SlotTensor b, long nb, int dim) {
+        float fa = na;
+        float fb = nb;
+        float total = fa + fb;
+        float[] x = new float[dim];
+        float[] y = new float[dim];
+        return (t, row) -> {
+            int from = t * dim;
+            widen(a.halves(), from, x);
+            if (b.isHalf()) {
+                widen(b.halves(), from, y);
+            } else {
+                System.arraycopy(b.floats(), from, y, 0, dim);
+            }
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (x[i] * fa + y[i] * fb) / total;
+            }
+        };
+    }
+
+    /**
+     * Builds the slot from {@code rows} beside its binary16 neighbours (either may be null).
+     */
+    static Built build(
+            RowSource rows,
+            SlotTensor left,
+            SlotTensor right,
+            int tokens,
+            int dim,
+            boolean withMean) {
+        short[] halves = new short[tokens * dim];
+        double[] norms = new double[tokens];
+        double[] sum = withMean ? new double[dim] : null;
+        double[] leftNorms = left == null ? null : left.norms(tokens, dim);
+        double[] rightNorms = right == null ? null : right.norms(tokens, dim);
+        HalfRounding rounding = new HalfRounding(dim);
+        float[] row = new float[dim];
+        float[] leftRow = left == null ? null : new float[dim];
+        float[] rightRow = right == null ? null : new float[dim];
+        double[] dots = new double[2];
+        double leftSum = 0;
+        double rightSum = 0;
+        for (int t = 0; t < tokens; t++) {
+            int from = t * dim;
+            rows.fill(t, row);
+            rounding.round(row, halves, from);
+            if (left != null) {
+                widen(left.halves(), from, leftRow);
+            }
+            if (right != null) {
+                widen(right.halves(), from, rightRow);
+            }
+            norms[t] = normAndDots(row, leftRow, rightRow, dots);
+            if (left != null) {
+                leftSum += dots[0] / SlotMath.scale(leftNorms[t], norms[t]);
+            }
+            if (right != null) {
+                rightSum += dots[1] / SlotMath.scale(norms[t], rightNorms[t]);
+            }
+            if (sum != null) {
+                for (int d = 0; d < dim; d++) {
+                    sum[d] += row[d];
+                }
+            }
+        }
+        SlotTensor slot = SlotMath.withMean(SlotTensor.ofHalves(halves, norms), sum, tokens);
+        return new Built(
+                slot,
+                left == null ? Double.NaN : leftSum / tokens,
+                right == null ? Double.NaN : rightSum / tokens);
+    }
+
+    /** {@code halves[from, from + row.length)} as floats. */
+    static void widen(short[] halves, int from, float[] row) {
+        float[] wide = Half.WIDE;
+        for (int i = 0; i < row.length; i++) {
+            row[i] = wide[halves[from + i] & 0xffff];
+        }
+    }
+
+    /**
+     * The norm of {@code row}; {@code dots[0]} its dot product with {@code left}, {@code dots[1]}
+     * with {@code right}, where those are not null. One loop per shape: a loop that sums fewer
+     * lanes is that much shorter, and these are the step's longest.
+     */
+    private static double normAndDots(float[] row, float[] left, float[] right, double[] dots) {
+        if (left != null && right != null) {
+            return normAndTwoDots(row, left, right, dots);
+        }
+        if (left != null || right != null) {
+            int at = left != null ? 0 : 1;
+            return normAndDot(row, left != null ? left : right, dots, at);
+        }
+        return norm(row);
+    }
+
+    private static double norm(float[] m) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < m.length; i += 4) {
+            s0 += m[i] * m[i];
+            s1 += m[i + 1] * m[i + 1];
+            s2 += m[i + 2] * m[i + 2];
+            s3 += m[i + 3] * m[i + 3];
+        }
+        for (; i < m.length; i++) {
+            s0 += m[i] * m[i];
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    private static double normAndDot(float[] m, float[] other, double[] dots, int at) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        int i = 0;
+        for (; i + 3 < m.length; i += 4) {
+            s0 += m[i] * m[i];
+            s1 += m[i + 1] * m[i + 1];
+            s2 += m[i + 2] * m[i + 2];
+            s3 += m[i + 3] * m[i + 3];
+            d0 += other[i] * m[i];
+            d1 += other[i + 1] * m[i + 1];
+            d2 += other[i + 2] * m[i + 2];
+            d3 += other[i + 3] * m[i + 3];
+        }
+        for (; i < m.length; i++) {
+            s0 += m[i] * m[i];
+            d0 += other[i] * m[i];
+        }
+        dots[at] = (d0 + d1) + (d2 + d3);
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+
+    private static double normAndTwoDots(float[] m, float[] left, float[] right, double[] dots) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        double l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+        double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        int i = 0;
+        for (; i + 3 < m.length; i += 4) {
+            s0 += m[i] * m[i];
+            s1 += m[i + 1] * m[i + 1];
+            s2 += m[i + 2] * m[i + 2];
+            s3 += m[i + 3] * m[i + 3];
+            l0 += left[i] * m[i];
+            l1 += left[i + 1] * m[i + 1];
+            l2 += left[i + 2] * m[i + 2];
+            l3 += left[i + 3] * m[i + 3];
+            r0 += m[i] * right[i];
+            r1 += m[i + 1] * right[i + 1];
+            r2 += m[i + 2] * right[i + 2];
+            r3 += m[i + 3] * right[i + 3];
+        }
+        for (; i < m.length; i++) {
+            s0 += m[i] * m[i];
+            l0 += left[i] * m[i];
+            r0 += m[i] * right[i];
+        }
+        dots[0] = (l0 + l1) + (l2 + l3);
+        dots[1] = (r0 + r1) + (r2 + r3);
+        return Math.sqrt((s0 + s1) + (s2 + s3));
+    }
+}
