@@ -82,7 +82,10 @@ public final class MemoryOptions {
                             "A partition of lw.embeddings without records for this much"
                                 + " processing time stops holding the watermark back, so one"
                                 + " quiet partition does not stall idle expiry on the others."
-                                + " 0 never marks a partition idle.");
+                                + " Keep it well above any processing stall: a partition that"
+                                + " resumes behind a watermark the others pushed ahead (a"
+                                + " backlog, a file ingested faster than real time) sees its"
+                                + " streams expired early. 0 never marks a partition idle.");
 
     public static final ConfigOption<Duration> CHAPTER_LENGTH =
             key("memory.chapter.length")
