@@ -8,9 +8,10 @@ package dev.longwatch.memory.bank;
  * rounded row; every loop runs over one row in scratch, so C2 vectorizes the arithmetic and only
  * the reads of stored halves (a lookup in {@link Half#WIDE}) and the sums go value by value.
  *
- * <p>Sums run as {@link SlotMath#meanCosine} runs them (four interleaved double lanes of float
- * products of stored values, then the cosine per token in token order), so norms, means and
- * similarities are the bits of computing them apart from the stored slot.
+ * <p>Sums run as {@link SlotMath#meanCosine} runs them (float products of stored values in eight
+ * interleaved float sums, added in double as {@link VectorMath#dot} does, then the cosine per token
+ * in token order; column sums in double, in token order), so norms, means and similarities are the
+ * bits of computing them apart from the stored slot.
  */
 final class HalfSlotBuilder {
     private HalfSlotBuilder() {}
@@ -133,68 +134,81 @@ final class HalfSlotBuilder {
     }
 
     private static double norm(float[] m) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < m.length; i += 4) {
-            s0 += m[i] * m[i];
-            s1 += m[i + 1] * m[i + 1];
-            s2 += m[i + 2] * m[i + 2];
-            s3 += m[i + 3] * m[i + 3];
-        }
-        for (; i < m.length; i++) {
-            s0 += m[i] * m[i];
-        }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        return Math.sqrt(VectorMath.dot(m, 0, m, 0, m.length));
     }
 
     private static double normAndDot(float[] m, float[] other, double[] dots, int at) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        float d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
         int i = 0;
-        for (; i + 3 < m.length; i += 4) {
-            s0 += m[i] * m[i];
-            s1 += m[i + 1] * m[i + 1];
-            s2 += m[i + 2] * m[i + 2];
-            s3 += m[i + 3] * m[i + 3];
-            d0 += other[i] * m[i];
-            d1 += other[i + 1] * m[i + 1];
-            d2 += other[i + 2] * m[i + 2];
-            d3 += other[i + 3] * m[i + 3];
+        for (; i + 7 < m.length; i += 8) {
+            float m0 = m[i], m1 = m[i + 1], m2 = m[i + 2], m3 = m[i + 3];
+            float m4 = m[i + 4], m5 = m[i + 5], m6 = m[i + 6], m7 = m[i + 7];
+            s0 += m0 * m0;
+            s1 += m1 * m1;
+            s2 += m2 * m2;
+            s3 += m3 * m3;
+            s4 += m4 * m4;
+            s5 += m5 * m5;
+            s6 += m6 * m6;
+            s7 += m7 * m7;
+            d0 += other[i] * m0;
+            d1 += other[i + 1] * m1;
+            d2 += other[i + 2] * m2;
+            d3 += other[i + 3] * m3;
+            d4 += other[i + 4] * m4;
+            d5 += other[i + 5] * m5;
+            d6 += other[i + 6] * m6;
+            d7 += other[i + 7] * m7;
         }
         for (; i < m.length; i++) {
             s0 += m[i] * m[i];
             d0 += other[i] * m[i];
         }
-        dots[at] = (d0 + d1) + (d2 + d3);
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        dots[at] = VectorMath.lanes(d0, d1, d2, d3, d4, d5, d6, d7);
+        return Math.sqrt(VectorMath.lanes(s0, s1, s2, s3, s4, s5, s6, s7));
     }
 
     private static double normAndTwoDots(float[] m, float[] left, float[] right, double[] dots) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        double l0 = 0, l1 = 0, l2 = 0, l3 = 0;
-        double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        float l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0;
+        float r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0, r7 = 0;
         int i = 0;
-        for (; i + 3 < m.length; i += 4) {
-            s0 += m[i] * m[i];
-            s1 += m[i + 1] * m[i + 1];
-            s2 += m[i + 2] * m[i + 2];
-            s3 += m[i + 3] * m[i + 3];
-            l0 += left[i] * m[i];
-            l1 += left[i + 1] * m[i + 1];
-            l2 += left[i + 2] * m[i + 2];
-            l3 += left[i + 3] * m[i + 3];
-            r0 += m[i] * right[i];
-            r1 += m[i + 1] * right[i + 1];
-            r2 += m[i + 2] * right[i + 2];
-            r3 += m[i + 3] * right[i + 3];
+        for (; i + 7 < m.length; i += 8) {
+            float m0 = m[i], m1 = m[i + 1], m2 = m[i + 2], m3 = m[i + 3];
+            float m4 = m[i + 4], m5 = m[i + 5], m6 = m[i + 6], m7 = m[i + 7];
+            s0 += m0 * m0;
+            s1 += m1 * m1;
+            s2 += m2 * m2;
+            s3 += m3 * m3;
+            s4 += m4 * m4;
+            s5 += m5 * m5;
+            s6 += m6 * m6;
+            s7 += m7 * m7;
+            l0 += left[i] * m0;
+            l1 += left[i + 1] * m1;
+            l2 += left[i + 2] * m2;
+            l3 += left[i + 3] * m3;
+            l4 += left[i + 4] * m4;
+            l5 += left[i + 5] * m5;
+            l6 += left[i + 6] * m6;
+            l7 += left[i + 7] * m7;
+            r0 += m0 * right[i];
+            r1 += m1 * right[i + 1];
+            r2 += m2 * right[i + 2];
+            r3 += m3 * right[i + 3];
+            r4 += m4 * right[i + 4];
+            r5 += m5 * right[i + 5];
+            r6 += m6 * right[i + 6];
+            r7 += m7 * right[i + 7];
         }
         for (; i < m.length; i++) {
             s0 += m[i] * m[i];
             l0 += left[i] * m[i];
             r0 += m[i] * right[i];
         }
-        dots[0] = (l0 + l1) + (l2 + l3);
-        dots[1] = (r0 + r1) + (r2 + r3);
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        dots[0] = VectorMath.lanes(l0, l1, l2, l3, l4, l5, l6, l7);
+        dots[1] = VectorMath.lanes(r0, r1, r2, r3, r4, r5, r6, r7);
+        return Math.sqrt(VectorMath.lanes(s0, s1, s2, s3, s4, s5, s6, s7));
     }
 }

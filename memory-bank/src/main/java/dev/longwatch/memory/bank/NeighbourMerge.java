@@ -7,8 +7,9 @@ package dev.longwatch.memory.bank;
  * reads every slot it touches once (on the benchmark's shapes, two of six passes fewer).
  *
  * <p>The sums run exactly as {@link SlotMath#meanCosine} and {@link SlotMath#merge} run them (per
- * token, four interleaved double lanes of float products of stored values, then the cosine per
- * token in token order), so values, norms, means and similarities are the same to the last bit;
+ * token, float products of stored values in the eight interleaved sums of {@link VectorMath#dot},
+ * then the cosine per token in token order), so values, norms, means and similarities are the
+ * same to the last bit;
  * {@code MaLmmOracleTest} and the property tests hold either way.
  *
  * <p>Covers every step of a binary16 bank: a new frame (floats) merged into the last slot, which

@@ -5,10 +5,9 @@ package dev.longwatch.memory.bank;
  * per-token norms, the mean per-token cosine, the count-weighted merge and the token mean.
  * Half-precision slots are read through {@link Half#WIDE}, never widened into a whole float copy;
  * slots made in binary16 (stored frames, merges) are made by {@link HalfSlotBuilder}, one row in
- * scratch at a time. Every sum runs in double over four interleaved partial sums in the order {@link
- * VectorMath#cosine} uses, so a similarity computed here is bit-identical to {@link
- * VectorMath#meanTokenCosine} on the widened values (the product of two halves is exact in float,
- * so it may be formed in float before it is widened).
+ * scratch at a time. Every dot product and norm is summed as {@link VectorMath#dot} sums it (float
+ * products, eight interleaved float sums, added in double), so a similarity computed here is
+ * bit-identical to {@link VectorMath#meanTokenCosine} on the widened values.
  */
 final class SlotMath {
     private static final float[] WIDE = Half.WIDE;
@@ -211,42 +210,23 @@ final class SlotMath {
     }
 
     private static double halfDot(short[] a, short[] b, int from, int len) {
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+        float d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
         int i = from;
         int end = from + len;
-        for (; i + 3 < end; i += 4) {
+        for (; i + 7 < end; i += 8) {
             d0 += WIDE[a[i] & 0xffff] * WIDE[b[i] & 0xffff];
             d1 += WIDE[a[i + 1] & 0xffff] * WIDE[b[i + 1] & 0xffff];
             d2 += WIDE[a[i + 2] & 0xffff] * WIDE[b[i + 2] & 0xffff];
             d3 += WIDE[a[i + 3] & 0xffff] * WIDE[b[i + 3] & 0xffff];
+            d4 += WIDE[a[i + 4] & 0xffff] * WIDE[b[i + 4] & 0xffff];
+            d5 += WIDE[a[i + 5] & 0xffff] * WIDE[b[i + 5] & 0xffff];
+            d6 += WIDE[a[i + 6] & 0xffff] * WIDE[b[i + 6] & 0xffff];
+            d7 += WIDE[a[i + 7] & 0xffff] * WIDE[b[i + 7] & 0xffff];
         }
         for (; i < end; i++) {
             d0 += WIDE[a[i] & 0xffff] * WIDE[b[i] & 0xffff];
         }
-        return (d0 + d1) + (d2 + d3);
-    }
-
-    /** Half against float: the float is not a half, so the product is formed in double. */
-    private static double mixedDot(short[] a, float[] b, int from, int len) {
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            // Widened into locals first: C2 compiles "(double) x * y" inline to a much slower loop.
-            double y0 = b[i];
-            double y1 = b[i + 1];
-            double y2 = b[i + 2];
-            double y3 = b[i + 3];
-            d0 += WIDE[a[i] & 0xffff] * y0;
-            d1 += WIDE[a[i + 1] & 0xffff] * y1;
-            d2 += WIDE[a[i + 2] & 0xffff] * y2;
-            d3 += WIDE[a[i + 3] & 0xffff] * y3;
-        }
-        for (; i < end; i++) {
-            double y = b[i];
-            d0 += WIDE[a[i] & 0xffff] * y;
-        }
-        return (d0 + d1) + (d2 + d3);
+        return VectorMath.lanes(d0, d1, d2, d3, d4, d5, d6, d7);
     }
 
     /**
@@ -254,31 +234,58 @@ final class SlotMath {
      * {@code out[2]} the norm.
      */
     private static void mixedDotSquares(short[] a, float[] b, int from, int len, double[] out) {
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        float d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int i = from;
         int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            double y0 = b[i];
-            double y1 = b[i + 1];
-            double y2 = b[i + 2];
-            double y3 = b[i + 3];
+        for (; i + 7 < end; i += 8) {
+            float y0 = b[i], y1 = b[i + 1], y2 = b[i + 2], y3 = b[i + 3];
+            float y4 = b[i + 4], y5 = b[i + 5], y6 = b[i + 6], y7 = b[i + 7];
             d0 += WIDE[a[i] & 0xffff] * y0;
             d1 += WIDE[a[i + 1] & 0xffff] * y1;
             d2 += WIDE[a[i + 2] & 0xffff] * y2;
             d3 += WIDE[a[i + 3] & 0xffff] * y3;
+            d4 += WIDE[a[i + 4] & 0xffff] * y4;
+            d5 += WIDE[a[i + 5] & 0xffff] * y5;
+            d6 += WIDE[a[i + 6] & 0xffff] * y6;
+            d7 += WIDE[a[i + 7] & 0xffff] * y7;
             s0 += y0 * y0;
             s1 += y1 * y1;
             s2 += y2 * y2;
             s3 += y3 * y3;
+            s4 += y4 * y4;
+            s5 += y5 * y5;
+            s6 += y6 * y6;
+            s7 += y7 * y7;
         }
         for (; i < end; i++) {
-            double y = b[i];
+            float y = b[i];
             d0 += WIDE[a[i] & 0xffff] * y;
             s0 += y * y;
         }
-        out[0] = (d0 + d1) + (d2 + d3);
-        out[2] = Math.sqrt((s0 + s1) + (s2 + s3));
+        out[0] = VectorMath.lanes(d0, d1, d2, d3, d4, d5, d6, d7);
+        out[2] = Math.sqrt(VectorMath.lanes(s0, s1, s2, s3, s4, s5, s6, s7));
+    }
+
+    /** Half against float: products of the widened half and the float, in float. */
+    private static double mixedDot(short[] a, float[] b, int from, int len) {
+        float d0 = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0, d5 = 0, d6 = 0, d7 = 0;
+        int i = from;
+        int end = from + len;
+        for (; i + 7 < end; i += 8) {
+            d0 += WIDE[a[i] & 0xffff] * b[i];
+            d1 += WIDE[a[i + 1] & 0xffff] * b[i + 1];
+            d2 += WIDE[a[i + 2] & 0xffff] * b[i + 2];
+            d3 += WIDE[a[i + 3] & 0xffff] * b[i + 3];
+            d4 += WIDE[a[i + 4] & 0xffff] * b[i + 4];
+            d5 += WIDE[a[i + 5] & 0xffff] * b[i + 5];
+            d6 += WIDE[a[i + 6] & 0xffff] * b[i + 6];
+            d7 += WIDE[a[i + 7] & 0xffff] * b[i + 7];
+        }
+        for (; i < end; i++) {
+            d0 += WIDE[a[i] & 0xffff] * b[i];
+        }
+        return VectorMath.lanes(d0, d1, d2, d3, d4, d5, d6, d7);
     }
 
     /**
@@ -287,110 +294,41 @@ final class SlotMath {
      * b}.
      */
     private static void floatDotSquares(float[] a, float[] b, int from, int len, double[] out) {
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        double r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            double x0 = a[i];
-            double x1 = a[i + 1];
-            double x2 = a[i + 2];
-            double x3 = a[i + 3];
-            double y0 = b[i];
-            double y1 = b[i + 1];
-            double y2 = b[i + 2];
-            double y3 = b[i + 3];
-            d0 += x0 * y0;
-            d1 += x1 * y1;
-            d2 += x2 * y2;
-            d3 += x3 * y3;
-            r0 += x0 * x0;
-            r1 += x1 * x1;
-            r2 += x2 * x2;
-            r3 += x3 * x3;
-            s0 += y0 * y0;
-            s1 += y1 * y1;
-            s2 += y2 * y2;
-            s3 += y3 * y3;
-        }
-        for (; i < end; i++) {
-            double x = a[i];
-            double y = b[i];
-            d0 += x * y;
-            r0 += x * x;
-            s0 += y * y;
-        }
-        out[0] = (d0 + d1) + (d2 + d3);
-        out[1] = Math.sqrt((r0 + r1) + (r2 + r3));
-        out[2] = Math.sqrt((s0 + s1) + (s2 + s3));
+        VectorMath.dotAndSquares(a, from, b, from, len, out);
+        out[1] = Math.sqrt(out[1]);
+        out[2] = Math.sqrt(out[2]);
     }
 
     private static double halfSquares(short[] a, int from, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int i = from;
         int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            float x0 = WIDE[a[i] & 0xffff];
-            float x1 = WIDE[a[i + 1] & 0xffff];
-            float x2 = WIDE[a[i + 2] & 0xffff];
-            float x3 = WIDE[a[i + 3] & 0xffff];
+        for (; i + 7 < end; i += 8) {
+            float x0 = WIDE[a[i] & 0xffff], x1 = WIDE[a[i + 1] & 0xffff];
+            float x2 = WIDE[a[i + 2] & 0xffff], x3 = WIDE[a[i + 3] & 0xffff];
+            float x4 = WIDE[a[i + 4] & 0xffff], x5 = WIDE[a[i + 5] & 0xffff];
+            float x6 = WIDE[a[i + 6] & 0xffff], x7 = WIDE[a[i + 7] & 0xffff];
             s0 += x0 * x0;
             s1 += x1 * x1;
             s2 += x2 * x2;
             s3 += x3 * x3;
+            s4 += x4 * x4;
+            s5 += x5 * x5;
+            s6 += x6 * x6;
+            s7 += x7 * x7;
         }
         for (; i < end; i++) {
             float x = WIDE[a[i] & 0xffff];
             s0 += x * x;
         }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        return Math.sqrt(VectorMath.lanes(s0, s1, s2, s3, s4, s5, s6, s7));
     }
 
     private static double floatDot(float[] a, float[] b, int from, int len) {
-        double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            double x0 = a[i];
-            double x1 = a[i + 1];
-            double x2 = a[i + 2];
-            double x3 = a[i + 3];
-            double y0 = b[i];
-            double y1 = b[i + 1];
-            double y2 = b[i + 2];
-            double y3 = b[i + 3];
-            d0 += x0 * y0;
-            d1 += x1 * y1;
-            d2 += x2 * y2;
-            d3 += x3 * y3;
-        }
-        for (; i < end; i++) {
-            double x = a[i];
-            double y = b[i];
-            d0 += x * y;
-        }
-        return (d0 + d1) + (d2 + d3);
+        return VectorMath.dot(a, from, b, from, len);
     }
 
     private static double floatSquares(float[] a, int from, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = from;
-        int end = from + len;
-        for (; i + 3 < end; i += 4) {
-            double x0 = a[i];
-            double x1 = a[i + 1];
-            double x2 = a[i + 2];
-            double x3 = a[i + 3];
-            s0 += x0 * x0;
-            s1 += x1 * x1;
-            s2 += x2 * x2;
-            s3 += x3 * x3;
-        }
-        for (; i < end; i++) {
-            double x = a[i];
-            s0 += x * x;
-        }
-        return Math.sqrt((s0 + s1) + (s2 + s3));
+        return Math.sqrt(VectorMath.dot(a, from, a, from, len));
     }
 }

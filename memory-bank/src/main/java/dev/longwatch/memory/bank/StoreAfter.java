@@ -6,8 +6,8 @@ package dev.longwatch.memory.bank;
  * rounded the values. Done apart, the stored entry is read again just for that similarity.
  *
  * <p>Sums run as {@link SlotMath#toHalves} and {@link SlotMath#meanCosine} run them (per token,
- * four interleaved double lanes, float products of stored values, cosines in token order), so the
- * stored bits, norms, mean and similarity are the same to the last bit.
+ * float products of stored values in the eight sums of {@link VectorMath#dot}, cosines in token
+ * order), so the stored bits, norms, mean and similarity are the same to the last bit.
  */
 final class StoreAfter {
     private StoreAfter() {}
