@@ -28,14 +28,18 @@ import java.util.Map;
 /**
  * {@code longwatch bench memory}: the incremental bank against the MA-LMM port, one compression
  * step on a full bank, over tokens ∈ {64, 256}, dim ∈ {768, 1024}, slots ∈ {10, 20, 40}, F16
- * storage (the port computes and stores in float, as written). Both run in the same JVM through
- * JMH (in-process, fork 0), followed by the memory copy bandwidth measured the same way.
+ * storage (the port computes and stores in float, as written). Both run through JMH, each
+ * parameter set and benchmark in a fresh JVM with the same settings ({@link #FORK_HEAP}), followed
+ * by the memory copy bandwidth measured the same way.
  */
 public final class MemoryBenchmark {
     static final String[] TOKENS = {"64", "256"};
     static final String[] DIMS = {"768", "1024"};
     static final String[] SLOTS = {"10", "20", "40"};
     static final StorageDtype STORAGE = StorageDtype.F16;
+    static final String[] FORK_HEAP = {
+        "-Xms1g", "-Xmx1g", "-XX:G1HeapRegionSize=2m", "-XX:+AlwaysPreTouch"
+    };
 
     private MemoryBenchmark() {}
 
@@ -72,6 +76,18 @@ public final class MemoryBenchmark {
      */
     public static Report run(Path jsonOut, PrintStream progress, boolean quick)
             throws IOException {
+        return run(jsonOut, progress, quick, TOKENS, DIMS, SLOTS);
+    }
+
+    /** {@link #run(Path, PrintStream, boolean)} over some of the shapes only. */
+    public static Report run(
+            Path jsonOut,
+            PrintStream progress,
+            boolean quick,
+            String[] tokens,
+            String[] dims,
+            String[] slots)
+            throws IOException {
         List<Granularity> granularities =
                 quick ? List.of(Granularity.FRAME) : List.of(Granularity.FRAME, Granularity.TOKEN);
         ChainedOptionsBuilder options =
@@ -83,6 +99,13 @@ public final class MemoryBenchmark {
                         // same step vary by 1.7x between runs. The fork inherits java.class.path
                         // (./longwatch's manifest-only launcher jar works).
                         .forks(1)
+                        // A fixed heap, every page touched before the first iteration: this VM
+                        // pays dearly for the first touch of a page, and a heap growing under the
+                        // reference's 22-44 MB of arrays per step made it 2-3x slower in some
+                        // iterations than in others. 2 MB regions as a 4 GB heap has by default,
+                        // so the bank's 512 KB slots are not humongous objects. Both sides run in
+                        // the same JVM settings.
+                        .jvmArgsAppend(FORK_HEAP)
                         .threads(1)
                         // The 256-token steps were still speeding up through 2 x 300 ms of warm-up.
                         .warmupIterations(quick ? 4 : 5)
@@ -92,9 +115,9 @@ public final class MemoryBenchmark {
                         .param(
                                 "granularity",
                                 granularities.stream().map(Enum::name).toArray(String[]::new))
-                        .param("tokens", TOKENS)
-                        .param("dim", DIMS)
-                        .param("slots", SLOTS)
+                        .param("tokens", tokens)
+                        .param("dim", dims)
+                        .param("slots", slots)
                         .param("storage", STORAGE.name())
                         .shouldFailOnError(true);
         Collection<RunResult> runs;
@@ -189,13 +212,29 @@ public final class MemoryBenchmark {
         out.printf("copy bandwidth (read + write): %.2f GB/s%n", report.copyBandwidthGBs());
     }
 
-    /** {@code java ... MemoryBenchmark FILE [--full]}, for running without the CLI. */
+    /**
+     * {@code java ... MemoryBenchmark FILE [--full] [--tokens 64,256] [--dims 768,1024] [--slots
+     * 10,20,40]}, for running without the CLI, all shapes unless restricted.
+     */
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: MemoryBenchmark OUT.json [--full]");
+            System.err.println(
+                    "usage: MemoryBenchmark OUT.json [--full] [--tokens N,..] [--dims N,..] [--slots N,..]");
             System.exit(2);
         }
-        boolean quick = !(args.length > 1 && args[1].equals("--full"));
-        run(Path.of(args[0]), System.out, quick);
+        boolean quick = true;
+        String[] tokens = TOKENS;
+        String[] dims = DIMS;
+        String[] slots = SLOTS;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--full" -> quick = false;
+                case "--tokens" -> tokens = args[++i].split(",");
+                case "--dims" -> dims = args[++i].split(",");
+                case "--slots" -> slots = args[++i].split(",");
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        run(Path.of(args[0]), System.out, quick, tokens, dims, slots);
     }
 }
