@@ -162,11 +162,10 @@ public class MemoryBankFunction
                 (current == null ? StreamProgress.start(event.encoderId()) : current)
                         .changedBy(frameMs);
         next = scheduleSnapshot(next, outcome.index(), step.cursor(), ctx, out, now);
-        if (settings.idleRetentionMs() > 0 && next.idleCheckMs() == 0) {
+        if (settings.idleRetentionMs() > 0
+                && (next.idleCheckMs() == 0 || !next.idleTimerInEventTime())) {
             // One idle timer per stream, moved on lazily when it fires (onTimer).
-            long check = next.lastFrameMs() + settings.idleRetentionMs();
-            ctx.timerService().registerEventTimeTimer(check);
-            next = next.idleCheckAt(check);
+            next = armIdleTimer(next, ctx);
         }
         // Lives and dies with the bank state above.
         progress.update(next);
@@ -282,16 +281,12 @@ public class MemoryBankFunction
                                         timestamp)));
                 current = current.publishedAt(timestamp);
             }
-            if (current.idleCheckMs() == timestamp) {
-                // Only state of schema version 2 has a processing-time idle timer: it moves to
-                // event time. (Should an event-time check share this timestamp, its timer still
-                // fires later and finds a newer check.)
-                current = current.idleCheckAt(0);
-                if (settings.idleRetentionMs() > 0) {
-                    long check = current.lastFrameMs() + settings.idleRetentionMs();
-                    ctx.timerService().registerEventTimeTimer(check);
-                    current = current.idleCheckAt(check);
-                }
+            if (!current.idleTimerInEventTime() && current.idleCheckMs() == timestamp) {
+                // The idle timer of schema version 2 state: it moves to event time.
+                current =
+                        settings.idleRetentionMs() > 0
+                                ? armIdleTimer(current, ctx)
+                                : current.idleCheckAt(0);
             }
         } else if (current.idleCheckMs() == timestamp) {
             if (settings.idleRetentionMs() == 0) {
@@ -309,6 +304,21 @@ public class MemoryBankFunction
         }
         // Lives and dies with the bank state.
         progress.update(current);
+    }
+
+    /**
+     * Registers the event-time idle timer for the stream's newest frame plus the retention, after
+     * deleting an idle timer of older state (schema version 2: processing time; version 3: event
+     * time, but not marked as such).
+     */
+    private StreamProgress armIdleTimer(StreamProgress current, Context ctx) {
+        if (!current.idleTimerInEventTime() && current.idleCheckMs() != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
+            ctx.timerService().deleteEventTimeTimer(current.idleCheckMs());
+        }
+        long check = current.lastFrameMs() + settings.idleRetentionMs();
+        ctx.timerService().registerEventTimeTimer(check);
+        return current.idleCheckAt(check);
     }
 
     /**
@@ -333,14 +343,16 @@ public class MemoryBankFunction
         clearState();
     }
 
-    /** The flush and the idle timer (either domain, see onTimer); deleting a fired one is a no-op. */
+    /** The flush and the idle timer; deleting a timer that has fired is a no-op. */
     private static void deleteTimers(StreamProgress current, Context ctx) {
         if (current.pendingFlushMs() != 0) {
             ctx.timerService().deleteProcessingTimeTimer(current.pendingFlushMs());
         }
         if (current.idleCheckMs() != 0) {
             ctx.timerService().deleteEventTimeTimer(current.idleCheckMs());
-            ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
+            if (!current.idleTimerInEventTime()) {
+                ctx.timerService().deleteProcessingTimeTimer(current.idleCheckMs());
+            }
         }
     }
 

@@ -17,12 +17,15 @@ package dev.longwatch.memory.job;
  *       its chapter 0 starts at its first slot.
  *   <li>the same states and types; idle expiry moves to event time: {@code
  *       StreamProgress.lastFrameMs} is the newest frame's wall_ms (was the processing time it
- *       arrived, also epoch ms) and the idle timer is an event-time timer. A processing-time idle
- *       timer restored from version 2 moves to event time when it fires.
+ *       arrived, also epoch ms) and the idle timer is an event-time timer.
+ *   <li>adds {@code StreamProgress.idleTimerInEventTime} (POJO evolution: false in older state), so
+ *       the idle timer's domain is known rather than guessed from its timestamp. The idle timer of
+ *       older state (processing time in version 2, event time in version 3) is replaced by an
+ *       event-time timer on the stream's next frame, or when it fires.
  * </ol>
  */
 public final class MemoryStateSchema {
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     public static final String OPERATOR_UID = "memory-bank";
 

@@ -10,8 +10,11 @@ package dev.longwatch.memory.job;
  *     will publish it; 0 when nothing is pending
  * @param lastFrameMs event time (wall_ms) of the newest applied frame; in state of schema version
  *     2 and before, processing time of the last applied frame (also epoch ms, so close to it)
- * @param idleCheckMs the time of the registered event-time idle timer; 0 when none (a
- *     processing-time timer in state of schema version 2 and before)
+ * @param idleCheckMs the time of the registered idle timer; 0 when none
+ * @param idleTimerInEventTime whether that timer is an event-time timer (since schema version 4;
+ *     false in older state, whose idle timer is a processing-time timer in version 2 and an
+ *     event-time timer in version 3: either is replaced on the stream's next frame or when it
+ *     fires)
  */
 public record StreamProgress(
         String encoderId,
@@ -19,10 +22,22 @@ public record StreamProgress(
         long lastPublishedMs,
         long pendingFlushMs,
         long lastFrameMs,
-        long idleCheckMs) {
+        long idleCheckMs,
+        boolean idleTimerInEventTime) {
+
+    /** With an event-time idle timer (or none), as every bank of this version keeps it. */
+    public StreamProgress(
+            String encoderId,
+            long version,
+            long lastPublishedMs,
+            long pendingFlushMs,
+            long lastFrameMs,
+            long idleCheckMs) {
+        this(encoderId, version, lastPublishedMs, pendingFlushMs, lastFrameMs, idleCheckMs, true);
+    }
 
     static StreamProgress start(String encoderId) {
-        return new StreamProgress(encoderId, 0, Long.MIN_VALUE, 0, 0, 0);
+        return new StreamProgress(encoderId, 0, Long.MIN_VALUE, 0, 0, 0, true);
     }
 
     /** One more change, made by a frame of event time {@code frameMs}. */
@@ -33,20 +48,29 @@ public record StreamProgress(
                 lastPublishedMs,
                 pendingFlushMs,
                 Math.max(lastFrameMs, frameMs),
-                idleCheckMs);
+                idleCheckMs,
+                idleTimerInEventTime);
     }
 
     StreamProgress publishedAt(long nowMs) {
-        return new StreamProgress(encoderId, version, nowMs, 0, lastFrameMs, idleCheckMs);
+        return new StreamProgress(
+                encoderId, version, nowMs, 0, lastFrameMs, idleCheckMs, idleTimerInEventTime);
     }
 
     StreamProgress pendingUntil(long flushMs) {
         return new StreamProgress(
-                encoderId, version, lastPublishedMs, flushMs, lastFrameMs, idleCheckMs);
+                encoderId,
+                version,
+                lastPublishedMs,
+                flushMs,
+                lastFrameMs,
+                idleCheckMs,
+                idleTimerInEventTime);
     }
 
+    /** The idle timer is now the event-time timer at {@code checkMs} (0: none). */
     StreamProgress idleCheckAt(long checkMs) {
         return new StreamProgress(
-                encoderId, version, lastPublishedMs, pendingFlushMs, lastFrameMs, checkMs);
+                encoderId, version, lastPublishedMs, pendingFlushMs, lastFrameMs, checkMs, true);
     }
 }

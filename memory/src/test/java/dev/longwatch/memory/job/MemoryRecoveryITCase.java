@@ -159,17 +159,36 @@ class MemoryRecoveryITCase {
     @Test
     void shouldRestoreTheCommittedSavepointOfStateSchemaVersion2(@TempDir Path copy)
             throws Exception {
-        restoreTheCommittedSavepointWithChapters(2, copy);
+        restoreTheCommittedSavepointWithChapters("2", copy);
     }
 
     /** Version 3: idle expiry in event time (the same states; see {@link MemoryStateSchema}). */
     @Test
     void shouldRestoreTheCommittedSavepointOfStateSchemaVersion3(@TempDir Path copy)
             throws Exception {
-        restoreTheCommittedSavepointWithChapters(3, copy);
+        restoreTheCommittedSavepointWithChapters("3", copy);
     }
 
-    private void restoreTheCommittedSavepointWithChapters(int version, Path copy)
+    /** Version 4: the idle timer's domain is kept with it (see {@link MemoryStateSchema}). */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion4(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("4", copy);
+    }
+
+    /**
+     * Version 2 state written with an idle retention (by that version's code, with this test's
+     * options): its idle timers are processing-time timers
+     * (long due when this runs), which move to event time when they fire, so every stream still
+     * ends with one END when the input does.
+     */
+    @Test
+    void shouldMoveTheProcessingTimeIdleTimersOfVersion2ToEventTime(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("2-idle-timers", copy);
+    }
+
+    private void restoreTheCommittedSavepointWithChapters(String version, Path copy)
             throws Exception {
         List<OutRecord> uninterrupted = uninterruptedRun(CHAPTER);
         Path savepoint = copyResource(SAVEPOINTS + version, copy.resolve("v" + version));
@@ -179,6 +198,7 @@ class MemoryRecoveryITCase {
 
         assertThat(startEvents(out)).as("the banks came from the savepoint").isEmpty();
         assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
+        assertThat(endEvents(out)).isEqualTo(endEvents(uninterrupted));
         Map<String, Chapter> sealedAfterThePause = chapters(out);
         assertThat(sealedAfterThePause.keySet())
                 .containsExactlyInAnyOrder(
