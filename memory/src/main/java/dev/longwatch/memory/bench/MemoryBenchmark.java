@@ -107,8 +107,10 @@ public final class MemoryBenchmark {
                         // the same JVM settings.
                         .jvmArgsAppend(FORK_HEAP)
                         .threads(1)
-                        // The 256-token steps were still speeding up through 2 x 300 ms of warm-up.
-                        .warmupIterations(quick ? 4 : 5)
+                        // The 256-token steps were still speeding up through 2 x 300 ms of warm-up,
+                        // and the row-by-row bank (more methods for C2 to compile while the other
+                        // core is busy) through the fourth of 4 x 500 ms.
+                        .warmupIterations(quick ? 6 : 5)
                         .warmupTime(TimeValue.milliseconds(quick ? 500 : 1000))
                         .measurementIterations(quick ? 4 : 5)
                         .measurementTime(TimeValue.milliseconds(quick ? 500 : 1000))
