@@ -25,17 +25,6 @@ public record StreamProgress(
         long idleCheckMs,
         boolean idleTimerInEventTime) {
 
-    /** With an event-time idle timer (or none), as every bank of this version keeps it. */
-    public StreamProgress(
-            String encoderId,
-            long version,
-            long lastPublishedMs,
-            long pendingFlushMs,
-            long lastFrameMs,
-            long idleCheckMs) {
-        this(encoderId, version, lastPublishedMs, pendingFlushMs, lastFrameMs, idleCheckMs, true);
-    }
-
     static StreamProgress start(String encoderId) {
         return new StreamProgress(encoderId, 0, Long.MIN_VALUE, 0, 0, 0, true);
     }
