@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * planar RGB, written into a float array or straight into a (direct) {@link FloatBuffer}.
  *
  * <p>Resize and crop are fused: only the source pixels under the crop window are read and only
- * the output pixels inside it are computed. Values are clamped to [0, 255] after resampling, as Pillow does, because bicubic
- * overshoots at edges. Pure Java, no native code; safe to share between threads.
+ * the output pixels inside it are computed. Values are clamped to [0, 255] after each pass, as
+ * Pillow clamps its 8-bit images, because bicubic overshoots at edges. Pure Java, no native code;
+ * safe to share between threads.
  */
 public final class ImagePreprocessor {
     private static final ThreadLocal<float[][]> RING = ThreadLocal.withInitial(() -> new float[0][]);
+    private static final ThreadLocal<float[]> SOURCE = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> ACCUMULATOR = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -119,87 +121,104 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * Vertical pass first, a whole window row at a time, then the horizontal taps of that one row
-     * with a fixed tap count, three at a time ({@link CropTaps}); the same sum as Pillow's
-     * horizontal-then-vertical order, without a second full-size buffer.
+     * Pillow's order: each source row the vertical taps reach is widened to floats once and
+     * resampled horizontally into a ring of {@link CropTaps#rowTaps()} rows (taps only move down,
+     * so a row leaves the ring only after its last use), clamped to [0, 255] as Pillow clamps its
+     * 8-bit intermediate image; then each output row is the vertical taps' sum of ring rows,
+     * clamped again. Bicubic overshoots at hard edges, and clamping between the passes is what
+     * keeps this within a level of Pillow there (fusing the passes in float differed by up to 22
+     * levels on upscaled noise, {@code PillowGoldenTest}).
      *
-     * <p>Source rows are widened to floats once each, as the vertical taps first reach them, into
-     * a ring of {@link CropTaps#rowTaps()} rows (taps only move down, so a row leaves the ring
-     * only after its last use). The ring stays in L1 where a window of the whole crop would not.
-     * Each ring row is its own array and every vertical loop indexes the ring row and the
-     * accumulator alike from 0: C2 (JDK 17) vectorises {@code acc[i] += w * row[i]} but not
-     * {@code acc[i] += w * window[base + i]} with a variable {@code base}, which ran 8× slower.
+     * <p>The horizontal taps have a fixed count and are read three at a time ({@link CropTaps}).
+     * Ring rows are planar (R, G, B blocks of {@code cropWidth}) and each is its own array, and
+     * every vertical loop indexes the ring row and the accumulator alike from 0: C2 (JDK 17)
+     * vectorises {@code acc[i] += w * row[i]} but not {@code acc[i] += w * window[base + i]} with
+     * a variable {@code base}, which ran 8× slower.
      *
-     * <p>Where the span is wider than the widened window (images narrower than the padded tap
-     * count), the tail of the ring rows and of the accumulator is never written from the image;
-     * it holds zeros or earlier sums, finite either way, and only zero weights read it.
+     * <p>Where the span is wider than the widened source row (images narrower than the padded tap
+     * count), the tail of the source row is never written from the image; it holds zeros or an
+     * earlier row's values, finite either way, and only zero weights read it.
      */
     private void resample(BufferedImage image, byte[] bgr, CropTaps taps, int yFrom, int yTo, RowSink sink) {
         ResizePlan plan = taps.plan();
         ResampleWeights vertical = taps.vertical();
         int colLo = taps.colLo();
         int colHi = taps.colHi();
-        int spanFloats = taps.span() * 3;
-        int ringRows = taps.rowTaps();
-        float[][] window = ring(ringRows, spanFloats);
-        int widened = -1; // last source row in the ring
         int outW = plan.cropWidth();
-        float[] acc = scratch(ACCUMULATOR, spanFloats);
-        float[] row = scratch(ROW, 3 * outW);
-        int[] offsets = taps.offsets();
-        float[] weights = taps.weights();
-        int count = taps.taps();
-        float scaleR = scale[0], scaleG = scale[1], scaleB = scale[2];
-        float biasR = bias[0], biasG = bias[1], biasB = bias[2];
+        int rowFloats = 3 * outW;
+        int ringRows = taps.rowTaps();
+        float[][] window = ring(ringRows, rowFloats);
+        int widened = -1; // last source row in the ring
+        float[] source = scratch(SOURCE, taps.span() * 3);
+        float[] acc = scratch(ACCUMULATOR, rowFloats);
+        float[] row = scratch(ROW, rowFloats);
         for (int y = yFrom; y < yTo; y++) {
             int oy = plan.cropY() + y;
             int first = vertical.first()[oy];
             int rows = vertical.taps()[oy];
             for (int sy = Math.max(first, widened + 1); sy < first + rows; sy++) {
-                widenRow(image, bgr, sy, colLo, colHi, window[sy % ringRows]);
+                widenRow(image, bgr, sy, colLo, colHi, source);
+                horizontal(source, taps, outW, window[sy % ringRows]);
                 widened = sy;
             }
             // The first tap assigns rather than adds to a zeroed row: the same sum, one pass less.
             float w0 = vertical.weight(oy, 0);
-            float[] source0 = window[first % ringRows];
-            for (int i = 0; i < spanFloats; i++) {
-                acc[i] = w0 * source0[i];
+            float[] row0 = window[first % ringRows];
+            for (int i = 0; i < rowFloats; i++) {
+                acc[i] = w0 * row0[i];
             }
             for (int k = 1; k < rows; k++) {
                 float w = vertical.weight(oy, k);
-                float[] source = window[(first + k) % ringRows];
-                for (int i = 0; i < spanFloats; i++) {
-                    acc[i] += w * source[i];
+                float[] rowK = window[(first + k) % ringRows];
+                for (int i = 0; i < rowFloats; i++) {
+                    acc[i] += w * rowK[i];
                 }
             }
-            for (int x = 0; x < outW; x++) {
-                int p = offsets[x];
-                int wx = x * count;
-                // Left to right, one tap after the other, as the plain loop adds them.
-                float wa = weights[wx], wb = weights[wx + 1], wc = weights[wx + 2];
-                float b = wa * acc[p] + wb * acc[p + 3] + wc * acc[p + 6];
-                float g = wa * acc[p + 1] + wb * acc[p + 4] + wc * acc[p + 7];
-                float r = wa * acc[p + 2] + wb * acc[p + 5] + wc * acc[p + 8];
-                for (int k = CropTaps.GROUP; k < count; k += CropTaps.GROUP) {
-                    p += 3 * CropTaps.GROUP;
-                    wa = weights[wx + k];
-                    wb = weights[wx + k + 1];
-                    wc = weights[wx + k + 2];
-                    b = b + wa * acc[p] + wb * acc[p + 3] + wc * acc[p + 6];
-                    g = g + wa * acc[p + 1] + wb * acc[p + 4] + wc * acc[p + 7];
-                    r = r + wa * acc[p + 2] + wb * acc[p + 5] + wc * acc[p + 8];
+            for (int c = 0; c < 3; c++) {
+                float scaleC = scale[c];
+                float biasC = bias[c];
+                for (int i = c * outW, end = i + outW; i < end; i++) {
+                    row[i] = clamp(acc[i]) * scaleC + biasC;
                 }
-                row[x] = clamp(r) * scaleR + biasR;
-                row[x + outW] = clamp(g) * scaleG + biasG;
-                row[x + 2 * outW] = clamp(b) * scaleB + biasB;
             }
             sink.accept(y, row);
         }
     }
 
     /**
-     * Per-thread buffers (one accumulator row, one output row): reused rather than allocated per
-     * frame. Every element up to {@code size} is written before it is read.
+     * The horizontal taps of one widened source row (interleaved B, G, R) into {@code out} as
+     * planar R, G, B blocks of {@code outW}, each value clamped to [0, 255].
+     */
+    private static void horizontal(float[] source, CropTaps taps, int outW, float[] out) {
+        int[] offsets = taps.offsets();
+        float[] weights = taps.weights();
+        int count = taps.taps();
+        for (int x = 0; x < outW; x++) {
+            int p = offsets[x];
+            int wx = x * count;
+            // Left to right, one tap after the other, as the plain loop adds them.
+            float wa = weights[wx], wb = weights[wx + 1], wc = weights[wx + 2];
+            float b = wa * source[p] + wb * source[p + 3] + wc * source[p + 6];
+            float g = wa * source[p + 1] + wb * source[p + 4] + wc * source[p + 7];
+            float r = wa * source[p + 2] + wb * source[p + 5] + wc * source[p + 8];
+            for (int k = CropTaps.GROUP; k < count; k += CropTaps.GROUP) {
+                p += 3 * CropTaps.GROUP;
+                wa = weights[wx + k];
+                wb = weights[wx + k + 1];
+                wc = weights[wx + k + 2];
+                b = b + wa * source[p] + wb * source[p + 3] + wc * source[p + 6];
+                g = g + wa * source[p + 1] + wb * source[p + 4] + wc * source[p + 7];
+                r = r + wa * source[p + 2] + wb * source[p + 5] + wc * source[p + 8];
+            }
+            out[x] = clamp(r);
+            out[x + outW] = clamp(g);
+            out[x + 2 * outW] = clamp(b);
+        }
+    }
+
+    /**
+     * Per-thread buffers (one widened source row, one accumulator row, one output row): reused
+     * rather than allocated per frame. Every element up to {@code size} is written before it is read.
      */
     private static float[] scratch(ThreadLocal<float[]> holder, int size) {
         float[] buffer = holder.get();

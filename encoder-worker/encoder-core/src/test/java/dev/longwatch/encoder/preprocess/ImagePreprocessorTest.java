@@ -242,14 +242,20 @@ class ImagePreprocessorTest {
             int oy = plan.cropY() + y;
             for (int x = 0; x < plan.cropWidth(); x++) {
                 int ox = plan.cropX() + x;
+                // Pillow's two passes: each source row resampled horizontally and clamped to
+                // [0, 255] (its 8-bit intermediate), then the vertical taps over those rows.
                 double[] rgb = new double[3];
                 for (int ky = 0; ky < vertical.taps()[oy]; ky++) {
+                    double[] across = new double[3];
                     for (int kx = 0; kx < horizontal.taps()[ox]; kx++) {
                         int pixel = image.getRGB(horizontal.first()[ox] + kx, vertical.first()[oy] + ky);
-                        double w = (double) vertical.weight(oy, ky) * horizontal.weight(ox, kx);
-                        rgb[0] += w * ((pixel >> 16) & 0xff);
-                        rgb[1] += w * ((pixel >> 8) & 0xff);
-                        rgb[2] += w * (pixel & 0xff);
+                        double w = horizontal.weight(ox, kx);
+                        across[0] += w * ((pixel >> 16) & 0xff);
+                        across[1] += w * ((pixel >> 8) & 0xff);
+                        across[2] += w * (pixel & 0xff);
+                    }
+                    for (int c = 0; c < 3; c++) {
+                        rgb[c] += vertical.weight(oy, ky) * Math.max(0, Math.min(255, across[c]));
                     }
                 }
                 for (int c = 0; c < 3; c++) {
