@@ -8,8 +8,10 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Invariants over random streams (jqwik properties; a failure prints the sample and its seed): the
@@ -39,7 +41,7 @@ class MemoryBankPropertiesTest {
         List<long[]> seen = new ArrayList<>(); // {seq, ptsMs, gapBefore}
         long seq = 0;
         long pts = 0;
-        boolean everForced = false;
+        Set<Integer> swallowedGaps = new HashSet<>(); // gap frames inside a slot, by index into seen
         for (int f = 0; f < frames; f++) {
             boolean gap = f > 0 && random.nextDouble() < gapChance;
             seq += gap ? 1 + random.nextInt(5) : 1;
@@ -67,14 +69,20 @@ class MemoryBankPropertiesTest {
             assertThat(tensors.puts).as(context).isLessThanOrEqualTo(2);
             assertThat(tensors.removes).as(context).isLessThanOrEqualTo(1);
             if (outcome.mergedAcrossGap() && !allowAcrossGaps) {
-                everForced = true;
                 assertEveryPairCrossedAGap(before, gap, context);
             }
             Lane lane = index.lanes()[0];
             assertTiles(lane, seen, context);
             assertCachedSimilaritiesAreFresh(lane, tensors, tokens, dim, context);
-            if (!allowAcrossGaps && !everForced) {
-                assertNoSlotSpansAGap(lane, seen, context);
+            if (!allowAcrossGaps) {
+                // A gap goes inside a slot only by the forced merge of this very step, one at a
+                // time, and a swallowed gap stays swallowed; every other gap still starts a slot.
+                Set<Integer> inside = gapsInsideSlots(lane, seen);
+                Set<Integer> added = new HashSet<>(inside);
+                added.removeAll(swallowedGaps);
+                assertThat(inside).as(context + ": swallowed gaps stay inside").containsAll(swallowedGaps);
+                assertThat(added.size()).as(context + ": gaps newly inside a slot").isEqualTo(outcome.mergedAcrossGap() ? 1 : 0);
+                swallowedGaps = inside;
             }
         }
     }
@@ -108,16 +116,19 @@ class MemoryBankPropertiesTest {
         }
     }
 
-    private static void assertNoSlotSpansAGap(Lane lane, List<long[]> seen, String context) {
+    /** The gap frames (indices into {@code seen}) that are not the first frame of their slot. */
+    private static Set<Integer> gapsInsideSlots(Lane lane, List<long[]> seen) {
+        Set<Integer> inside = new HashSet<>();
         int first = 0;
         for (int i = 0; i < lane.size(); i++) {
             for (int f = first + 1; f < first + lane.counts()[i]; f++) {
-                assertThat(seen.get(f)[2])
-                        .as(context + ": slot " + i + " swallowed a gap")
-                        .isZero();
+                if (seen.get(f)[2] == 1) {
+                    inside.add(f);
+                }
             }
             first += (int) lane.counts()[i];
         }
+        return inside;
     }
 
     private static void assertEveryPairCrossedAGap(Lane before, boolean newGap, String context) {
