@@ -6,6 +6,7 @@ import dev.longwatch.memory.bank.Granularity;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 
@@ -53,6 +54,17 @@ public final class MemoryOptions {
                     .withDescription(
                             "A NOVELTY event is published when 1 - (similarity of a new frame to"
                                     + " the bank's previous last slot) exceeds this.");
+
+    public static final ConfigOption<MemorySize> MAX_MANIFEST_SIZE =
+            key("memory.state.max-manifest-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("4mb"))
+                    .withDescription(
+                            "Size at which RocksDB starts a new MANIFEST (its log of flushes and"
+                                + " compactions, copied whole into every checkpoint), when"
+                                + " state.backend.rocksdb.options-factory is"
+                                + " dev.longwatch.memory.job.BoundedManifest. RocksDB's own"
+                                + " default is 1 GB.");
 
     public static final ConfigOption<Duration> IDLE_STATE_RETENTION =
             key("memory.state.idle-retention")

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -129,8 +130,8 @@ public final class MemoryJob {
     }
 
     /**
-     * The Flink configuration of the all-in-one launcher's local cluster: RocksDB state,
-     * checkpoints under {@code checkpointDir} (kept on cancellation), Kryo disabled, plus {@code
+     * The Flink configuration of the all-in-one launcher's local cluster: RocksDB state (its
+     * MANIFEST capped by {@link BoundedManifest}), checkpoints under {@code checkpointDir} (kept on cancellation), Kryo disabled, plus {@code
      * options}. When a completed checkpoint exists there and {@code options} names no other
      * recovery path, the job resumes from the newest one (see {@link RetainedCheckpoints}).
      */
@@ -138,6 +139,7 @@ public final class MemoryJob {
             Path checkpointDir, Configuration options) {
         Configuration conf = new Configuration(options);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifest.class.getName());
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,

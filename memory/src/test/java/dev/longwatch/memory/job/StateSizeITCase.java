@@ -13,6 +13,7 @@ import dev.longwatch.schema.proto.Chapter;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
@@ -48,10 +49,12 @@ import java.util.List;
  * that compaction has not yet dropped and the MANIFEST's history of flushes and compactions. That
  * checkpoint is measured as it comes and once more after compacting the five states (not the
  * timer queues: a few KB); the state itself, key by key, is what a canonical savepoint writes
- * (Flink's key/value full-snapshot format). The MANIFEST is printed, not asserted: it belongs to
- * the RocksDB instance, not to a stream, and grows with every flush and compaction until RocksDB
- * rolls it over (1 GB by default; Flink does not set it). The harness gives RocksDB a small memory
- * budget, so memtables flush far more often here than on a TaskManager.
+ * (Flink's key/value full-snapshot format). The MANIFEST belongs to the RocksDB instance, not to a
+ * stream, and grows with every flush and compaction until RocksDB rolls it over: at 1 GB by
+ * default, which Flink does not change, so it grew from 0.2 to 2 MB over these ten hours. The
+ * backend here is capped by {@link BoundedManifest} at {@link #MANIFEST_CAP}, as the job's is, and
+ * the test holds it to that. The harness gives RocksDB a small memory budget, so memtables flush
+ * far more often here than on a TaskManager.
  *
  * <p>The shape and footage are the benchmark's: 64 tokens × 256 dims, 1 frame/s, {@link
  * SyntheticFootage} scenes of 7 frames plus noise, 20 slots, chapters of 600 s. Each frame gets the
@@ -69,6 +72,7 @@ class StateSizeITCase {
     private static final long CHAPTER_MS = 600_000;
     private static final long IDLE_RETENTION_MS = 60_000;
     private static final long OUT_OF_ORDERNESS_MS = 5_000;
+    private static final MemorySize MANIFEST_CAP = MemorySize.parse("256kb");
     private static final long WALL_START_MS = 1_764_633_600_000L; // 2025-12-02T00:00Z
     private static final int MAX_PARALLELISM = 128; // MemoryJob's: it sets the key-group prefix
 
@@ -127,6 +131,7 @@ class StateSizeITCase {
         EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend(false);
         rocksDb.setDbStoragePath(Files.createDirectory(tempDir.resolve("rocksdb")).toString());
         rocksDb.setPriorityQueueStateType(PriorityQueueStateType.ROCKSDB);
+        rocksDb.setRocksDBOptions(new BoundedManifest(MANIFEST_CAP));
         MemorySettings settings =
                 new MemorySettings(
                         BankConfig.frames(SLOTS), 500, 0.35, IDLE_RETENTION_MS, CHAPTER_MS);
@@ -213,6 +218,10 @@ class StateSizeITCase {
         // The output: what grows with the footage, so the measure above can tell growth apart.
         assertThat(oneHour.chapters()).isEqualTo(5);
         assertThat(tenHours.chapters()).isEqualTo(59);
+        // Without the cap the MANIFEST reached 1.8-2.0 MB by 10 h; RocksDB rolls over once past it.
+        for (Measure m : List.of(oneHour, tenHours)) {
+            assertThat(m.checkpoint().manifest()).as("MANIFEST bytes").isLessThanOrEqualTo(2 * MANIFEST_CAP.getBytes());
+        }
         assertThat(tenHours.chapterBytes()).isGreaterThan(10 * oneHour.chapterBytes());
     }
 
