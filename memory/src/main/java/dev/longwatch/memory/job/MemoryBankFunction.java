@@ -120,19 +120,22 @@ public class MemoryBankFunction
         long frameMs = ctx.timestamp() != null ? ctx.timestamp() : event.wallMs();
         BankIndex index = bankIndex.value();
         StreamProgress current = progress.value();
+        if (current != null && idleBefore(current, frameMs)) {
+            // The stream was idle for the retention in event time before this frame: its bank
+            // ends here even if the watermark has not fired the idle timer yet. Checked before
+            // the seq dedupe, because a stream that comes back numbers its frames from 0 again
+            // (and the watermark-first order would start a new bank with them); a replayed frame
+            // is never a retention younger than the newest frame, so it cannot end a bank here.
+            expire(index, current, ctx, out, now);
+            index = null;
+            current = null;
+        }
         if (index != null && event.seq() <= index.lastSeq()) { // -1 before the first frame
             duplicates.inc();
             return;
         }
         if (frameMs < ctx.timerService().currentWatermark()) {
             late.inc(); // applied all the same: a dropped frame is worse than a late END
-        }
-        if (current != null && idleBefore(current, frameMs)) {
-            // The stream was idle for the retention in event time before this frame: its bank
-            // ends here even if the watermark has not fired the idle timer yet.
-            expire(index, current, ctx, out, now);
-            index = null;
-            current = null;
         }
         if (index == null) {
             index = BankIndex.empty();

@@ -26,6 +26,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -343,6 +344,32 @@ class MemoryBankFunctionTest {
                 .isEqualTo(snapshotsWithoutTime(frameFirst))
                 .last()
                 .satisfies(bank -> assertThat(bank.getFramesSeen()).isEqualTo(1));
+    }
+
+    /** A stream that comes back after the retention numbers its frames from 0 again. */
+    @Test
+    void shouldStartANewBankForAStreamThatComesBackWithItsSeqFromZero() throws Exception {
+        List<List<MemoryEvent>> runs = new ArrayList<>();
+        for (boolean watermarkFirst : new boolean[] {false, true}) {
+            open(idleSettings(0));
+            for (int seq = 0; seq < 3; seq++) {
+                send(axisFrame(STREAM, seq, 0));
+            }
+            drain();
+            EmbeddingEvent back = axisFrame(STREAM, 0, 1);
+            back = new EmbeddingEvent(STREAM, 0, 0, wallOf(30), back.encoderId(), back.tokens(), back.dim(), back.values(), false);
+            if (watermarkFirst) {
+                watermark(wallOf(30) - 1);
+            }
+            send(back);
+            runs.add(OutRecords.events(drain()));
+            harness.close();
+        }
+
+        assertThat(runs.get(0))
+                .extracting(MemoryEvent::getKind, MemoryEvent::getSeq)
+                .containsExactly(tuple(EventKind.END, 2L), tuple(EventKind.START, 0L));
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
     }
 
     /** A replay of the frames after a checkpoint ends the stream with the same END event. */
