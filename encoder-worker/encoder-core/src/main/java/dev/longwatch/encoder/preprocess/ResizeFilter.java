@@ -7,7 +7,7 @@ package dev.longwatch.encoder.preprocess;
  */
 public enum ResizeFilter {
     /** Triangle kernel, support 1. */
-    BILINEAR(1.0) {
+    BILINEAR(1.0, false) {
         @Override
         double weight(double x) {
             double a = Math.abs(x);
@@ -15,7 +15,7 @@ public enum ResizeFilter {
         }
     },
     /** Keys cubic kernel with a = -0.5 (Pillow's BICUBIC), support 2. */
-    BICUBIC(2.0) {
+    BICUBIC(2.0, true) {
         @Override
         double weight(double x) {
             double a = -0.5;
@@ -31,9 +31,19 @@ public enum ResizeFilter {
     };
 
     private final double support;
+    private final boolean overshoots;
 
-    ResizeFilter(double support) {
+    ResizeFilter(double support, boolean overshoots) {
         this.support = support;
+        this.overshoots = overshoots;
+    }
+
+    /**
+     * Whether the kernel has negative lobes, so a resampled value can leave [0, 255] (ringing at
+     * hard edges): Pillow clamps those to 8 bits after each pass.
+     */
+    public boolean overshoots() {
+        return overshoots;
     }
 
     /** Half-width of the kernel at scale 1, in source pixels. */
