@@ -305,11 +305,25 @@ public final class OnnxEncoder implements VisionEncoder {
                     preprocess(frames.subList(nextStart, Math.min(frames.size(), nextStart + chunk)), nextInput);
                 }
             });
+            RuntimeException failure = null;
             try {
                 previous = run(inputs[index % 2], outputs[index % 2], size, start);
-            } finally {
-                // Even when the run failed: the helper writes into buffers the next call reuses.
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            // Even when the run failed: the helper writes into buffers the next call reuses. The
+            // run's failure comes first; the helper's, if any, is attached to it.
+            try {
                 await(beside);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
         extractParallel(previous, out);
@@ -345,7 +359,8 @@ public final class OnnxEncoder implements VisionEncoder {
         int height = preprocessor.spec().cropHeight();
         // Small batches are cut into row bands too, so that a single frame still uses every core,
         // and a few per core, so that the caller can take over what a late helper has not begun.
-        int bands = Math.max(1, BANDS_PER_CORE * (helperCount + 1) / batch.size());
+        // At most one band per output row: an empty band is no work and writeNchw refuses it.
+        int bands = Math.min(height, Math.max(1, BANDS_PER_CORE * (helperCount + 1) / batch.size()));
         spread(batch.size() * bands, task -> {
             int frame = task / bands;
             int band = task % bands;
@@ -379,33 +394,52 @@ public final class OnnxEncoder implements VisionEncoder {
             helpers.execute(claim);
         }
         claim.run();
-        try {
-            // Wait for the indexes helpers claimed, even after a failure: they write into buffers
-            // the next call reuses.
-            done.await();
-        } catch (InterruptedException e) {
+        // Wait for the indexes helpers claimed, even after a failure or an interrupt: they write
+        // into buffers the next call reuses. The interrupt is kept for the caller to see.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding", e);
         }
         if (failure.get() != null) {
             throw failure.get();
         }
     }
 
+    /**
+     * Waits for {@code task} to finish, through interrupts (it writes into buffers the next call
+     * reuses; the interrupt is kept), and rethrows its failure.
+     */
     private static void await(Future<?> task) {
         if (task == null) {
             return;
         }
+        boolean interrupted = false;
         try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while encoding", e);
+            while (true) {
+                try {
+                    task.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
             throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
