@@ -58,7 +58,7 @@ public final class MemoryOptions {
     public static final ConfigOption<MemorySize> MAX_MANIFEST_SIZE =
             key("memory.state.max-manifest-size")
                     .memoryType()
-                    .defaultValue(MemorySize.parse("4mb"))
+                    .defaultValue(MemorySize.parse("1mb"))
                     .withDescription(
                             "Size at which RocksDB starts a new MANIFEST (its log of flushes and"
                                 + " compactions, copied whole into every checkpoint), when"

@@ -131,7 +131,8 @@ public final class MemoryJob {
 
     /**
      * The Flink configuration of the all-in-one launcher's local cluster: RocksDB state (its
-     * MANIFEST capped by {@link BoundedManifest}), checkpoints under {@code checkpointDir} (kept on cancellation), Kryo disabled, plus {@code
+     * MANIFEST capped by {@link BoundedManifest} unless {@code options} name another options
+     * factory), checkpoints under {@code checkpointDir} (kept on cancellation), Kryo disabled, plus {@code
      * options}. When a completed checkpoint exists there and {@code options} names no other
      * recovery path, the job resumes from the newest one (see {@link RetainedCheckpoints}).
      */
@@ -139,7 +140,9 @@ public final class MemoryJob {
             Path checkpointDir, Configuration options) {
         Configuration conf = new Configuration(options);
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifest.class.getName());
+        if (!options.contains(RocksDBOptions.OPTIONS_FACTORY)) {
+            conf.set(RocksDBOptions.OPTIONS_FACTORY, BoundedManifest.class.getName());
+        }
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,

@@ -52,8 +52,8 @@ import java.util.List;
  * (Flink's key/value full-snapshot format). The MANIFEST belongs to the RocksDB instance, not to a
  * stream, and grows with every flush and compaction until RocksDB rolls it over: at 1 GB by
  * default, which Flink does not change, so it grew from 0.2 to 2 MB over these ten hours. The
- * backend here is capped by {@link BoundedManifest} at {@link #MANIFEST_CAP}, as the job's is, and
- * the test holds it to that. The harness gives RocksDB a small memory budget, so memtables flush
+ * backend here is capped by {@link BoundedManifest} at {@link #MANIFEST_CAP} (the job's default is
+ * 1 MB; a smaller cap rolls over within these ten hours), and the test holds it to that. The harness gives RocksDB a small memory budget, so memtables flush
  * far more often here than on a TaskManager.
  *
  * <p>The shape and footage are the benchmark's: 64 tokens × 256 dims, 1 frame/s, {@link
