@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
  * many scenes as the memory has slots, some far shorter than the footage per slot.
  *
  * <p>The headline {@code strategies} pool every montage (recall over all their scenes); {@code
- * datasets} holds each montage, with its seed and order, and the generated video.
+ * datasets} holds each montage, with its seed and order, a montage of every shot played once
+ * (hundreds of scenes for tens of slots: reported, not pooled) and the generated video.
  */
 @Command(name = "fidelity", description = "Scene recall and span error of every memory strategy on the same footage.")
 final class FidelityBenchCommand implements Callable<Integer> {
@@ -92,6 +93,11 @@ final class FidelityBenchCommand implements Callable<Integer> {
                 montageReports.add(report);
                 datasets.add(dataset(name, seed + k, montage.order(), report));
             }
+            // Every shot played once, no loops: far more scenes than slots, so recall is capped
+            // near M / scenes for every strategy. Reported, not pooled: it cannot rank them.
+            Montage once = Montage.build(shots, seed, minutes * 60_000L, (random, shot) -> shot.durationMs(), encoder.tokens(), encoder.dim());
+            String onceName = "shared-clip-shots-once-" + minutes + "min-seed-" + seed;
+            datasets.add(dataset(onceName, seed, once.order(), score(onceName, once.frames(), once.scenes(), progress)));
             datasets.add(generated(encoder, progress));
 
             FidelityBenchmark.Report pooled = FidelityBenchmark.pool(montageReports);

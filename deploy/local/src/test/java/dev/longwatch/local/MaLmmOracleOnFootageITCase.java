@@ -100,7 +100,8 @@ class MaLmmOracleOnFootageITCase {
         }
         assertThat(worst).as("largest difference from the reference").isLessThanOrEqualTo(TOLERANCE);
         assertThat(compressions).isEqualTo(FRAMES.size() - capacity);
-        assertThat(skipped).as("lane-steps left out after a near tie, of %d compared", compared).isLessThan(compared / 10);
+        // Measured: 3 of 1519 in token mode with 10 slots, none otherwise.
+        assertThat(skipped).as("lane-steps left out after a near tie, of %d compared", compared).isLessThan(compared / 100);
     }
 
     /** A frame as the reference's {@code [tokens][dim]}. */
