@@ -110,12 +110,15 @@ final class SubscriptionResource {
 
     private void stream(SseClient client, String subscriptionId, Optional<String> lastEventId) {
         client.keepAlive();
-        client.sendComment("subscription " + subscriptionId + (evaluated ? "" : "; no language model configured, nothing will be evaluated"));
-        AutoCloseable listening =
-                answers.listen(
-                        subscriptionId,
-                        lastEventId,
-                        answer -> send(client, answer));
+        AutoCloseable listening;
+        // The greeting says the listener is registered: sent before registering, an answer
+        // published in between was lost to this client (a client that reads the greeting and
+        // then triggers an answer waited for ever). Under the client's lock, answers the bus
+        // hands over meanwhile wait for it; replayed ones (Last-Event-ID) come before it.
+        synchronized (client) {
+            listening = answers.listen(subscriptionId, lastEventId, answer -> send(client, answer));
+            client.sendComment("subscription " + subscriptionId + (evaluated ? "" : "; no language model configured, nothing will be evaluated"));
+        }
         client.onClose(
                 () -> {
                     try {

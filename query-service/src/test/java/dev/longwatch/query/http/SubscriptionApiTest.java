@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** POST/GET/DELETE /v1/subscriptions and the SSE feed of answers. */
@@ -120,6 +121,7 @@ class SubscriptionApiTest {
     }
 
     @Test
+    @Timeout(60) // an SSE read that never ends fails the test instead of hanging the build
     void shouldStreamAnswersAsServerSentEventsWithIds() throws Exception {
         String id = create("cam-1", "Door open?", 60);
         HttpClient http = HttpClient.newHttpClient();
@@ -144,6 +146,7 @@ class SubscriptionApiTest {
     }
 
     @Test
+    @Timeout(60) // an SSE read that never ends fails the test instead of hanging the build
     void shouldReplayMissedAnswersAfterLastEventId() throws Exception {
         String id = create("cam-1", "Door open?", 60);
         api.answers().publish(answer(id, 1_000, "first"));
@@ -155,7 +158,7 @@ class SubscriptionApiTest {
         HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
 
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            lines.readLine(); // greeting
+            // The replayed answers, then the greeting (a comment, which readEvent skips).
             assertThat(readEvent(lines)).contains("id: " + id + "@2000");
             assertThat(readEvent(lines)).contains("id: " + id + "@3000");
         }
