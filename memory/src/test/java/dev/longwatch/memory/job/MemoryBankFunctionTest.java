@@ -356,8 +356,8 @@ class MemoryBankFunctionTest {
                 send(axisFrame(STREAM, seq, 0));
             }
             drain();
-            EmbeddingEvent back = axisFrame(STREAM, 0, 1);
-            back = new EmbeddingEvent(STREAM, 0, 0, wallOf(30), back.encoderId(), back.tokens(), back.dim(), back.values(), false);
+            // seq 0 again, captured 14 s after seq 2: past the 10 s retention
+            EmbeddingEvent back = TestFrames.frame(STREAM, 0, axisFrame(STREAM, 0, 1).values(), false, wallOf(30));
             if (watermarkFirst) {
                 watermark(wallOf(30) - 1);
             }

@@ -73,7 +73,6 @@ class MemoryKafkaExactlyOnceITCase {
 
     private static final long GAP_SEQ = 50; // on cam-b
     private static final long POISON_SEQ = 55; // on cam-c
-    private static final long FRAME_MS = 500;
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER =
@@ -292,16 +291,12 @@ class MemoryKafkaExactlyOnceITCase {
             return "not a frame embedding".getBytes(StandardCharsets.UTF_8);
         }
         EmbeddingEvent frame =
-                new EmbeddingEvent(
+                TestFrames.frame(
                         stream,
                         seq,
-                        seq * FRAME_MS,
-                        WALL_START_MS + seq * FRAME_MS,
-                        TestFrames.ENCODER,
-                        TestFrames.TOKENS,
-                        TestFrames.DIM,
                         TestFrames.sceneValues(stream, seq),
-                        stream.equals("cam-b") && seq == GAP_SEQ);
+                        stream.equals("cam-b") && seq == GAP_SEQ,
+                        WALL_START_MS);
         return TestFrames.proto(frame, DType.F16).toByteArray();
     }
 

@@ -68,7 +68,6 @@ class StandaloneClusterITCase {
     private static final long FRAMES = 60;
     private static final long COMMITTED_BEFORE_THE_KILL = 30;
     private static final long PROCESSED_BEFORE_THE_KILL = 45;
-    private static final long FRAME_MS = 500;
     private static final long WALL_START_MS = System.currentTimeMillis() / 1000 * 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -300,16 +299,7 @@ class StandaloneClusterITCase {
             for (long seq = fromSeq; seq < toSeq; seq++) {
                 for (int s = 0; s < STREAMS; s++) {
                     EmbeddingEvent frame =
-                            new EmbeddingEvent(
-                                    stream(s),
-                                    seq,
-                                    seq * FRAME_MS,
-                                    WALL_START_MS + seq * FRAME_MS,
-                                    TestFrames.ENCODER,
-                                    TestFrames.TOKENS,
-                                    TestFrames.DIM,
-                                    TestFrames.sceneValues(stream(s), seq),
-                                    false);
+                            TestFrames.frame(stream(s), seq, TestFrames.sceneValues(stream(s), seq), false, WALL_START_MS);
                     producer.send(
                             new ProducerRecord<>(
                                     Topics.EMBEDDINGS.name(),

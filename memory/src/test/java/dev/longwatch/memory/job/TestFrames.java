@@ -30,11 +30,20 @@ final class TestFrames {
     }
 
     static EmbeddingEvent frame(String streamId, long seq, float[] values, boolean gapBefore) {
+        return frame(streamId, seq, values, gapBefore, WALL_START_MS);
+    }
+
+    /**
+     * Frame {@code seq} at {@link #FRAME_MS} per frame, captured {@code wallStartMs + seq ·
+     * FRAME_MS} (tests on a real broker start at the current time: the capture time becomes the
+     * output records' Kafka timestamp, and topic retention would delete records from 1970).
+     */
+    static EmbeddingEvent frame(String streamId, long seq, float[] values, boolean gapBefore, long wallStartMs) {
         return new EmbeddingEvent(
                 streamId,
                 seq,
                 seq * FRAME_MS,
-                WALL_START_MS + seq * FRAME_MS,
+                wallStartMs + seq * FRAME_MS,
                 ENCODER,
                 TOKENS,
                 values.length / TOKENS,
