@@ -72,7 +72,10 @@ class MaLmmOracleOnFootageITCase {
             MaLmmReference.Bank grown = MaLmmReference.append(reference, rows(values), Integer.MAX_VALUE, sync);
             if (grown.length() > capacity) {
                 compressions++;
-                markNearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged);
+                boolean[] near = MaLmmReference.nearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged.length, NEAR_TIE);
+                for (int n = 0; n < near.length; n++) {
+                    diverged[n] |= near[n]; // stop comparing it from here on
+                }
                 reference = MaLmmReference.compress(grown.memory(), grown.sizes(), sync);
             } else {
                 reference = grown;
@@ -111,25 +114,5 @@ class MaLmmOracleOnFootageITCase {
             rows[n] = java.util.Arrays.copyOfRange(values, n * dim, (n + 1) * dim);
         }
         return rows;
-    }
-
-    /** A token whose best pair is nearly tied with another may merge either; stop comparing it. */
-    private static void markNearTies(float[][] similarity, boolean[] diverged) {
-        for (int n = 0; n < diverged.length; n++) {
-            float best = Float.NEGATIVE_INFINITY;
-            float second = Float.NEGATIVE_INFINITY;
-            for (float[] pair : similarity) {
-                if (pair[n] > best) {
-                    second = best;
-                    best = pair[n];
-                } else if (pair[n] > second) {
-                    second = pair[n];
-                }
-            }
-            // An exact tie (all-zero lanes) is broken the same way on both sides.
-            if (best != second && best - second < NEAR_TIE) {
-                diverged[n] = true;
-            }
-        }
     }
 }

@@ -69,7 +69,10 @@ class MaLmmOracleTest {
                             reference, frames.asTokens(values), Integer.MAX_VALUE, sync);
             if (grown.length() > capacity) {
                 tally.compressions++;
-                markNearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged);
+                boolean[] near = MaLmmReference.nearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged.length, NEAR_TIE);
+                for (int n = 0; n < near.length; n++) {
+                    diverged[n] |= near[n]; // stop comparing it from here on
+                }
                 reference = MaLmmReference.compress(grown.memory(), grown.sizes(), sync);
             } else {
                 reference = grown;
@@ -92,25 +95,6 @@ class MaLmmOracleTest {
             }
             if (sync && diverged[0]) {
                 return; // frame mode: all tokens merge together, the whole stream diverges
-            }
-        }
-    }
-
-    /** A token whose best pair is nearly tied with another may merge either; stop comparing it. */
-    private static void markNearTies(float[][] similarity, boolean[] diverged) {
-        for (int n = 0; n < diverged.length; n++) {
-            float best = Float.NEGATIVE_INFINITY;
-            float second = Float.NEGATIVE_INFINITY;
-            for (float[] pair : similarity) {
-                if (pair[n] > best) {
-                    second = best;
-                    best = pair[n];
-                } else if (pair[n] > second) {
-                    second = pair[n];
-                }
-            }
-            if (best - second < NEAR_TIE) {
-                diverged[n] = true;
             }
         }
     }

@@ -48,6 +48,30 @@ public final class MaLmmReference {
     }
 
     /**
+     * For an oracle comparing another implementation with this one: which tokens' best pair in
+     * {@code similarity} ({@link #adjacentSimilarity}) is within {@code margin} of their second
+     * best, so that last-bit differences may pick the other pair. An exact tie is not near: both
+     * sides then pick the lowest index, as {@code torch.max} does.
+     */
+    public static boolean[] nearTies(float[][] similarity, int tokens, double margin) {
+        boolean[] near = new boolean[tokens];
+        for (int n = 0; n < tokens; n++) {
+            float best = Float.NEGATIVE_INFINITY;
+            float second = Float.NEGATIVE_INFINITY;
+            for (float[] pair : similarity) {
+                if (pair[n] > best) {
+                    second = best;
+                    best = pair[n];
+                } else if (pair[n] > second) {
+                    second = pair[n];
+                }
+            }
+            near[n] = best != second && best - second < margin;
+        }
+        return near;
+    }
+
+    /**
      * {@code F.cosine_similarity(memory_bank[:, :-1], memory_bank[:, 1:], dim=-1)}, then with
      * {@code sync} the mean over tokens expanded back to every token: {@code float[T-1][N]}.
      */
