@@ -12,14 +12,12 @@ import ai.onnxruntime.TensorInfo;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.encoder.postprocess.TokenExtractor;
-import dev.longwatch.encoder.postprocess.TokenLayout;
 import dev.longwatch.encoder.preprocess.ImagePreprocessor;
 import dev.longwatch.encoder.preprocess.PreprocessSpec;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -84,21 +82,19 @@ public final class OnnxEncoder implements VisionEncoder {
 
     private OnnxEncoder(
             OrtSession session,
-            Path sessionModel,
+            TokenGraph graph,
             String inputName,
-            String outputName,
             EncoderConfig config,
             long[] outputShape,
             int maxBatch,
             String id) {
         this.env = OrtEnvironment.getEnvironment();
         this.session = session;
-        this.sessionModel = sessionModel;
+        this.sessionModel = graph.model();
         this.inputName = inputName;
-        this.outputName = outputName;
+        this.outputName = graph.output();
         this.preprocessor = new ImagePreprocessor(config.preprocess());
-        TokenLayout layout = config.layout() != null ? config.layout() : TokenLayout.byRank(outputShape);
-        this.extractor = new TokenExtractor(layout, config.dropCls(), config.poolKernel());
+        this.extractor = new TokenExtractor(graph.layoutFor(outputShape), config.dropCls(), config.poolKernel());
         TokenExtractor.TokenShape tokenShape = extractor.tokenShape(outputShape);
         this.tokens = tokenShape.tokens();
         this.dim = tokenShape.dim();
@@ -120,29 +116,15 @@ public final class OnnxEncoder implements VisionEncoder {
     }
 
     /**
-     * Loads the model, exposing {@code config.outputName()} as a graph output if it is an
-     * intermediate tensor (see {@link OnnxModelCache}), and checks its input.
+     * Loads the model's {@link TokenGraph} (the token tensor as the graph's output, a feature map
+     * channels-last) and checks its input.
      *
      * @throws IllegalArgumentException for a missing model, unknown tensor or mismatched input
      * @throws IllegalStateException when ONNX Runtime fails to load or run the model
      */
     public static OnnxEncoder open(EncoderConfig config) {
+        TokenGraph graph = TokenGraph.of(config);
         Path model = config.model();
-        if (model == null || !Files.isRegularFile(model)) {
-            throw new IllegalArgumentException("ONNX model not found: " + model);
-        }
-        OnnxGraph graph;
-        try {
-            graph = OnnxGraph.parse(Files.readAllBytes(model));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read ONNX model " + model + ": " + e.getMessage(), e);
-        }
-        String output = config.outputName() != null
-                ? config.outputName()
-                : graph.featureMap().orElseGet(() -> graph.outputs().get(0));
-        Path sessionModel = graph.outputs().contains(output)
-                ? model
-                : OnnxModelCache.withOutput(model, output, config.cacheDir());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = sessionOptions()) {
@@ -155,15 +137,14 @@ public final class OnnxEncoder implements VisionEncoder {
                 LOG.info("ONNX Runtime runs {} on the CPU: no CUDA provider in this build ({})",
                         model, OrtEnvironment.getAvailableProviders());
             }
-            session = env.createSession(sessionModel.toString(), options);
+            session = env.createSession(graph.model().toString(), options);
             String inputName = session.getInputNames().iterator().next();
             int batchLimit = checkInput(session.getInputInfo().get(inputName), config.preprocess(), config.maxBatch());
-            String id = encoderId(model, output, config);
-            long[] outputShape = warmUp(env, session, inputName, output, config.preprocess());
-            OnnxEncoder encoder =
-                    new OnnxEncoder(session, sessionModel, inputName, output, config, outputShape, batchLimit, id);
-            LOG.info("ONNX encoder {}: output '{}' {} -> {} tokens x {}", id, output, Arrays.toString(outputShape),
-                    encoder.tokens, encoder.dim);
+            String id = encoderId(model, graph.tensor(), config);
+            long[] outputShape = warmUp(env, session, inputName, graph.output(), config.preprocess());
+            OnnxEncoder encoder = new OnnxEncoder(session, graph, inputName, config, outputShape, batchLimit, id);
+            LOG.info("ONNX encoder {}: output '{}' {} -> {} tokens x {}", id, graph.output(),
+                    Arrays.toString(outputShape), encoder.tokens, encoder.dim);
             return encoder;
         } catch (OrtException e) {
             closeQuietly(session);
@@ -255,12 +236,12 @@ public final class OnnxEncoder implements VisionEncoder {
         return maxBatch;
     }
 
-    /** The output tensor that holds the patch tokens. */
+    /** The session's output that holds the patch tokens ({@link TokenGraph#output()}). */
     public String outputName() {
         return outputName;
     }
 
-    /** The model file the session runs (an edited copy when the output was exposed). */
+    /** The model file the session runs: the {@link TokenGraph}'s, an edited copy unless the model had the tokens as an output. */
     public Path sessionModel() {
         return sessionModel;
     }

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +16,8 @@ import java.util.Set;
  * generated ONNX classes: the model is parsed as an {@link UnknownFieldSet}, which keeps every
  * field it does not look at and writes it back unchanged. Field numbers from onnx.proto:
  * {@code ModelProto.graph = 7}; {@code GraphProto.node = 1, output = 12};
- * {@code NodeProto.input = 1, output = 2, op_type = 4}; {@code ValueInfoProto.name = 1}.
+ * {@code NodeProto.input = 1, output = 2, name = 3, op_type = 4, attribute = 5};
+ * {@code ValueInfoProto.name = 1}; {@code AttributeProto.name = 1, ints = 8, type = 20}.
  */
 public final class OnnxGraph {
     private static final int MODEL_GRAPH = 7;
@@ -22,8 +25,17 @@ public final class OnnxGraph {
     private static final int GRAPH_OUTPUT = 12;
     private static final int NODE_INPUT = 1;
     private static final int NODE_OUTPUT = 2;
+    private static final int NODE_NAME = 3;
     private static final int NODE_OP_TYPE = 4;
+    private static final int NODE_ATTRIBUTE = 5;
     private static final int VALUE_INFO_NAME = 1;
+    private static final int ATTRIBUTE_NAME = 1;
+    private static final int ATTRIBUTE_INTS = 8;
+    private static final int ATTRIBUTE_TYPE = 20;
+    private static final int ATTRIBUTE_TYPE_INTS = 7;
+    /** NCHW to NHWC: {@code [N, C, H, W] -> [N, H, W, C]}. */
+    private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
+    private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
 
     /** One operator: its type and tensor names. */
     public record Node(String opType, List<String> inputs, List<String> outputs) {}
@@ -108,40 +120,116 @@ public final class OnnxGraph {
         return Optional.empty();
     }
 
+    /** Name of the channels-last copy of {@code tensor} that {@link #withTokenOutput} adds. */
+    public static String channelsLastName(String tensor) {
+        return tensor + "/channels_last";
+    }
+
     /**
-     * The model with {@code tensor} added as a graph output (name only: ONNX Runtime infers its
-     * type and shape). A tensor that already is an output is returned unchanged.
+     * The model with {@code tensor} as its only graph output, or, with {@code channelsLast}, a
+     * {@code Transpose} of that NCHW tensor to NHWC ({@link #channelsLastName}) as the only
+     * output. Nodes the output does not depend on are dropped (a classifier's pool and matrix
+     * product after a feature map, the last layer after a ViT's penultimate hidden states):
+     * ONNX Runtime runs every node of a graph, whichever outputs a run asks for. The transpose
+     * lets a feature map leave the session token by token, so the encoder copies each frame's
+     * tokens instead of transposing them in Java; ONNX Runtime, whose quantized convolutions run
+     * channels-last already, cancels it against the transpose it had put before that output.
      *
      * @throws IllegalArgumentException when no node produces {@code tensor}
      */
-    public byte[] withOutput(String tensor) {
-        if (outputs().contains(tensor)) {
-            return model.toByteArray();
+    public byte[] withTokenOutput(String tensor, boolean channelsLast) {
+        if (!producedTensors().contains(tensor) && !outputs().contains(tensor)) {
+            throw noSuchTensor(tensor);
         }
-        if (!producedTensors().contains(tensor)) {
-            List<String> last = nodes.subList(Math.max(0, nodes.size() - 8), nodes.size()).stream()
-                    .flatMap(n -> n.outputs().stream())
-                    .toList();
-            throw new IllegalArgumentException("the model has no tensor named '" + tensor + "'; tensors near the end"
-                    + " of the graph: " + last
-                    + featureMap().map(map -> "; the feature map before the global pool is '" + map + "'").orElse(""));
+        UnknownFieldSet.Builder newGraph = graph.toBuilder().clearField(GRAPH_OUTPUT).clearField(GRAPH_NODE);
+        UnknownFieldSet.Field.Builder kept = UnknownFieldSet.Field.newBuilder();
+        boolean[] needed = neededFor(tensor);
+        List<ByteString> nodeBytes = graph.getField(GRAPH_NODE).getLengthDelimitedList();
+        for (int i = 0; i < nodeBytes.size(); i++) {
+            if (needed[i]) {
+                kept.addLengthDelimited(nodeBytes.get(i));
+            }
         }
-        ByteString valueInfo = UnknownFieldSet.newBuilder()
-                .addField(VALUE_INFO_NAME, UnknownFieldSet.Field.newBuilder()
-                        .addLengthDelimited(ByteString.copyFromUtf8(tensor))
-                        .build())
+        newGraph.addField(GRAPH_NODE, kept.build());
+        String output = tensor;
+        if (channelsLast) {
+            output = channelsLastName(tensor);
+            newGraph.mergeField(GRAPH_NODE, UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(transpose(tensor, output, CHANNELS_LAST))
+                    .build());
+        }
+        newGraph.mergeField(GRAPH_OUTPUT, UnknownFieldSet.Field.newBuilder().addLengthDelimited(valueInfo(output)).build());
+        return withGraph(newGraph.build());
+    }
+
+    /**
+     * Which nodes {@code tensor} depends on, walking back from it (nodes are in topological
+     * order). Control flow ({@code If}, {@code Loop}, {@code Scan}) keeps every node: their
+     * bodies may read outer tensors their node does not list as inputs.
+     */
+    private boolean[] neededFor(String tensor) {
+        boolean[] needed = new boolean[nodes.size()];
+        if (nodes.stream().anyMatch(node -> CONTROL_FLOW.contains(node.opType()))) {
+            Arrays.fill(needed, true);
+            return needed;
+        }
+        Set<String> wanted = new HashSet<>(Set.of(tensor));
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node node = nodes.get(i);
+            if (node.outputs().stream().anyMatch(wanted::contains)) {
+                needed[i] = true;
+                wanted.addAll(node.inputs());
+            }
+        }
+        return needed;
+    }
+
+    private static ByteString transpose(String input, String output, long[] perm) {
+        UnknownFieldSet.Field.Builder ints = UnknownFieldSet.Field.newBuilder();
+        for (long axis : perm) {
+            ints.addVarint(axis);
+        }
+        ByteString attribute = UnknownFieldSet.newBuilder()
+                .addField(ATTRIBUTE_NAME, text("perm"))
+                .addField(ATTRIBUTE_INTS, ints.build())
+                .addField(ATTRIBUTE_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(ATTRIBUTE_TYPE_INTS).build())
                 .build()
                 .toByteString();
-        UnknownFieldSet newGraph = graph.toBuilder()
-                .mergeField(GRAPH_OUTPUT, UnknownFieldSet.Field.newBuilder().addLengthDelimited(valueInfo).build())
-                .build();
-        // addField replaces the old graph field: a model has exactly one graph.
+        return UnknownFieldSet.newBuilder()
+                .addField(NODE_INPUT, text(input))
+                .addField(NODE_OUTPUT, text(output))
+                .addField(NODE_NAME, text("longwatch_" + output))
+                .addField(NODE_OP_TYPE, text("Transpose"))
+                .addField(NODE_ATTRIBUTE, UnknownFieldSet.Field.newBuilder().addLengthDelimited(attribute).build())
+                .build()
+                .toByteString();
+    }
+
+    private static ByteString valueInfo(String name) {
+        return UnknownFieldSet.newBuilder().addField(VALUE_INFO_NAME, text(name)).build().toByteString();
+    }
+
+    private static UnknownFieldSet.Field text(String value) {
+        return UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(value)).build();
+    }
+
+    /** The model with {@code newGraph} in place of its graph; addField replaces: a model has exactly one graph. */
+    private byte[] withGraph(UnknownFieldSet newGraph) {
         return model.toBuilder()
                 .addField(MODEL_GRAPH, UnknownFieldSet.Field.newBuilder()
                         .addLengthDelimited(newGraph.toByteString())
                         .build())
                 .build()
                 .toByteArray();
+    }
+
+    private IllegalArgumentException noSuchTensor(String tensor) {
+        List<String> last = nodes.subList(Math.max(0, nodes.size() - 8), nodes.size()).stream()
+                .flatMap(n -> n.outputs().stream())
+                .toList();
+        return new IllegalArgumentException("the model has no tensor named '" + tensor + "'; tensors near the end"
+                + " of the graph: " + last
+                + featureMap().map(map -> "; the feature map before the global pool is '" + map + "'").orElse(""));
     }
 
     private static List<String> strings(UnknownFieldSet message, int field) {

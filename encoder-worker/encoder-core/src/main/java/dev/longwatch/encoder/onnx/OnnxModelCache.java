@@ -27,26 +27,30 @@ public final class OnnxModelCache {
         return Path.of(System.getProperty("java.io.tmpdir"), "longwatch-models");
     }
 
-    /** A copy of {@code model} with {@code tensor} as an extra graph output, made on first use. */
-    public static Path withOutput(Path model, String tensor, Path cacheDir) {
+    /**
+     * A copy of {@code model} ({@code bytes}, parsed as {@code graph}) whose only output is
+     * {@code tensor}, channels-last if asked ({@link OnnxGraph#withTokenOutput}), made on first use.
+     */
+    public static Path withTokenOutput(
+            Path model, byte[] bytes, OnnxGraph graph, String tensor, boolean channelsLast, Path cacheDir) {
+        String key = sha256(bytes).substring(0, 16) + "-" + tensor.replaceAll("[^A-Za-z0-9._-]", "_")
+                + (channelsLast ? "-tokens-nhwc" : "-tokens");
+        String base = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+        Path cached = cacheDir.resolve(base + "-" + key + ".onnx");
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        byte[] edited = graph.withTokenOutput(tensor, channelsLast);
         try {
-            byte[] bytes = Files.readAllBytes(model);
-            String key = sha256(bytes).substring(0, 16) + "-" + tensor.replaceAll("[^A-Za-z0-9._-]", "_");
-            String base = model.getFileName().toString().replaceFirst("\\.onnx$", "");
-            Path cached = cacheDir.resolve(base + "-" + key + ".onnx");
-            if (Files.isRegularFile(cached)) {
-                return cached;
-            }
-            byte[] edited = OnnxGraph.parse(bytes).withOutput(tensor);
             Files.createDirectories(cacheDir);
             Path temp = Files.createTempFile(cacheDir, base, ".part");
             Files.write(temp, edited);
             Files.move(temp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            LOG.info("exposed tensor '{}' of {} as a graph output in {}", tensor, model, cached);
-            return cached;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare " + model + " with output " + tensor, e);
+            throw new UncheckedIOException("cannot write the edited copy of " + model + " to " + cacheDir, e);
         }
+        LOG.info("{} with tensor '{}'{} as its only output: {}", model, tensor, channelsLast ? " channels-last" : "", cached);
+        return cached;
     }
 
     private static String sha256(byte[] bytes) {

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.encoder.postprocess.TokenExtractor;
+import dev.longwatch.encoder.postprocess.TokenLayout;
 import dev.longwatch.encoder.preprocess.PreprocessSpec;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +49,34 @@ class OnnxEncoderTest {
     @Test
     void shouldExposeTheLastFeatureMapAs49TokensOf1280() {
         float[][] out = encoder.encode(List.of(scene(Color.ORANGE)));
-        assertThat(encoder.outputName()).isEqualTo("627");
+        assertThat(encoder.outputName()).isEqualTo("627/channels_last");
+        assertThat(encoder.id()).isEqualTo("onnx-mobilenetv2-12-int8-627");
         assertThat(encoder.tokens()).isEqualTo(49);
         assertThat(encoder.dim()).isEqualTo(1280);
         assertThat(out).hasNumberOfRows(1);
         assertThat(out[0]).hasSize(49 * 1280);
         assertThat(encoder.sessionModel()).startsWith(cache);
+    }
+
+    @Test
+    void shouldGiveTheTokensOfTheNchwFeatureMapThroughTheChannelsLastOutput() throws Exception {
+        // The reference: 627 as the model makes it, [1, 1280, 7, 7], transposed in Java.
+        byte[] bytes = Files.readAllBytes(MODEL);
+        Path nchwModel = OnnxModelCache.withTokenOutput(MODEL, bytes, OnnxGraph.parse(bytes), "627", false, cache);
+        BufferedImage frame = scene(Color.ORANGE);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = OnnxEncoder.sessionOptions();
+                OrtSession session = env.createSession(nchwModel.toString(), options);
+                OnnxTensor input = OnnxTensor.createTensor(
+                        env, FloatBuffer.wrap(encoder.preprocessor().toNchw(frame)), new long[] {1, 3, 224, 224});
+                OrtSession.Result result = session.run(Map.of("input", input))) {
+            OnnxTensor nchw = (OnnxTensor) result.get(0);
+            assertThat(nchw.getInfo().getShape()).containsExactly(1, 1280, 7, 7);
+            float[] expected = new TokenExtractor(TokenLayout.NCHW, false, 1)
+                    .tokens(nchw.getFloatBuffer(), nchw.getInfo().getShape(), 0);
+            // the same int8 kernels and dequantisation, only the layout differs: equal values
+            assertThat(encoder.encode(List.of(frame))[0]).containsExactly(expected);
+        }
     }
 
     @Test

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,27 +23,67 @@ class OnnxGraphTest {
     }
 
     @Test
-    void shouldAddAGraphOutputAndKeepEverythingElse() throws Exception {
-        byte[] original = realModel();
-        byte[] edited = OnnxGraph.parse(original).withOutput("627");
-        OnnxGraph reparsed = OnnxGraph.parse(edited);
-        assertThat(reparsed.outputs()).containsExactly("output", "627");
-        assertThat(reparsed.nodes()).isEqualTo(OnnxGraph.parse(original).nodes());
-        // name-only ValueInfoProto: field 1, length 3, "627", inside field 12 of the graph
-        assertThat(edited.length).isBetween(original.length + 7, original.length + 12);
-        assertThat(OnnxGraph.parse(edited).withOutput("627")).isEqualTo(edited);
+    void shouldMakeTheFeatureMapTheOnlyOutputAndDropTheClassifier() throws Exception {
+        OnnxGraph original = OnnxGraph.parse(realModel());
+        OnnxGraph edited = OnnxGraph.parse(original.withTokenOutput("627", false));
+        assertThat(edited.outputs()).containsExactly("627");
+        List<OnnxGraph.Node> kept = edited.nodes();
+        // the nodes up to the DequantizeLinear that makes 627, in the original order, but the
+        // pool that reads 627's quantized input just before it; the classifier after it is gone
+        assertThat(kept).isEqualTo(featureMapNodes(original));
+        assertThat(original.nodes()).hasSize(kept.size() + 9);
+        assertThat(kept).extracting(OnnxGraph.Node::opType)
+                .doesNotContain("QLinearGlobalAveragePool", "QLinearMatMul", "Reshape");
+    }
+
+    @Test
+    void shouldAddAChannelsLastTransposeAsTheOnlyOutput() throws Exception {
+        OnnxGraph original = OnnxGraph.parse(realModel());
+        OnnxGraph edited = OnnxGraph.parse(original.withTokenOutput("627", true));
+        assertThat(edited.outputs()).containsExactly(OnnxGraph.channelsLastName("627"));
+        OnnxGraph.Node last = edited.nodes().get(edited.nodes().size() - 1);
+        assertThat(last).isEqualTo(new OnnxGraph.Node("Transpose", List.of("627"), List.of("627/channels_last")));
+        assertThat(edited.nodes().subList(0, edited.nodes().size() - 1)).isEqualTo(featureMapNodes(original));
+    }
+
+    @Test
+    void shouldKeepEveryNodeOfAGraphWithControlFlow() throws Exception {
+        // A body of an If may read tensors its node does not list, so nothing is pruned. Built
+        // by hand: an If node (its branches omitted) after an Add nobody lists as an input.
+        byte[] model = tinyModel(
+                node("Add", List.of("x", "x"), List.of("unused")),
+                node("If", List.of("cond"), List.of("y")),
+                node("Relu", List.of("x"), List.of("z")));
+        OnnxGraph edited = OnnxGraph.parse(OnnxGraph.parse(model).withTokenOutput("z", false));
+        assertThat(edited.nodes()).extracting(OnnxGraph.Node::opType).containsExactly("Add", "If", "Relu");
+        OnnxGraph plain = OnnxGraph.parse(OnnxGraph.parse(tinyModel(
+                        node("Add", List.of("x", "x"), List.of("unused")),
+                        node("Relu", List.of("x"), List.of("z"))))
+                .withTokenOutput("z", false));
+        assertThat(plain.nodes()).extracting(OnnxGraph.Node::opType).containsExactly("Relu");
+    }
+
+    @Test
+    void shouldRejectATensorNoNodeProduces() throws Exception {
+        OnnxGraph original = OnnxGraph.parse(realModel());
+        assertThatThrownBy(() -> original.withTokenOutput("nope", true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no tensor named 'nope'")
+                .hasMessageContaining("the feature map before the global pool is '627'");
     }
 
     @Test
     void shouldCacheTheEditedModelOnce(@TempDir Path cache) throws Exception {
-        assumeTrue(Files.isRegularFile(OnnxEncoderTest.MODEL));
-        Path first = OnnxModelCache.withOutput(OnnxEncoderTest.MODEL, "627", cache);
+        byte[] bytes = realModel();
+        OnnxGraph graph = OnnxGraph.parse(bytes);
+        Path first = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", true, cache);
         long written = Files.getLastModifiedTime(first).toMillis();
-        Path second = OnnxModelCache.withOutput(OnnxEncoderTest.MODEL, "627", cache);
+        Path second = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", true, cache);
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second).toMillis()).isEqualTo(written);
+        Path nchw = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", false, cache);
         try (var files = Files.list(cache)) {
-            assertThat(files).containsExactly(first);
+            assertThat(files).containsExactlyInAnyOrder(first, nchw);
         }
     }
 
@@ -52,6 +95,51 @@ class OnnxGraphTest {
         assertThatThrownBy(() -> OnnxGraph.parse(new byte[] {0x3a, 0x05, 0x01}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not an ONNX model");
+    }
+
+    /** The original nodes 627 depends on: all up to its DequantizeLinear but the pool beside it. */
+    private static List<OnnxGraph.Node> featureMapNodes(OnnxGraph original) {
+        List<OnnxGraph.Node> nodes = original.nodes();
+        int producer = 0;
+        while (!nodes.get(producer).outputs().contains("627")) {
+            producer++;
+        }
+        return nodes.subList(0, producer + 1).stream()
+                .filter(node -> !node.opType().equals("QLinearGlobalAveragePool"))
+                .toList();
+    }
+
+    /** NodeProto: input = 1, output = 2, op_type = 4. */
+    private static ByteString node(String opType, List<String> inputs, List<String> outputs) {
+        UnknownFieldSet.Builder node = UnknownFieldSet.newBuilder()
+                .addField(1, strings(inputs))
+                .addField(2, strings(outputs))
+                .addField(4, strings(List.of(opType)));
+        return node.build().toByteString();
+    }
+
+    /** ModelProto.graph = 7 holding GraphProto.node = 1 and an output (12) named "z". */
+    private static byte[] tinyModel(ByteString... nodes) {
+        UnknownFieldSet.Field.Builder nodeField = UnknownFieldSet.Field.newBuilder();
+        for (ByteString node : nodes) {
+            nodeField.addLengthDelimited(node);
+        }
+        ByteString output = UnknownFieldSet.newBuilder().addField(1, strings(List.of("z"))).build().toByteString();
+        ByteString graph = UnknownFieldSet.newBuilder()
+                .addField(1, nodeField.build())
+                .addField(12, UnknownFieldSet.Field.newBuilder().addLengthDelimited(output).build())
+                .build()
+                .toByteString();
+        return UnknownFieldSet.newBuilder()
+                .addField(7, UnknownFieldSet.Field.newBuilder().addLengthDelimited(graph).build())
+                .build()
+                .toByteArray();
+    }
+
+    private static UnknownFieldSet.Field strings(List<String> values) {
+        UnknownFieldSet.Field.Builder field = UnknownFieldSet.Field.newBuilder();
+        values.forEach(value -> field.addLengthDelimited(ByteString.copyFromUtf8(value)));
+        return field.build();
     }
 
     private static byte[] realModel() throws Exception {

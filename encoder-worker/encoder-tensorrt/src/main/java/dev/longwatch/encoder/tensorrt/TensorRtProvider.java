@@ -4,8 +4,7 @@ import dev.longwatch.encoder.EncoderBackend;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.encoder.VisionEncoderProvider;
-import dev.longwatch.encoder.onnx.OnnxGraph;
-import dev.longwatch.encoder.onnx.OnnxModelCache;
+import dev.longwatch.encoder.onnx.TokenGraph;
 import dev.longwatch.encoder.postprocess.TokenExtractor;
 import dev.longwatch.encoder.postprocess.TokenLayout;
 import dev.longwatch.encoder.preprocess.ImagePreprocessor;
@@ -42,20 +41,14 @@ public final class TensorRtProvider implements VisionEncoderProvider {
             throw new IllegalStateException(probe.reason(), probe.error());
         }
         try {
-            byte[] original = Files.readAllBytes(config.model());
-            OnnxGraph graph = OnnxGraph.parse(original);
-            String output = config.outputName() != null
-                    ? config.outputName()
-                    : graph.featureMap().orElseGet(() -> graph.outputs().get(0));
-            Path onnx = graph.outputs().contains(output)
-                    ? config.model()
-                    : OnnxModelCache.withOutput(config.model(), output, config.cacheDir());
-            byte[] plan = config.engine() != null ? Files.readAllBytes(config.engine()) : cachedEngine(onnx, config);
-            TensorRtSession session = TensorRtSession.load(plan, output, config.preprocess(), config.maxBatch());
+            // The same graph as the onnx backend runs, so their tokens compare one to one.
+            TokenGraph graph = TokenGraph.of(config);
+            byte[] plan = config.engine() != null ? Files.readAllBytes(config.engine()) : cachedEngine(graph.model(), config);
+            TensorRtSession session = TensorRtSession.load(plan, graph.output(), config.preprocess(), config.maxBatch());
             try {
                 long[] shape = session.outputShapeAtMax();
-                TokenLayout layout = config.layout() != null ? config.layout() : TokenLayout.byRank(shape);
-                String id = ("tensorrt-" + config.model().getFileName().toString().replaceFirst("\\.onnx$", "") + "-" + output
+                TokenLayout layout = graph.layoutFor(shape);
+                String id = ("tensorrt-" + config.model().getFileName().toString().replaceFirst("\\.onnx$", "") + "-" + graph.tensor()
                                 + (config.dropCls() ? "-nocls" : "")
                                 + (config.poolKernel() > 1 ? "-pool" + config.poolKernel() : ""))
                         .replaceAll("[^A-Za-z0-9._-]", "_");
