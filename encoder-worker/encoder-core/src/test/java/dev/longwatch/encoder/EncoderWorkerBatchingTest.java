@@ -55,11 +55,42 @@ class EncoderWorkerBatchingTest {
         assertThat(producer.history()).hasSize(3);
     }
 
-    private void runWorker(Duration maxBatchDelay) throws Exception {
+    @Test
+    void shouldSendPoisonRecordsToTheDlqAndEncodeTheirNeighboursInOrder() throws Exception {
+        EncoderWorker worker = new EncoderWorker(settings(Duration.ZERO), encoder, new SimpleMeterRegistry(), consumer, producer);
+        byte[] jpeg = jpeg();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            consumer.updateBeginningOffsets(Map.of(P0, 0L));
+            consumer.addRecord(frame(P0, 0, jpeg));
+            consumer.addRecord(frame(P0, 1, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})); // not a JPEG
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, null, new byte[] {(byte) 0x8a, 0x01})); // not a Frame
+            consumer.addRecord(frame(P0, 3, jpeg));
+        });
+        consumer.schedulePollTask(worker::close);
+        worker.run();
+
+        assertThat(encoder.batchSizes).containsExactly(2);
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(producer.history()).extracting(r -> r.topic())
+                .containsExactly(Topics.DLQ.name(), Topics.DLQ.name(), Topics.EMBEDDINGS.name(), Topics.EMBEDDINGS.name());
+        assertThat(producer.history().subList(2, 4))
+                .extracting(r -> dev.longwatch.schema.proto.FrameEmbedding.parseFrom(r.value()).getSeq())
+                .containsExactly(0L, 3L);
+        assertThat(dev.longwatch.schema.proto.DeadLetter.parseFrom(producer.history().get(0).value()).getReason())
+                .contains("frame 1 of cam-0 is not a readable JPEG image");
+        assertThat(producer.consumerGroupOffsetsHistory().get(0).values().iterator().next())
+                .containsEntry(P0, new OffsetAndMetadata(4));
+    }
+
+    private static EncoderSettings settings(Duration maxBatchDelay) {
         EncoderSettings defaults = EncoderSettings.defaults("unused:9092");
-        EncoderSettings settings = new EncoderSettings(defaults.bootstrapServers(), defaults.groupId(),
+        return new EncoderSettings(defaults.bootstrapServers(), defaults.groupId(),
                 defaults.transactionalId(), 32, Duration.ofMillis(10), 8, maxBatchDelay);
-        EncoderWorker worker = new EncoderWorker(settings, encoder, new SimpleMeterRegistry(), consumer, producer);
+    }
+
+    private void runWorker(Duration maxBatchDelay) throws Exception {
+        EncoderWorker worker = new EncoderWorker(settings(maxBatchDelay), encoder, new SimpleMeterRegistry(), consumer, producer);
         byte[] jpeg = jpeg();
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0, P1));

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.longwatch.encoder.CoreShare;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.encoder.postprocess.TokenExtractor;
@@ -23,14 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +64,12 @@ public final class OnnxEncoder implements VisionEncoder {
     // The output's shape for one frame (a run of n frames has n in place of the 1), and its size.
     private final long[] frameOutputShape;
     private final int outputFloats;
-    // One thread per core but the caller's. Work no running session can hide (the first chunk's
-    // preprocessing, the last chunk's token extraction) is shared between them and the caller
-    // ({@link #spread}). Beside a running session only one task at a time runs here (preprocess
-    // the next chunk, extract the previous one's tokens): ONNX Runtime's own threads already take
-    // the cores, and each extra runnable thread stalls its per-operator barriers. Owned here, not
-    // the common pool, which Kafka or Flink in the same JVM may use.
-    private final ExecutorService helpers;
-    private final int helperCount;
+    // Work no running session can hide (the first chunk's preprocessing, the last chunk's token
+    // extraction) is shared between the caller and one helper per further core. Beside a running
+    // session only one task at a time runs here (preprocess the next chunk, extract the previous
+    // one's tokens): ONNX Runtime's own threads already take the cores, and each extra runnable
+    // thread stalls its per-operator barriers.
+    private final CoreShare cores = new CoreShare("onnx-encoder-helper");
     private final int tokens;
     private final int dim;
 
@@ -106,13 +99,6 @@ public final class OnnxEncoder implements VisionEncoder {
             inputs[i] = directFloats(maxBatch * config.preprocess().floatsPerFrame());
             outputs[i] = directFloats(maxBatch * outputFloats);
         }
-        this.helperCount = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        AtomicInteger threads = new AtomicInteger();
-        this.helpers = Executors.newFixedThreadPool(helperCount, runnable -> {
-            Thread thread = new Thread(runnable, "onnx-encoder-helper-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /**
@@ -262,7 +248,7 @@ public final class OnnxEncoder implements VisionEncoder {
      * helper thread extracts the tokens of chunk {@code i - 1} and preprocesses chunk
      * {@code i + 1} into the other input buffer, so that Java work hides behind inference instead
      * of adding to it. The first chunk's preprocessing and the last chunk's extraction are not
-     * hidden; both are spread over all cores, the calling thread's included.
+     * hidden; both are spread over all cores, the calling thread's included ({@link CoreShare}).
      */
     @Override
     public float[][] encode(List<BufferedImage> frames) {
@@ -278,7 +264,7 @@ public final class OnnxEncoder implements VisionEncoder {
             int nextStart = start + chunk;
             FloatBuffer nextInput = inputs[(index + 1) % 2];
             Output done = previous;
-            Future<?> beside = done == null && nextStart >= frames.size() ? null : helpers.submit(() -> {
+            Future<?> beside = done == null && nextStart >= frames.size() ? null : cores.submit(() -> {
                 if (done != null) {
                     extract(done, out);
                 }
@@ -322,7 +308,7 @@ public final class OnnxEncoder implements VisionEncoder {
 
     /** As {@link #extract}, spread over the cores; for the last run, when no session runs any more. */
     private void extractParallel(Output output, float[][] out) {
-        spread(output.size(), i -> out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i));
+        cores.forEach(output.size(), i -> out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i));
     }
 
     /** Preprocesses {@code batch} into {@code input} on the calling thread. */
@@ -341,57 +327,13 @@ public final class OnnxEncoder implements VisionEncoder {
         // Small batches are cut into row bands too, so that a single frame still uses every core,
         // and a few per core, so that the caller can take over what a late helper has not begun.
         // At most one band per output row: an empty band is no work and writeNchw refuses it.
-        int bands = Math.min(height, Math.max(1, BANDS_PER_CORE * (helperCount + 1) / batch.size()));
-        spread(batch.size() * bands, task -> {
+        int bands = Math.min(height, Math.max(1, BANDS_PER_CORE * (cores.helperCount() + 1) / batch.size()));
+        cores.forEach(batch.size() * bands, task -> {
             int frame = task / bands;
             int band = task % bands;
             preprocessor.writeNchw(batch.get(frame), input, frame * floats,
                     band * height / bands, (band + 1) * height / bands);
         });
-    }
-
-    /**
-     * Runs {@code task} for {@code 0 .. count-1} on the calling thread and up to one helper per
-     * further core, each claiming the next index until none is left. The caller works rather than
-     * waits, and claiming (not fixed ranges) keeps it from waiting on a helper that another
-     * process keeps off its core: whatever the helper has not claimed yet, the caller does.
-     */
-    private void spread(int count, IntConsumer task) {
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(count);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Runnable claim = () -> {
-            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                try {
-                    task.accept(i);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
-            }
-        };
-        for (int h = 0; h < Math.min(helperCount, count - 1); h++) {
-            helpers.execute(claim);
-        }
-        claim.run();
-        // Wait for the indexes helpers claimed, even after a failure or an interrupt: they write
-        // into buffers the next call reuses. The interrupt is kept for the caller to see.
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
     }
 
     /**
@@ -443,7 +385,7 @@ public final class OnnxEncoder implements VisionEncoder {
 
     @Override
     public void close() {
-        helpers.shutdown();
+        cores.close();
         closeQuietly(session);
     }
 

@@ -1,0 +1,73 @@
+package dev.longwatch.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class CoreShareTest {
+
+    @Test
+    void shouldRunEveryIndexOnceOnTheCallerAndTheHelpers() throws Exception {
+        try (CoreShare cores = new CoreShare("test", 3)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(1000);
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            CountDownLatch allThreadsIn = new CountDownLatch(4);
+            cores.forEach(1000, i -> {
+                runs.incrementAndGet(i);
+                if (threads.add(Thread.currentThread().getName())) {
+                    allThreadsIn.countDown();
+                    // hold each thread's first index until all four have one, so all take part
+                    await(allThreadsIn);
+                }
+            });
+            for (int i = 0; i < 1000; i++) {
+                assertThat(runs.get(i)).as("index %d", i).isEqualTo(1);
+            }
+            assertThat(threads).contains(Thread.currentThread().getName()).hasSize(4);
+        }
+    }
+
+    @Test
+    void shouldFinishEveryIndexBeforeRethrowingTheFirstFailure() {
+        try (CoreShare cores = new CoreShare("test", 1)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(50);
+            assertThatThrownBy(() -> cores.forEach(50, i -> {
+                        runs.incrementAndGet(i);
+                        if (i == 7) {
+                            throw new IllegalStateException("index 7");
+                        }
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("index 7");
+            for (int i = 0; i < 50; i++) {
+                assertThat(runs.get(i)).as("index %d", i).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void shouldDoEverythingOnTheCallerWhenThereIsOneIndex() {
+        try (CoreShare cores = new CoreShare("test", 2)) {
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            cores.forEach(1, i -> threads.add(Thread.currentThread().getName()));
+            assertThat(threads).containsExactly(Thread.currentThread().getName());
+            cores.forEach(0, i -> threads.add("never"));
+            assertThat(threads).doesNotContain("never");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).as("all threads took an index").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
