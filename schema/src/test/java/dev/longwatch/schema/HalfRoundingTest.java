@@ -1,11 +1,11 @@
-package dev.longwatch.memory.bank;
+package dev.longwatch.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Rounding a row at once gives, value by value, the bits of {@link Half#toHalf}. */
+/** Rounding a row at once gives, value by value, the bits of {@link TokenCodec#toHalf}. */
 class HalfRoundingTest {
 
     @Test
@@ -24,8 +24,8 @@ class HalfRoundingTest {
             rounding.round(row, out, 0);
             for (int i = 0; i < length; i++) {
                 int bits = (int) (start + i);
-                short expected = Half.toHalf(Float.intBitsToFloat(bits));
-                if (out[i] != expected || !sameBits(row[i], Half.WIDE[expected & 0xffff])) {
+                short expected = TokenCodec.toHalf(Float.intBitsToFloat(bits));
+                if (out[i] != expected || !sameBits(row[i], TokenCodec.fromHalf(expected))) {
                     mismatches++;
                     if (first == null) {
                         first = String.format("bits %08x: half %04x, value %s", bits, out[i], row[i]);
@@ -73,12 +73,29 @@ class HalfRoundingTest {
             }
             rounding.round(row, out, 3);
             for (int i = 0; i < length; i++) {
-                short expected = Half.toHalf(values[i]);
+                short expected = TokenCodec.toHalf(values[i]);
                 assertThat(out[3 + i]).as("trial %d value %s", trial, values[i]).isEqualTo(expected);
                 assertThat(Float.floatToRawIntBits(row[i]))
                         .as("trial %d value %s", trial, values[i])
-                        .isEqualTo(Float.floatToRawIntBits(Half.WIDE[expected & 0xffff]));
+                        .isEqualTo(Float.floatToRawIntBits(TokenCodec.fromHalf(expected)));
             }
+        }
+    }
+
+    @Test
+    void shouldLeaveTheValuesAsTheyAreWhenOnlyTheHalvesAreWanted() {
+        int length = 64;
+        HalfRounding rounding = new HalfRounding(length);
+        float[] values = new float[3 + length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1f / (i + 3);
+        }
+        float[] before = values.clone();
+        short[] out = new short[length];
+        rounding.toHalves(values, 3, out, 0);
+        assertThat(values).isEqualTo(before);
+        for (int i = 0; i < length; i++) {
+            assertThat(out[i]).isEqualTo(TokenCodec.toHalf(values[3 + i]));
         }
     }
 

@@ -43,6 +43,36 @@ class TokenCodecTest {
     }
 
     @Test
+    void shouldPackAFrameAsLittleEndianHalvesOfToHalfWithoutTouchingIt() {
+        // 49 x 1280 (rows of 1024 and a partial one), with the values the fast path leaves to
+        // toHalf (overflow, infinity, NaN, subnormals) scattered through it
+        Random random = new Random(11);
+        float[] values = new float[49 * 1280 + 3];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * 4);
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, -70000f, 0x1p-20f, -0x1p-24f, 65519.99f, -0f};
+        for (int i = 0; i < special.length; i++) {
+            values[random.nextInt(values.length)] = special[i];
+        }
+        values[values.length - 1] = 0x1p-15f; // a subnormal in the partial row
+        float[] before = values.clone();
+        byte[] bytes = TokenCodec.encode(values, DType.F16).toByteArray();
+        assertThat(values).isEqualTo(before);
+        assertThat(bytes).hasSize(2 * values.length);
+        for (int i = 0; i < values.length; i++) {
+            short half = (short) ((bytes[2 * i] & 0xff) | (bytes[2 * i + 1] << 8));
+            assertThat(half).as("value %d: %s", i, values[i]).isEqualTo(TokenCodec.toHalf(values[i]));
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownDtype() {
+        assertThatThrownBy(() -> TokenCodec.encode(new float[] {1f}, DType.DTYPE_UNSPECIFIED))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldRoundTripEmbeddingInBothDtypes() {
         float[] values = {0.5f, -1.25f, 3f, 0f, 7.75f, -0.125f};
         for (DType dtype : new DType[] {DType.F16, DType.F32}) {

@@ -1,5 +1,7 @@
 package dev.longwatch.memory.bank;
 
+import dev.longwatch.schema.HalfRounding;
+
 /**
  * Makes a binary16 slot one token row at a time, and takes from each row as stored everything the
  * bank needs of it: the row's norm, its dot products with the same row of up to two neighbouring
