@@ -16,9 +16,11 @@ import java.util.Map;
  * @param outputName the output tensor holding the patch tokens; {@code null} (default) picks the
  *     feature map read by the model's last global average pool (CNN classifiers such as
  *     MobileNetV2: {@code 627}, 7×7×1280), else the model's first output. A tensor that is not a
- *     graph output is exposed as one in an edited copy of the model.
+ *     graph output, or a feature map (which leaves the session channels-last), is run from an
+ *     edited copy of the model ({@link dev.longwatch.encoder.onnx.TokenGraph}).
  * @param layout how that tensor holds tokens; {@code null} (default) = by rank, 4 → NCHW, 3 →
- *     SEQUENCE
+ *     SEQUENCE. NCHW (given, or the global pool's feature map by default) is transposed to NHWC
+ *     inside the graph
  * @param dropCls drop the first token of a sequence (CLIP's CLS); default false
  * @param poolKernel {@code k} of a {@code k × k} average pooling of the token grid (PLLaVA); default 1
  * @param preprocess resize, crop and normalisation; default {@link PreprocessSpec#imagenet()}
