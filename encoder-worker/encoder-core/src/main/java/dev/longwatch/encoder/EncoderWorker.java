@@ -1,16 +1,11 @@
 package dev.longwatch.encoder;
 
 import com.google.protobuf.ByteString;
-import dev.longwatch.schema.TokenCodec;
 import dev.longwatch.schema.Topics;
-import dev.longwatch.schema.proto.DType;
 import dev.longwatch.schema.proto.DeadLetter;
-import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.FrameEmbedding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,12 +53,8 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Counter framesEncoded;
+    private final FrameEmbedder embedder;
     private final Counter deadLetters;
-    private final Timer batchTimer;
-    // JPEG decoding (1.5-2 ms a 640x360 frame, as much as a frame's inference at batch 16) runs
-    // before the session, so nothing hides it; spread over the cores it takes half the time.
-    private final CoreShare decoders = new CoreShare("encoder-worker-decode");
 
     public EncoderWorker(EncoderSettings settings, VisionEncoder encoder, MeterRegistry metrics) {
         this(settings, encoder, metrics,
@@ -81,11 +72,8 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
         this.encoder = encoder;
         this.consumer = consumer;
         this.producer = producer;
-        this.framesEncoded =
-                Counter.builder("longwatch_encoder_frames").tag("encoder", encoder.id()).register(metrics);
+        this.embedder = new FrameEmbedder(encoder, settings.maxBatch(), metrics);
         this.deadLetters = Counter.builder("longwatch_encoder_dead_letters").register(metrics);
-        this.batchTimer =
-                Timer.builder("longwatch_encoder_batch").tag("encoder", encoder.id()).register(metrics);
     }
 
     static Properties consumerProperties(EncoderSettings settings) {
@@ -146,7 +134,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             // the partitions to the other workers now rather than after the session timeout.
             consumer.close(CloseOptions.groupMembershipOperation(onClose));
             producer.close(Duration.ofSeconds(5));
-            decoders.close();
+            embedder.close();
         }
     }
 
@@ -187,79 +175,24 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
     }
 
     private List<ProducerRecord<byte[], byte[]>> transform(List<ConsumerRecord<byte[], byte[]>> records) {
-        DecodedFrame[] decoded = new DecodedFrame[records.size()];
-        decoders.forEach(records.size(), i -> decoded[i] = DecodedFrame.of(records.get(i)));
+        List<byte[]> values = new ArrayList<>(records.size());
+        records.forEach(record -> values.add(record.value()));
+        List<FrameEmbedder.Outcome> outcomes = embedder.embed(values);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        List<DecodedFrame> frames = new ArrayList<>();
-        for (DecodedFrame frame : decoded) {
-            if (frame.failure() != null) {
-                out.add(deadLetter(frame.record(), frame.failure()));
-            } else if (frame.frame() != null) { // a tombstone carries no frame
-                frames.add(frame);
+        String topic = Topics.EMBEDDINGS.name();
+        for (int i = 0; i < records.size(); i++) {
+            FrameEmbedder.Outcome outcome = outcomes.get(i);
+            if (outcome.failure() != null) {
+                out.add(deadLetter(records.get(i), outcome.failure()));
+            } else if (outcome.embedding() != null) { // a tombstone carries no frame
+                FrameEmbedding embedding = outcome.embedding();
+                out.add(new ProducerRecord<>(
+                        topic,
+                        Topics.EMBEDDINGS.keySerde().serializer().serialize(topic, embedding.getStreamId()),
+                        embedding.toByteArray()));
             }
-        }
-        for (int start = 0; start < frames.size(); start += settings.maxBatch()) {
-            encodeBatch(frames.subList(start, Math.min(frames.size(), start + settings.maxBatch())), out);
         }
         return out;
-    }
-
-    private void encodeBatch(List<DecodedFrame> batch, List<ProducerRecord<byte[], byte[]>> out) {
-        List<BufferedImage> images = batch.stream().map(DecodedFrame::image).toList();
-        float[][] tokens;
-        try {
-            tokens = batchTimer.record(() -> encoder.encode(images));
-        } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                out.add(deadLetter(batch.get(0).record(), e));
-                return;
-            }
-            // One bad frame must not cost its neighbours: encode one by one to find it.
-            for (DecodedFrame frame : batch) {
-                encodeBatch(List.of(frame), out);
-            }
-            return;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            out.add(embeddingRecord(batch.get(i).frame(), tokens[i]));
-        }
-        framesEncoded.increment(batch.size());
-    }
-
-    /** A record as parsed and decoded: its frame and pixels, or why it has none (for the DLQ). */
-    private record DecodedFrame(
-            ConsumerRecord<byte[], byte[]> record, Frame frame, BufferedImage image, RuntimeException failure) {
-
-        /** Never throws: a poison record becomes a failure, and its neighbours go on. */
-        static DecodedFrame of(ConsumerRecord<byte[], byte[]> record) {
-            try {
-                Frame frame = Topics.FRAMES.valueSerde().deserializer().deserialize(record.topic(), record.value());
-                return new DecodedFrame(record, frame, frame == null ? null : FrameDecoder.decode(frame), null);
-            } catch (RuntimeException e) {
-                return new DecodedFrame(record, null, null, e);
-            }
-        }
-    }
-
-    private ProducerRecord<byte[], byte[]> embeddingRecord(Frame frame, float[] tokens) {
-        FrameEmbedding embedding =
-                FrameEmbedding.newBuilder()
-                        .setStreamId(frame.getStreamId())
-                        .setSeq(frame.getSeq())
-                        .setPtsMs(frame.getPtsMs())
-                        .setWallMs(frame.getWallMs())
-                        .setGapBefore(frame.getGapBefore())
-                        .setEncoderId(encoder.id())
-                        .setTokens(encoder.tokens())
-                        .setDim(encoder.dim())
-                        .setDtype(DType.F16)
-                        .setData(TokenCodec.encode(tokens, DType.F16))
-                        .build();
-        String topic = Topics.EMBEDDINGS.name();
-        return new ProducerRecord<>(
-                topic,
-                Topics.EMBEDDINGS.keySerde().serializer().serialize(topic, frame.getStreamId()),
-                embedding.toByteArray());
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record, Exception e) {

@@ -6,13 +6,20 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.ByteString;
 import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.encoder.FrameEmbedder;
 import dev.longwatch.encoder.onnx.OnnxEncoder;
 import dev.longwatch.encoder.preprocess.ImagePreprocessor;
 import dev.longwatch.encoder.preprocess.PreprocessSpec;
+import dev.longwatch.schema.TokenCodec;
+import dev.longwatch.schema.proto.DType;
+import dev.longwatch.schema.proto.Frame;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -31,6 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * {@code ./longwatch bench encoder --json FILE}: frames per second of the {@code onnx} encoder
@@ -39,20 +51,30 @@ import java.util.Set;
  * batches, already preprocessed into input tensors built before timing, in the same run.
  * {@code ratio = framesPerSec / rawFramesPerSec}; the target is ≥ 0.8.
  *
- * <p>Both are warmed up, then measured in {@value #PAIRS} pairs of short blocks, alternating
- * which side goes first (A B, B A, ...), so that load from other processes on the machine drifts
- * over both alike; each figure is the median of its blocks. This is a timed loop, not JMH: model
- * calls take milliseconds, far above timer and JIT noise once warmed up.
+ * <p>Also, as {@code workerPath}, the encoder worker's whole work on a poll but Kafka's
+ * ({@link FrameEmbedder}: parsing {@code lw.frames} values, decoding their JPEGs, encoding,
+ * packing fp16 embeddings), on the same frames as JPEGs of the ingest's default quality,
+ * against the same bare session.
+ *
+ * <p>All sides are warmed up, then measured in {@value #ROUNDS} rounds of short blocks, each
+ * round starting with the next side (A B C, B C A, ...), so that load from other processes on
+ * the machine drifts over all alike; each figure is the median of its blocks. This is a timed
+ * loop, not JMH: model calls take milliseconds, far above timer and JIT noise once warmed up.
  */
 public final class EncoderBenchmark {
     static final int[] BATCHES = {1, 8, 16};
-    private static final int PAIRS = 10;
+    private static final int ROUNDS = 10;
+    /** The ingest's default JPEG quality ({@code IngestSettings}). */
+    private static final float JPEG_QUALITY = 0.85f;
     private static final Duration DEFAULT_BLOCK = Duration.ofMillis(400);
     private static final int FRAME_WIDTH = 640;
     private static final int FRAME_HEIGHT = 360;
 
     /** One line of the JSON. */
     public record Result(String backend, int batch, double framesPerSec, double rawFramesPerSec, double ratio) {}
+
+    /** One line of {@code workerPath}: JPEG frame values to fp16 embeddings. */
+    public record WorkerResult(int batch, double framesPerSec, double rawFramesPerSec, double ratio) {}
 
     private EncoderBenchmark() {}
 
@@ -68,48 +90,58 @@ public final class EncoderBenchmark {
     static List<Result> run(Path model, Path jsonOut, PrintStream progress, Duration block) {
         long blockNanos = block.toNanos();
         List<Result> results = new ArrayList<>();
+        List<WorkerResult> workerResults = new ArrayList<>();
         int maxBatch = BATCHES[BATCHES.length - 1];
-        double preprocessMs;
+        Map<String, Object> cpu = new LinkedHashMap<>();
         try (OnnxEncoder encoder = OnnxEncoder.open(EncoderConfig.onnx(model).withMaxBatch(maxBatch));
                 RawSession raw = new RawSession(encoder)) {
             progress.printf("encoder %s: %d tokens x %d, output '%s'%n",
                     encoder.id(), encoder.tokens(), encoder.dim(), encoder.outputName());
             List<BufferedImage> frames = frames(maxBatch);
+            List<byte[]> frameValues = frameValues(frames);
             for (int batch : BATCHES) {
                 List<BufferedImage> images = frames.subList(0, batch);
-                try (OnnxTensor tensor = raw.tensor(images)) {
-                    Runnable encode = () -> encoder.encode(images);
-                    Runnable bare = () -> raw.run(tensor);
-                    // warm-up: JIT, allocator, ORT arenas
-                    framesPerSecond(batch, blockNanos, encode);
-                    framesPerSecond(batch, blockNanos, bare);
-                    double[] encoded = new double[PAIRS];
-                    double[] bareFps = new double[PAIRS];
-                    for (int pair = 0; pair < PAIRS; pair++) {
-                        if (pair % 2 == 0) {
-                            encoded[pair] = framesPerSecond(batch, blockNanos, encode);
-                            bareFps[pair] = framesPerSecond(batch, blockNanos, bare);
-                        } else {
-                            bareFps[pair] = framesPerSecond(batch, blockNanos, bare);
-                            encoded[pair] = framesPerSecond(batch, blockNanos, encode);
+                List<byte[]> values = frameValues.subList(0, batch);
+                try (OnnxTensor tensor = raw.tensor(images);
+                        FrameEmbedder embedder = new FrameEmbedder(encoder, batch, new SimpleMeterRegistry())) {
+                    List<Runnable> sides = List.of(
+                            () -> encoder.encode(images), () -> raw.run(tensor), () -> embedder.embed(values));
+                    double[][] fps = new double[sides.size()][ROUNDS];
+                    for (Runnable side : sides) { // warm-up: JIT, allocator, ORT arenas
+                        framesPerSecond(batch, blockNanos, side);
+                    }
+                    for (int round = 0; round < ROUNDS; round++) {
+                        for (int k = 0; k < sides.size(); k++) {
+                            int side = (round + k) % sides.size();
+                            fps[side][round] = framesPerSecond(batch, blockNanos, sides.get(side));
                         }
                     }
-                    double fps = median(encoded);
-                    double rawFps = median(bareFps);
-                    Result result = new Result("onnx", batch, round1(fps), round1(rawFps), Math.round(fps / rawFps * 1000) / 1000.0);
+                    double encoded = median(fps[0]);
+                    double bare = median(fps[1]);
+                    double worker = median(fps[2]);
+                    Result result = new Result("onnx", batch, round1(encoded), round1(bare), ratio(encoded, bare));
                     progress.printf("batch %2d: encoder %.1f frames/s, bare session %.1f frames/s, ratio %.3f"
                                     + " (blocks: encoder %.0f-%.0f, bare %.0f-%.0f)%n",
                             batch, result.framesPerSec(), result.rawFramesPerSec(), result.ratio(),
-                            min(encoded), max(encoded), min(bareFps), max(bareFps));
+                            min(fps[0]), max(fps[0]), min(fps[1]), max(fps[1]));
                     results.add(result);
+                    WorkerResult path = new WorkerResult(batch, round1(worker), round1(bare), ratio(worker, bare));
+                    progress.printf("          worker path (JPEG values to fp16 embeddings) %.1f frames/s, ratio %.3f%n",
+                            path.framesPerSec(), path.ratio());
+                    workerResults.add(path);
                 }
             }
-            // Last, when the blocks have long since compiled it: measured first, it had run only
-            // the warm-up calls and read 0.5 to 2.3 ms, the interpreter's and C1's cost.
-            preprocessMs = preprocessCpuMillis(encoder, frames);
-            progress.printf("preprocessing: %.2f ms CPU per frame on one thread%n", preprocessMs);
+            // Last, when the blocks have long since compiled them: measured first, preprocessing
+            // had run only the warm-up calls and read 0.5 to 2.3 ms, the interpreter's and C1's cost.
+            cpu.put("preprocessCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i ->
+                    encoder.preprocessor().writeNchw(frames.get(i), new float[encoder.preprocessor().spec().floatsPerFrame()], 0)));
+            cpu.put("decodeCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i -> FrameEmbedder.decode(frameValues.get(i))));
+            float[][] tokens = encoder.encode(frames.subList(0, 1));
+            cpu.put("packCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i -> TokenCodec.encode(tokens[0], DType.F16)));
+            progress.printf("CPU per frame on one thread: preprocessing %.2f ms, JPEG decoding %.2f ms, fp16 packing %.2f ms%n",
+                    cpu.get("preprocessCpuMsPerFrame"), cpu.get("decodeCpuMsPerFrame"), cpu.get("packCpuMsPerFrame"));
         }
-        write(jsonOut, model, results, preprocessMs);
+        write(jsonOut, model, results, workerResults, cpu);
         return results;
     }
 
@@ -135,25 +167,59 @@ public final class EncoderBenchmark {
     }
 
     /**
-     * CPU time of this thread per preprocessed frame (after a warm-up): what preprocessing costs
-     * whatever the load on the machine, for the breakdown in the JSON.
+     * CPU time of this thread per call of {@code task} (after a warm-up), over indexes
+     * {@code 0 .. frames-1} in turn: what a part costs whatever the load on the machine, for the
+     * breakdown in the JSON.
      */
-    private static double preprocessCpuMillis(OnnxEncoder encoder, List<BufferedImage> frames) {
+    private static double cpuMillisPerFrame(int frames, java.util.function.IntConsumer task) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (!threads.isCurrentThreadCpuTimeSupported()) {
             return Double.NaN;
         }
-        ImagePreprocessor preprocessor = encoder.preprocessor();
-        float[] tensor = new float[preprocessor.spec().floatsPerFrame()];
-        for (int i = 0; i < 2 * frames.size(); i++) {
-            preprocessor.writeNchw(frames.get(i % frames.size()), tensor, 0);
+        for (int i = 0; i < 2 * frames; i++) {
+            task.accept(i % frames);
         }
-        int count = 4 * frames.size();
+        int count = 4 * frames;
         long start = threads.getCurrentThreadCpuTime();
         for (int i = 0; i < count; i++) {
-            preprocessor.writeNchw(frames.get(i % frames.size()), tensor, 0);
+            task.accept(i % frames);
         }
         return Math.round((threads.getCurrentThreadCpuTime() - start) / 1e4 / count) / 100.0;
+    }
+
+    /** The frames as {@code lw.frames} values: JPEGs of the ingest's default quality. */
+    static List<byte[]> frameValues(List<BufferedImage> frames) {
+        List<byte[]> values = new ArrayList<>();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            for (int i = 0; i < frames.size(); i++) {
+                ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+                try (ImageOutputStream out = ImageIO.createImageOutputStream(jpeg)) {
+                    writer.setOutput(out);
+                    ImageWriteParam param = writer.getDefaultWriteParam();
+                    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                    param.setCompressionQuality(JPEG_QUALITY);
+                    writer.write(null, new IIOImage(frames.get(i), null, null), param);
+                }
+                values.add(Frame.newBuilder()
+                        .setStreamId("bench")
+                        .setSeq(i)
+                        .setWidth(FRAME_WIDTH)
+                        .setHeight(FRAME_HEIGHT)
+                        .setJpeg(ByteString.copyFrom(jpeg.toByteArray()))
+                        .build()
+                        .toByteArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the benchmark's frames as JPEG", e);
+        } finally {
+            writer.dispose();
+        }
+        return values;
+    }
+
+    private static double ratio(double fps, double rawFps) {
+        return Math.round(fps / rawFps * 1000) / 1000.0;
     }
 
     private static double median(double[] values) {
@@ -175,16 +241,18 @@ public final class EncoderBenchmark {
         return Math.round(value * 10) / 10.0;
     }
 
-    private static void write(Path jsonOut, Path model, List<Result> results, double preprocessMs) {
+    private static void write(
+            Path jsonOut, Path model, List<Result> results, List<WorkerResult> workerPath, Map<String, Object> cpu) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "encoder");
         json.put("model", model.toString());
         json.put("frame", FRAME_WIDTH + "x" + FRAME_HEIGHT);
         json.put("cpus", Runtime.getRuntime().availableProcessors());
-        json.put("method", PAIRS + " alternating pairs of encoder and bare-session blocks per batch, median of each;"
-                + " same model file, output and session options on both sides");
-        json.put("preprocessCpuMsPerFrame", preprocessMs);
+        json.put("method", ROUNDS + " rounds of encoder, bare-session and worker-path blocks per batch, each round"
+                + " starting with the next side, median of each; same model file, output and session options");
+        json.putAll(cpu);
         json.put("results", results);
+        json.put("workerPath", workerPath);
         try {
             if (jsonOut.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(jsonOut.toAbsolutePath().getParent());

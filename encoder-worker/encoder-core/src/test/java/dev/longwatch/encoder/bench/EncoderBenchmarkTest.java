@@ -24,7 +24,8 @@ class EncoderBenchmarkTest {
         Path json = dir.resolve("out/bench.json");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         EncoderBenchmark.run(MODEL, json, new PrintStream(progress, true, StandardCharsets.UTF_8), Duration.ofMillis(20));
-        JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        JsonNode results = root.get("results");
         assertThat(results).hasSize(3);
         for (int i = 0; i < 3; i++) {
             JsonNode result = results.get(i);
@@ -36,6 +37,17 @@ class EncoderBenchmarkTest {
             assertThat(raw).isPositive();
             assertThat(result.get("ratio").asDouble()).isCloseTo(fps / raw, org.assertj.core.api.Assertions.within(0.01));
         }
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("batch 16:");
+        JsonNode workerPath = root.get("workerPath");
+        assertThat(workerPath).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(workerPath.get(i).get("batch").asInt()).isEqualTo(EncoderBenchmark.BATCHES[i]);
+            assertThat(workerPath.get(i).get("framesPerSec").asDouble()).isPositive();
+            assertThat(workerPath.get(i).get("rawFramesPerSec").asDouble())
+                    .isEqualTo(results.get(i).get("rawFramesPerSec").asDouble());
+        }
+        for (String part : new String[] {"preprocessCpuMsPerFrame", "decodeCpuMsPerFrame", "packCpuMsPerFrame"}) {
+            assertThat(root.get(part).asDouble()).as(part).isPositive();
+        }
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("batch 16:", "worker path");
     }
 }
