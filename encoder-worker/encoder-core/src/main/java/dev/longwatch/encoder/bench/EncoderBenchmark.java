@@ -133,8 +133,9 @@ public final class EncoderBenchmark {
             }
             // Last, when the blocks have long since compiled them: measured first, preprocessing
             // had run only the warm-up calls and read 0.5 to 2.3 ms, the interpreter's and C1's cost.
+            float[] nchw = new float[encoder.preprocessor().spec().floatsPerFrame()];
             cpu.put("preprocessCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i ->
-                    encoder.preprocessor().writeNchw(frames.get(i), new float[encoder.preprocessor().spec().floatsPerFrame()], 0)));
+                    encoder.preprocessor().writeNchw(frames.get(i), nchw, 0)));
             cpu.put("decodeCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i -> FrameEmbedder.decode(frameValues.get(i))));
             float[][] tokens = encoder.encode(frames.subList(0, 1));
             cpu.put("packCpuMsPerFrame", cpuMillisPerFrame(frames.size(), i -> TokenCodec.encode(tokens[0], DType.F16)));
