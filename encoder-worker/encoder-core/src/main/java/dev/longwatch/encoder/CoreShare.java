@@ -1,6 +1,7 @@
 package dev.longwatch.encoder;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -72,20 +73,51 @@ public final class CoreShare implements AutoCloseable {
             helpers.execute(claim);
         }
         claim.run();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        uninterruptibly(done::await);
         if (failure.get() != null) {
             throw failure.get();
+        }
+    }
+
+    /**
+     * Waits for {@code task} ({@code null}: nothing to wait for) to finish, through interrupts
+     * (it may write into buffers the caller reuses; the interrupt is kept), and rethrows its
+     * failure.
+     */
+    public static void join(Future<?> task) {
+        if (task == null) {
+            return;
+        }
+        try {
+            uninterruptibly(task::get);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A blocking wait that may be interrupted. */
+    private interface Wait<E extends Exception> {
+        void await() throws InterruptedException, E;
+    }
+
+    private static <E extends Exception> void uninterruptibly(Wait<E> wait) throws E {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    wait.await();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

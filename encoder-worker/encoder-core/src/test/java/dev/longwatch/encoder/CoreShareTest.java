@@ -62,6 +62,43 @@ class CoreShareTest {
         }
     }
 
+    @Test
+    void shouldJoinATaskThroughAnInterruptAndKeepTheInterrupt() throws Exception {
+        try (CoreShare cores = new CoreShare("test", 1)) {
+            CountDownLatch release = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.Future<?> task = cores.submit(() -> {
+                await(release);
+                finished.set(true);
+            });
+            Thread.currentThread().interrupt();
+            Thread releaser = new Thread(() -> {
+                sleepQuietly(200);
+                release.countDown();
+            });
+            releaser.start();
+            CoreShare.join(task);
+            assertThat(finished).isTrue(); // it waited, although interrupted
+            assertThat(Thread.interrupted()).isTrue(); // and the interrupt is still there (now cleared)
+            releaser.join();
+
+            assertThatThrownBy(() -> CoreShare.join(cores.submit(() -> {
+                        throw new IllegalArgumentException("from the helper");
+                    })))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("from the helper");
+            CoreShare.join(null);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertThat(latch.await(30, TimeUnit.SECONDS)).as("all threads took an index").isTrue();

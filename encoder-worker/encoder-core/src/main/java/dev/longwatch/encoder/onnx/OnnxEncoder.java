@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,7 +280,7 @@ public final class OnnxEncoder implements VisionEncoder {
             // Even when the run failed: the helper writes into buffers the next call reuses. The
             // run's failure comes first; the helper's, if any, is attached to it.
             try {
-                await(beside);
+                CoreShare.join(beside);
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
@@ -334,36 +333,6 @@ public final class OnnxEncoder implements VisionEncoder {
             preprocessor.writeNchw(batch.get(frame), input, frame * floats,
                     band * height / bands, (band + 1) * height / bands);
         });
-    }
-
-    /**
-     * Waits for {@code task} to finish, through interrupts (it writes into buffers the next call
-     * reuses; the interrupt is kept), and rethrows its failure.
-     */
-    private static void await(Future<?> task) {
-        if (task == null) {
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    task.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Runs the session on the first {@code size} frames of {@code input}, writing into {@code output}. */
