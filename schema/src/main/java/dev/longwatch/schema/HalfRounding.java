@@ -22,7 +22,7 @@ import java.nio.IntBuffer;
  * increment to the bits; subnormal ones (|x| below 2<sup>-14</sup>) by the float addition {@code
  * |x| + 0.5f}, which leaves the rounded half in the low bits; both are computed for every value and
  * one is selected by a mask, so no branch depends on the data (a branch per value that sent the
- * rare subnormal to {@link Half#toHalf} instead measured slower). A row with a value that rounds
+ * rare subnormal to the scalar conversion instead measured slower). A row with a value that rounds
  * to infinity or is not finite goes value by value through {@link TokenCodec#toHalf}.
  *
  * <p>Holds scratch for rows of one length; not thread-safe.
