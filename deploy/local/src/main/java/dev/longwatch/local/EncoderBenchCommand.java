@@ -6,8 +6,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The ONNX encoder against a bare ONNX Runtime session on the same batches, same run. */
-@Command(name = "encoder", description = "Frames/s of the onnx encoder against the bare ONNX Runtime session, batches 1, 8 and 16.")
+/**
+ * The ONNX encoder, and the worker's whole path (JPEG frame values to fp16 embeddings), against a
+ * bare ONNX Runtime session on the same batches, same run.
+ */
+@Command(name = "encoder", description = "Frames/s of the onnx encoder and of the worker's path (JPEG values to fp16"
+        + " embeddings) against the bare ONNX Runtime session, batches 1, 8 and 16.")
 final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, description = "where to write the results")
     Path json;
