@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Just enough of an ONNX model's protobuf to list its tensors and add a graph output, without
- * generated ONNX classes: the model is parsed as an {@link UnknownFieldSet}, which keeps every
+ * Just enough of an ONNX model's protobuf to list its tensors and cut it down to one token
+ * output, without generated ONNX classes: the model is parsed as an {@link UnknownFieldSet}, which keeps every
  * field it does not look at and writes it back unchanged. Field numbers from onnx.proto:
  * {@code ModelProto.graph = 7}; {@code GraphProto.node = 1, output = 12};
  * {@code NodeProto.input = 1, output = 2, name = 3, op_type = 4, attribute = 5};
