@@ -69,17 +69,11 @@ class MaLmmOracleOnFootageITCase {
         float worst = 0;
         for (int step = 0; step < FRAMES.size() && !(sync && diverged[0]); step++) {
             float[] values = FRAMES.get(step);
-            MaLmmReference.Bank grown = MaLmmReference.append(reference, rows(values), Integer.MAX_VALUE, sync);
-            if (grown.length() > capacity) {
+            if (reference.length() == capacity) {
                 compressions++;
-                boolean[] near = MaLmmReference.nearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged.length, NEAR_TIE);
-                for (int n = 0; n < near.length; n++) {
-                    diverged[n] |= near[n]; // stop comparing it from here on
-                }
-                reference = MaLmmReference.compress(grown.memory(), grown.sizes(), sync);
-            } else {
-                reference = grown;
             }
+            // a token whose pick was a near tie is not compared from here on
+            reference = MaLmmReference.appendMarkingNearTies(reference, rows(values), capacity, sync, diverged, NEAR_TIE);
             index = bank.append(index, new BankFrame(step, step * 1000L, tokens, dim, values, false), storage).index();
 
             assertThat(index.size()).isEqualTo(reference.length());

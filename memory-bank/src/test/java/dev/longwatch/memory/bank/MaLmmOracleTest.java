@@ -64,19 +64,12 @@ class MaLmmOracleTest {
 
         for (int step = 0; step < steps; step++) {
             float[] values = frames.next();
-            MaLmmReference.Bank grown =
-                    MaLmmReference.append(
-                            reference, frames.asTokens(values), Integer.MAX_VALUE, sync);
-            if (grown.length() > capacity) {
+            if (reference.length() == capacity) {
                 tally.compressions++;
-                boolean[] near = MaLmmReference.nearTies(MaLmmReference.adjacentSimilarity(grown.memory(), sync), diverged.length, NEAR_TIE);
-                for (int n = 0; n < near.length; n++) {
-                    diverged[n] |= near[n]; // stop comparing it from here on
-                }
-                reference = MaLmmReference.compress(grown.memory(), grown.sizes(), sync);
-            } else {
-                reference = grown;
             }
+            // a token whose pick was a near tie is not compared from here on
+            reference = MaLmmReference.appendMarkingNearTies(
+                    reference, frames.asTokens(values), capacity, sync, diverged, NEAR_TIE);
             index =
                     bank.append(
                                     index,

@@ -48,6 +48,25 @@ public final class MaLmmReference {
     }
 
     /**
+     * {@link #append} for an oracle comparing another implementation with this one: before the
+     * compression, if there is one, the tokens whose pick is a near tie ({@link #nearTies} within
+     * {@code margin}) are set in {@code nearTie}, which keeps every token it had already (from
+     * then on the two sides may legitimately differ for them).
+     */
+    public static Bank appendMarkingNearTies(
+            Bank bank, float[][] frame, int capacity, boolean sync, boolean[] nearTie, double margin) {
+        Bank grown = append(bank, frame, Integer.MAX_VALUE, sync);
+        if (grown.length() <= capacity) {
+            return grown;
+        }
+        boolean[] near = nearTies(adjacentSimilarity(grown.memory(), sync), nearTie.length, margin);
+        for (int n = 0; n < near.length; n++) {
+            nearTie[n] |= near[n];
+        }
+        return compress(grown.memory(), grown.sizes(), sync);
+    }
+
+    /**
      * For an oracle comparing another implementation with this one: which tokens' best pair in
      * {@code similarity} ({@link #adjacentSimilarity}) is within {@code margin} of their second
      * best, so that last-bit differences may pick the other pair. An exact tie is not near: both
