@@ -52,17 +52,19 @@ public final class CoreShare implements AutoCloseable {
      *
      * <p>Returns when every index is done, even after a failure or an interrupt: tasks may write
      * into buffers the caller reuses. The interrupt is kept for the caller to see; the first
-     * failure is rethrown.
+     * failure (an exception or an error) is rethrown.
      */
     public void forEach(int count, IntConsumer task) {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(count);
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable claim = () -> {
             for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                 try {
                     task.accept(i);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Errors too: leaving before the helpers are done would let them write into
+                    // buffers the caller already reuses.
                     failure.compareAndSet(null, e);
                 } finally {
                     done.countDown();
@@ -74,8 +76,12 @@ public final class CoreShare implements AutoCloseable {
         }
         claim.run();
         uninterruptibly(done::await);
-        if (failure.get() != null) {
-            throw failure.get();
+        Throwable first = failure.get();
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
         }
     }
 

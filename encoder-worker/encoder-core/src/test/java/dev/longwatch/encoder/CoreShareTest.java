@@ -52,6 +52,24 @@ class CoreShareTest {
     }
 
     @Test
+    void shouldFinishEveryIndexBeforeRethrowingAnError() {
+        try (CoreShare cores = new CoreShare("test", 1)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(50);
+            assertThatThrownBy(() -> cores.forEach(50, i -> {
+                        runs.incrementAndGet(i);
+                        if (i == 0) {
+                            throw new AssertionError("index 0");
+                        }
+                    }))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessage("index 0");
+            for (int i = 0; i < 50; i++) {
+                assertThat(runs.get(i)).as("index %d", i).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void shouldDoEverythingOnTheCallerWhenThereIsOneIndex() {
         try (CoreShare cores = new CoreShare("test", 2)) {
             Set<String> threads = ConcurrentHashMap.newKeySet();
