@@ -1,11 +1,11 @@
 package dev.longwatch.encoder.tensorrt;
 
+import dev.longwatch.encoder.CoreShare;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.encoder.postprocess.TokenExtractor;
 import dev.longwatch.encoder.preprocess.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Patch tokens from a TensorRT engine: the same preprocessing and token extraction as the ONNX
@@ -20,6 +20,9 @@ public final class TensorRtEncoder implements VisionEncoder {
     private final int tokens;
     private final int dim;
     private final float[] staging;
+    // Preprocessing spread over the cores, on threads of its own (not the common pool, which
+    // Kafka or Flink in the same JVM may use).
+    private final CoreShare cores = new CoreShare("tensorrt-encoder-helper");
 
     TensorRtEncoder(TensorRtSession session, ImagePreprocessor preprocessor, TokenExtractor extractor, String id, int maxBatch) {
         this.session = session;
@@ -59,9 +62,7 @@ public final class TensorRtEncoder implements VisionEncoder {
         int floats = preprocessor.spec().floatsPerFrame();
         for (int start = 0; start < frames.size(); start += maxBatch) {
             List<BufferedImage> batch = frames.subList(start, Math.min(frames.size(), start + maxBatch));
-            IntStream.range(0, batch.size())
-                    .parallel()
-                    .forEach(i -> preprocessor.writeNchw(batch.get(i), staging, i * floats));
+            cores.forEach(batch.size(), i -> preprocessor.writeNchw(batch.get(i), staging, i * floats));
             TensorRtSession.Output output = session.infer(staging, batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 out[start + i] = extractor.tokens(output.data(), output.shape(), i);
@@ -72,6 +73,7 @@ public final class TensorRtEncoder implements VisionEncoder {
 
     @Override
     public void close() {
+        cores.close();
         session.close();
     }
 }
