@@ -107,11 +107,6 @@ public final class HalfRounding {
         round(copy, out, at);
     }
 
-    /** Values per row. */
-    public int length() {
-        return length;
-    }
-
     /** The rare row with infinities, NaNs or values past the largest half: one at a time. */
     private void roundEach(float[] row, short[] out, int at) {
         for (int i = 0; i < length; i++) {
