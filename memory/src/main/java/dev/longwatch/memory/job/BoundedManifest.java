@@ -47,8 +47,4 @@ public final class BoundedManifest implements ConfigurableRocksDBOptionsFactory 
     public ColumnFamilyOptions createColumnOptions(ColumnFamilyOptions currentOptions, Collection<AutoCloseable> handlesToClose) {
         return currentOptions;
     }
-
-    long maxBytes() {
-        return maxBytes;
-    }
 }

@@ -300,9 +300,7 @@ public class MemoryBankFunction
                 return;
             } else {
                 // Frames came since the timer was set: check again when the newest is as old.
-                long check = current.lastFrameMs() + settings.idleRetentionMs();
-                ctx.timerService().registerEventTimeTimer(check);
-                current = current.idleCheckAt(check);
+                current = armIdleTimer(current, ctx);
             }
         }
         // Lives and dies with the bank state.
