@@ -34,9 +34,12 @@ import picocli.CommandLine.Option;
  * and each occurrence in a montage plays one shot for a drawn length, so a montage has about as
  * many scenes as the memory has slots, some far shorter than the footage per slot.
  *
- * <p>The headline {@code strategies} pool every montage (recall over all their scenes); {@code
- * datasets} holds each montage, with its seed and order, a montage of every shot played once
- * (hundreds of scenes for tens of slots: reported, not pooled) and the generated video.
+ * <p>Looped montages leave out shots of fewer than {@value #MIN_LOOPED_FRAMES} sampled frames: one
+ * or two stills replayed for minutes would be a frozen scene that any similarity merge collapses
+ * for free. The headline {@code strategies} pool every montage (recall over all their scenes);
+ * {@code datasets} holds each montage, with its seed and order, a montage of shots each played
+ * once at its own length (every shot eligible, drawn with repeats: hundreds of scenes for tens of
+ * slots, reported, not pooled) and the generated video.
  */
 @Command(name = "fidelity", description = "Scene recall and span error of every memory strategy on the same footage.")
 final class FidelityBenchCommand implements Callable<Integer> {
@@ -44,6 +47,10 @@ final class FidelityBenchCommand implements Callable<Integer> {
     private static final Path SHARED_MODEL = Path.of("../shared/data/models/mobilenetv2-12-int8.onnx");
     /** Frame rate of the generated video: sampling keeps one a second, so more would only cost time. */
     private static final int GENERATED_FPS = 10;
+    /** Fewest sampled frames of a shot that a looped montage replays. */
+    static final int MIN_LOOPED_FRAMES = 3;
+    private static final long GENERATED_MIN_SCENE_MS = 3_000;
+    private static final long GENERATED_MAX_SCENE_MS = 60_000;
 
     @Option(names = "--json", required = true, description = "where to write the results")
     Path json;
@@ -86,18 +93,22 @@ final class FidelityBenchCommand implements Callable<Integer> {
             List<Map<String, Object>> datasets = new ArrayList<>();
             List<FidelityBenchmark.Report> montageReports = new ArrayList<>();
             Montage.SceneLength sceneLength = Montage.logUniform(minSceneSec * 1000L, maxSceneSec * 1000L);
+            List<EncodedClip> loopable = shots.stream().filter(s -> s.tokens().size() >= MIN_LOOPED_FRAMES).toList();
+            progress.printf("bench fidelity: %d of %d shots have %d or more sampled frames and are looped%n",
+                    loopable.size(), shots.size(), MIN_LOOPED_FRAMES);
             for (int k = 0; k < orders; k++) {
-                Montage montage = Montage.build(shots, seed + k, minutes * 60_000L, sceneLength, encoder.tokens(), encoder.dim());
+                Montage montage = Montage.build(loopable, seed + k, minutes * 60_000L, sceneLength, encoder.tokens(), encoder.dim());
                 String name = "shared-clip-shots-" + minutes + "min-seed-" + (seed + k);
                 FidelityBenchmark.Report report = score(name, montage.frames(), montage.scenes(), progress);
                 montageReports.add(report);
                 datasets.add(dataset(name, seed + k, montage.order(), report));
             }
-            // Every shot played once, no loops: far more scenes than slots, so recall is capped
-            // near M / scenes for every strategy. Reported, not pooled: it cannot rank them.
-            Montage once = Montage.build(shots, seed, minutes * 60_000L, (random, shot) -> shot.durationMs(), encoder.tokens(), encoder.dim());
-            String onceName = "shared-clip-shots-once-" + minutes + "min-seed-" + seed;
-            datasets.add(dataset(onceName, seed, once.order(), score(onceName, once.frames(), once.scenes(), progress)));
+            // Each occurrence plays its shot once at its own length (shots drawn with repeats, as
+            // above): far more scenes than slots, so recall is capped near M / scenes for every
+            // strategy. Reported, not pooled: it cannot rank them.
+            Montage natural = Montage.build(shots, seed, minutes * 60_000L, (random, shot) -> shot.durationMs(), encoder.tokens(), encoder.dim());
+            String naturalName = "shared-clip-shots-natural-length-" + minutes + "min-seed-" + seed;
+            datasets.add(dataset(naturalName, seed, natural.order(), score(naturalName, natural.frames(), natural.scenes(), progress)));
             datasets.add(generated(encoder, progress));
 
             FidelityBenchmark.Report pooled = FidelityBenchmark.pool(montageReports);
@@ -141,9 +152,10 @@ final class FidelityBenchCommand implements Callable<Integer> {
     /** Scenes of 3 to 60 s, drawn log-uniform from the seed, so some are shorter than the footage per slot. */
     private Map<String, Object> generated(VisionEncoder encoder, PrintStream progress) throws IOException {
         Random random = new Random(seed);
+        Montage.SceneLength sceneLength = Montage.logUniform(GENERATED_MIN_SCENE_MS, GENERATED_MAX_SCENE_MS);
         List<Double> lengths = new ArrayList<>();
         for (int s = 0; s < generatedScenes; s++) {
-            lengths.add(Math.rint(Math.exp(Math.log(3) + random.nextDouble() * (Math.log(60) - Math.log(3)))));
+            lengths.add(Math.rint(sceneLength.millis(random, null) / 1000.0)); // whole seconds
         }
         Path dir = Files.createTempDirectory("longwatch-fidelity-");
         try {

@@ -60,7 +60,21 @@ class FidelityBenchITCase {
         // Scenes are shots of the shared clips, named by file (and start, for a clip of several shots).
         assertThat(datasets.get(0).path("order").get(0).path("shot").asText()).contains(".mp4").doesNotContain("/");
         assertThat(report.path("groundTruth").asText()).contains("shot");
-        assertThat(datasets.get(2).path("name").asText()).startsWith("shared-clip-shots-once-");
+        assertThat(datasets.get(2).path("name").asText()).startsWith("shared-clip-shots-natural-length-");
+        // The headline is the two montages pooled (scenes kept over all their scenes), not any
+        // other dataset.
+        for (JsonNode s : strategies) {
+            String name = s.path("name").asText();
+            double kept = 0;
+            int scenes = 0;
+            for (int k = 0; k < 2; k++) {
+                JsonNode montage = datasets.get(k).path("report");
+                kept += recall(montage.path("strategies"), name) * montage.path("scenes").asInt();
+                scenes += montage.path("scenes").asInt();
+            }
+            assertThat(s.path("sceneRecall").asDouble()).as("pooled recall of %s", name)
+                    .isCloseTo(Math.round(kept) / (double) scenes, org.assertj.core.api.Assertions.within(1e-9));
+        }
         assertThat(datasets.get(3).path("name").asText()).isEqualTo("generated-5-scenes");
         assertThat(datasets.get(3).path("report").path("scenes").asInt()).isEqualTo(5);
         // The same encoder on the same recorded orders: MBC keeps at least as many scenes as
