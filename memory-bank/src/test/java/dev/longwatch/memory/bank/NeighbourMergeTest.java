@@ -20,10 +20,7 @@ class NeighbourMergeTest {
 
         NeighbourMerge.Result fused = NeighbourMerge.merge(left, a, na, b, nb, right, TOKENS, DIM, true);
 
-        SlotTensor apart = SlotMath.merge(a, na, b, nb, TOKENS, DIM, true, true);
-        assertThat(fused.merged().halves()).isEqualTo(apart.halves());
-        assertThat(fused.merged().norms(TOKENS, DIM)).isEqualTo(apart.norms(TOKENS, DIM));
-        assertThat(fused.merged().knownTokenMean()).isEqualTo(apart.knownTokenMean());
+        SlotTensor apart = assertSameMerge(fused, a, na, b, nb);
         assertThat(fused.left()).isEqualTo(SlotMath.meanCosine(left, apart, TOKENS, DIM));
         assertThat(fused.right()).isEqualTo(SlotMath.meanCosine(apart, right, TOKENS, DIM));
     }
@@ -37,10 +34,7 @@ class NeighbourMergeTest {
 
         NeighbourMerge.Result fused = NeighbourMerge.merge(null, a, na, b, nb, right, TOKENS, DIM, true);
 
-        SlotTensor apart = SlotMath.merge(a, na, b, nb, TOKENS, DIM, true, true);
-        assertThat(fused.merged().halves()).isEqualTo(apart.halves());
-        assertThat(fused.merged().norms(TOKENS, DIM)).isEqualTo(apart.norms(TOKENS, DIM));
-        assertThat(fused.merged().knownTokenMean()).isEqualTo(apart.knownTokenMean());
+        SlotTensor apart = assertSameMerge(fused, a, na, b, nb);
         assertThat(fused.left()).isNaN();
         assertThat(fused.right()).isEqualTo(SlotMath.meanCosine(apart, right, TOKENS, DIM));
     }
@@ -59,6 +53,28 @@ class NeighbourMergeTest {
         assertThat(fused.merged().halves()).isEqualTo(apart.halves());
         assertThat(fused.left()).isEqualTo(SlotMath.meanCosine(left, apart, TOKENS, DIM));
         assertThat(fused.right()).isNaN();
+    }
+
+    /**
+     * The fused merge equals the plain merge (same code for the values, separate code for the
+     * norms), and its halves are the count-weighted mean of the inputs, computed here in double,
+     * to half precision: a check that does not share the builder's code.
+     */
+    private static SlotTensor assertSameMerge(NeighbourMerge.Result fused, SlotTensor a, long na, SlotTensor b, long nb) {
+        SlotTensor apart = SlotMath.merge(a, na, b, nb, TOKENS, DIM, true, true);
+        assertThat(fused.merged().halves()).isEqualTo(apart.halves());
+        assertThat(fused.merged().norms(TOKENS, DIM)).isEqualTo(apart.norms(TOKENS, DIM));
+        assertThat(fused.merged().knownTokenMean()).isEqualTo(apart.knownTokenMean());
+        short[] merged = fused.merged().halves();
+        for (int i = 0; i < merged.length; i++) {
+            double exact = (Half.WIDE[a.halves()[i] & 0xffff] * (double) na + Half.WIDE[b.halves()[i] & 0xffff] * (double) nb)
+                    / (na + nb);
+            // half rounding: at most half a unit in the last of 11 significant bits (plus the
+            // float mean's own rounding), or half the smallest subnormal
+            double bound = Math.max(Math.abs(exact) * 0x1p-11, 0x1p-25) * 1.001;
+            assertThat((double) Half.WIDE[merged[i] & 0xffff]).as("value %d", i).isCloseTo(exact, org.assertj.core.api.Assertions.within(bound));
+        }
+        return apart;
     }
 
     private static SlotTensor half(SplittableRandom random) {
