@@ -37,7 +37,7 @@ class FrameDecoderTest {
         assertThatThrownBy(() -> FrameDecoder.decode(frame(8, new byte[0])))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("frame 8 of cam-1");
-        // the failed reader was dropped; a fresh one reads the next frame
+        // and the next frame on the same thread decodes (its reader was dropped and replaced)
         assertThat(FrameDecoder.decode(frame(9, good)).getRGB(48, 27) & 0xffffff).isNotZero();
     }
 

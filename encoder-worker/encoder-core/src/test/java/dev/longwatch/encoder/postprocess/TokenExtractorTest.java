@@ -55,6 +55,22 @@ class TokenExtractorTest {
             for (int frame = 0; frame < shape[0]; frame++) {
                 assertThat(extractor.tokens(direct, shape, frame)).containsExactly(extractor.tokens(data, shape, frame));
             }
+            // Unpooled, against the layout's own indexing (the array form wraps the array in a
+            // buffer, so the comparison above alone would not catch a wrong offset in both).
+            TokenExtractor unpooled = new TokenExtractor(layouts[l], false, 1);
+            int cells = (int) (layouts[l] == TokenLayout.NCHW ? shape[2] * shape[3] : shape[1] * shape[2]);
+            int dim = (int) (layouts[l] == TokenLayout.NCHW ? shape[1] : shape[3]);
+            for (int frame = 0; frame < shape[0]; frame++) {
+                float[] tokens = unpooled.tokens(direct, shape, frame);
+                int base = frame * cells * dim;
+                for (int t = 0; t < cells; t++) {
+                    for (int c = 0; c < dim; c++) {
+                        float expected = layouts[l] == TokenLayout.NCHW ? data[base + c * cells + t] : data[base + t * dim + c];
+                        assertThat(tokens[t * dim + c]).as("%s frame %d token %d channel %d", layouts[l], frame, t, c)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
             assertThat(direct.position()).isZero();
         }
     }
