@@ -15,12 +15,17 @@ import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.Slot;
 
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.util.Collector;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +261,74 @@ class MemoryBankFunctionTest {
 
     private static MemorySettings idleSettings(long emitIntervalMs) {
         return new MemorySettings(BankConfig.frames(3), emitIntervalMs, 0.35, RETENTION_MS);
+    }
+
+    @Test
+    void shouldMoveAVersion2ProcessingTimeIdleTimerToEventTimeWhenItFires() throws Exception {
+        // A stream that sends nothing after the restore: only the fired legacy timer can end it.
+        open(idleSettings(0));
+        send(axisFrame(STREAM, 0, 0));
+        send(axisFrame(STREAM, 1, 0));
+        drain();
+        OperatorSubtaskState current = harness.snapshot(1, 100);
+        harness.close();
+        long legacyCheck = 1_000; // processing time
+        OperatorSubtaskState version2 = asVersion2IdleTimer(current, legacyCheck);
+
+        open(idleSettings(0), version2, false);
+        assertThat(harness.numProcessingTimeTimers()).as("the version 2 idle timer").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        harness.setProcessingTime(legacyCheck);
+        assertThat(drain()).as("it fires and moves to event time, nothing ends yet").isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        watermark(wallOf(1) + RETENTION_MS - 1);
+        assertThat(drain()).isEmpty();
+        watermark(wallOf(1) + RETENTION_MS);
+        assertThat(OutRecords.events(drain())).extracting(MemoryEvent::getKind).containsExactly(EventKind.END);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /**
+     * {@code state} as schema version 2 would have left it: the stream's idle timer a
+     * processing-time timer at {@code checkMs}, and its progress not marked as event time. Written
+     * by a function that declares only the progress state (the bank's other states pass through
+     * the snapshot as they are) and that uses the same timer service.
+     */
+    private static OperatorSubtaskState asVersion2IdleTimer(OperatorSubtaskState state, long checkMs) throws Exception {
+        KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> rewrite =
+                new KeyedCoProcessFunction<>() {
+                    private transient ValueState<StreamProgress> progress;
+
+                    @Override
+                    public void open(OpenContext context) {
+                        progress = getRuntimeContext().getState(
+                                new ValueStateDescriptor<>(MemoryStateSchema.PROGRESS, StreamProgress.class));
+                    }
+
+                    @Override
+                    public void processElement1(EmbeddingEvent event, Context ctx, Collector<OutRecord> out) throws Exception {
+                        StreamProgress p = progress.value();
+                        ctx.timerService().deleteEventTimeTimer(p.idleCheckMs());
+                        ctx.timerService().registerProcessingTimeTimer(checkMs);
+                        progress.update(new StreamProgress(p.encoderId(), p.version(), p.lastPublishedMs(),
+                                p.pendingFlushMs(), p.lastFrameMs(), checkMs, false));
+                    }
+
+                    @Override
+                    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out) {}
+                };
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> writer =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamDeleted::streamId, Types.STRING)) {
+            writer.setProcessingTime(0);
+            writer.initializeState(state);
+            writer.open();
+            writer.processElement1(axisFrame(STREAM, 99, 0), 0);
+            assertThat(writer.numEventTimeTimers()).isZero();
+            return writer.snapshot(2, 200);
+        }
     }
 
     @Test
