@@ -28,28 +28,33 @@ public final class OnnxModelCache {
     }
 
     /**
-     * A copy of {@code model} ({@code bytes}, parsed as {@code graph}) whose only output is
-     * {@code tensor}, channels-last if asked ({@link OnnxGraph#withTokenOutput}), made on first use.
+     * What names files made from a model: its file name without {@code .onnx} and a prefix of
+     * the hash of its bytes, so a changed model never reuses a stale copy or engine.
      */
-    public static Path withTokenOutput(
-            Path model, byte[] bytes, OnnxGraph graph, String tensor, boolean channelsLast, Path cacheDir) {
-        String key = sha256(bytes).substring(0, 16) + "-" + tensor.replaceAll("[^A-Za-z0-9._-]", "_")
-                + (channelsLast ? "-tokens-nhwc" : "-tokens");
-        String base = model.getFileName().toString().replaceFirst("\\.onnx$", "");
-        Path cached = cacheDir.resolve(base + "-" + key + ".onnx");
+    public static String modelKey(Path model, byte[] bytes) {
+        return model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-" + sha256(bytes).substring(0, 16);
+    }
+
+    /**
+     * {@code cacheDir/key.onnx}: a copy of the model parsed as {@code graph} whose only output
+     * is {@code tensor}, channels-last if asked ({@link OnnxGraph#withTokenOutput}), made on first
+     * use.
+     */
+    public static Path withTokenOutput(String key, OnnxGraph graph, String tensor, boolean channelsLast, Path cacheDir) {
+        Path cached = cacheDir.resolve(key + ".onnx");
         if (Files.isRegularFile(cached)) {
             return cached;
         }
         byte[] edited = graph.withTokenOutput(tensor, channelsLast);
         try {
             Files.createDirectories(cacheDir);
-            Path temp = Files.createTempFile(cacheDir, base, ".part");
+            Path temp = Files.createTempFile(cacheDir, key, ".part");
             Files.write(temp, edited);
             Files.move(temp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the edited copy of " + model + " to " + cacheDir, e);
+            throw new UncheckedIOException("cannot write " + cached, e);
         }
-        LOG.info("{} with tensor '{}'{} as its only output: {}", model, tensor, channelsLast ? " channels-last" : "", cached);
+        LOG.info("tensor '{}'{} as the only output: {}", tensor, channelsLast ? " channels-last" : "", cached);
         return cached;
     }
 

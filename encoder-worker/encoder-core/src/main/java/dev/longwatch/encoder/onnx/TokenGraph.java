@@ -23,8 +23,10 @@ import java.util.Optional;
  * @param output the graph output that holds the tokens
  * @param tensor the model's own tensor the tokens come from (names the encoder)
  * @param layout how {@code output} holds the tokens; {@code null} = by the rank of its shape
+ * @param key names what is built from this graph (the edited copy, a TensorRT engine): the
+ *     model's {@link OnnxModelCache#modelKey}, the tensor and the edit
  */
-public record TokenGraph(Path model, String output, String tensor, TokenLayout layout) {
+public record TokenGraph(Path model, String output, String tensor, TokenLayout layout, String key) {
 
     /**
      * Resolves {@code config}'s output (its {@code outputName}, else the feature map, else the
@@ -52,14 +54,16 @@ public record TokenGraph(Path model, String output, String tensor, TokenLayout l
                 : featureMap.orElseGet(() -> graph.outputs().get(0));
         boolean channelsFirst = config.layout() == TokenLayout.NCHW
                 || (config.layout() == null && featureMap.filter(tensor::equals).isPresent());
+        String key = OnnxModelCache.modelKey(model, bytes) + "-" + tensor.replaceAll("[^A-Za-z0-9._-]", "_");
         if (!channelsFirst && graph.outputs().contains(tensor)) {
             // Used as it is: no copy of a large model just to drop its other outputs.
-            return new TokenGraph(model, tensor, tensor, config.layout());
+            return new TokenGraph(model, tensor, tensor, config.layout(), key);
         }
-        Path edited = OnnxModelCache.withTokenOutput(model, bytes, graph, tensor, channelsFirst, config.cacheDir());
+        key += channelsFirst ? "-tokens-nhwc" : "-tokens";
+        Path edited = OnnxModelCache.withTokenOutput(key, graph, tensor, channelsFirst, config.cacheDir());
         return channelsFirst
-                ? new TokenGraph(edited, OnnxGraph.channelsLastName(tensor), tensor, TokenLayout.NHWC)
-                : new TokenGraph(edited, tensor, tensor, config.layout());
+                ? new TokenGraph(edited, OnnxGraph.channelsLastName(tensor), tensor, TokenLayout.NHWC, key)
+                : new TokenGraph(edited, tensor, tensor, config.layout(), key);
     }
 
     /** The layout of an output of {@code shape}: the resolved one, else by rank. */

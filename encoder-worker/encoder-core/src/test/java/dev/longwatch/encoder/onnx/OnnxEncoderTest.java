@@ -62,7 +62,8 @@ class OnnxEncoderTest {
     void shouldGiveTheTokensOfTheNchwFeatureMapThroughTheChannelsLastOutput() throws Exception {
         // The reference: 627 as the model makes it, [1, 1280, 7, 7], transposed in Java.
         byte[] bytes = Files.readAllBytes(MODEL);
-        Path nchwModel = OnnxModelCache.withTokenOutput(MODEL, bytes, OnnxGraph.parse(bytes), "627", false, cache);
+        Path nchwModel = OnnxModelCache.withTokenOutput(
+                OnnxModelCache.modelKey(MODEL, bytes) + "-627-tokens", OnnxGraph.parse(bytes), "627", false, cache);
         BufferedImage frame = scene(Color.ORANGE);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = OnnxEncoder.sessionOptions();

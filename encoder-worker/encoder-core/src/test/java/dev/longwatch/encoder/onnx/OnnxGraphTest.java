@@ -76,15 +76,32 @@ class OnnxGraphTest {
     void shouldCacheTheEditedModelOnce(@TempDir Path cache) throws Exception {
         byte[] bytes = realModel();
         OnnxGraph graph = OnnxGraph.parse(bytes);
-        Path first = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", true, cache);
+        String modelKey = OnnxModelCache.modelKey(OnnxEncoderTest.MODEL, bytes);
+        assertThat(modelKey).matches("mobilenetv2-12-int8-[0-9a-f]{16}");
+        Path first = OnnxModelCache.withTokenOutput(modelKey + "-627-tokens-nhwc", graph, "627", true, cache);
         long written = Files.getLastModifiedTime(first).toMillis();
-        Path second = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", true, cache);
+        Path second = OnnxModelCache.withTokenOutput(modelKey + "-627-tokens-nhwc", graph, "627", true, cache);
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second).toMillis()).isEqualTo(written);
-        Path nchw = OnnxModelCache.withTokenOutput(OnnxEncoderTest.MODEL, bytes, graph, "627", false, cache);
+        Path nchw = OnnxModelCache.withTokenOutput(modelKey + "-627-tokens", graph, "627", false, cache);
         try (var files = Files.list(cache)) {
             assertThat(files).containsExactlyInAnyOrder(first, nchw);
         }
+    }
+
+    @Test
+    void shouldNameTheTokenGraphOfTheFeatureMapByModelTensorAndEdit(@TempDir Path cache) throws Exception {
+        byte[] bytes = realModel();
+        TokenGraph graph = TokenGraph.of(dev.longwatch.encoder.EncoderConfig.onnx(OnnxEncoderTest.MODEL).withCacheDir(cache));
+        assertThat(graph.key()).isEqualTo(OnnxModelCache.modelKey(OnnxEncoderTest.MODEL, bytes) + "-627-tokens-nhwc");
+        assertThat(graph.model()).isEqualTo(cache.resolve(graph.key() + ".onnx"));
+        assertThat(graph.output()).isEqualTo("627/channels_last");
+        assertThat(graph.layout()).isEqualTo(dev.longwatch.encoder.postprocess.TokenLayout.NHWC);
+        // the model's own output needs no edit: the original file, and a key of its own
+        TokenGraph logits = TokenGraph.of(dev.longwatch.encoder.EncoderConfig.onnx(OnnxEncoderTest.MODEL)
+                .withCacheDir(cache).withOutputName("output"));
+        assertThat(logits.model()).isEqualTo(OnnxEncoderTest.MODEL);
+        assertThat(logits.key()).isEqualTo(OnnxModelCache.modelKey(OnnxEncoderTest.MODEL, bytes) + "-output");
     }
 
     @Test

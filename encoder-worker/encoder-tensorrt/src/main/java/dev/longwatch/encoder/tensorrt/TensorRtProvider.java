@@ -13,9 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +40,7 @@ public final class TensorRtProvider implements VisionEncoderProvider {
         try {
             // The same graph as the onnx backend runs, so their tokens compare one to one.
             TokenGraph graph = TokenGraph.of(config);
-            byte[] plan = config.engine() != null ? Files.readAllBytes(config.engine()) : cachedEngine(graph.model(), config);
+            byte[] plan = config.engine() != null ? Files.readAllBytes(config.engine()) : cachedEngine(graph, config);
             TensorRtSession session = TensorRtSession.load(plan, graph.output(), config.preprocess(), config.maxBatch());
             try {
                 long[] shape = session.outputShapeAtMax();
@@ -63,30 +60,24 @@ public final class TensorRtProvider implements VisionEncoderProvider {
         }
     }
 
-    private static byte[] cachedEngine(Path onnx, EncoderConfig config) throws IOException {
-        byte[] model = Files.readAllBytes(onnx);
-        String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
-        Path engine = config.cacheDir().resolve(
-                name + "-" + sha256(model).substring(0, 16) + "-fp16-b" + config.maxBatch() + ".engine");
+    /**
+     * The engine built from {@code graph}, cached under the graph's key: a cache hit reads the
+     * engine alone, not the model (hundreds of MB for a ViT) to hash it again.
+     */
+    private static byte[] cachedEngine(TokenGraph graph, EncoderConfig config) throws IOException {
+        String name = graph.key() + "-fp16-b" + config.maxBatch();
+        Path engine = config.cacheDir().resolve(name + ".engine");
         if (Files.isRegularFile(engine)) {
             return Files.readAllBytes(engine);
         }
-        LOG.info("building a TensorRT engine from {} (FP16, batch 1..{}); this takes minutes once", onnx, config.maxBatch());
+        LOG.info("building a TensorRT engine from {} (FP16, batch 1..{}); this takes minutes once", graph.model(), config.maxBatch());
         byte[] plan = TensorRtSession.buildEngine(
-                model, config.preprocess(), config.maxBatch(), config.maxBatch(), true);
+                Files.readAllBytes(graph.model()), config.preprocess(), config.maxBatch(), config.maxBatch(), true);
         Files.createDirectories(config.cacheDir());
         Path temp = Files.createTempFile(config.cacheDir(), name, ".part");
         Files.write(temp, plan);
         Files.move(temp, engine, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         LOG.info("TensorRT engine cached in {}", engine);
         return plan;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }
