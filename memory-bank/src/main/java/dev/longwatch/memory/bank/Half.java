@@ -21,10 +21,16 @@ final class Half {
 
     static float[] widen(short[] halves) {
         float[] values = new float[halves.length];
-        for (int i = 0; i < halves.length; i++) {
-            values[i] = WIDE[halves[i] & 0xffff];
-        }
+        widen(halves, 0, values);
         return values;
+    }
+
+    /** {@code halves[from, from + into.length)} as floats, into {@code into}. */
+    static void widen(short[] halves, int from, float[] into) {
+        float[] wide = WIDE;
+        for (int i = 0; i < into.length; i++) {
+            into[i] = wide[halves[from + i] & 0xffff];
+        }
     }
 
     /**

@@ -55,9 +55,9 @@ final class HalfSlotBuilder {
         float[] y = scratch.y;
         return (t, row) -> {
             int from = t * dim;
-            widen(a.halves(), from, x);
+            Half.widen(a.halves(), from, x);
             if (b.isHalf()) {
-                widen(b.halves(), from, y);
+                Half.widen(b.halves(), from, y);
             } else {
                 System.arraycopy(b.floats(), from, y, 0, dim);
             }
@@ -136,14 +136,6 @@ final class HalfSlotBuilder {
             row = new float[dim];
             x = new float[dim];
             y = new float[dim];
-        }
-    }
-
-    /** {@code halves[from, from + row.length)} as floats. */
-    static void widen(short[] halves, int from, float[] row) {
-        float[] wide = Half.WIDE;
-        for (int i = 0; i < row.length; i++) {
-            row[i] = wide[halves[from + i] & 0xffff];
         }
     }
 
