@@ -45,9 +45,8 @@ public final class OnnxEncoder implements VisionEncoder {
 
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final Path sessionModel;
+    private final TokenGraph graph;
     private final String inputName;
-    private final String outputName;
     private final ImagePreprocessor preprocessor;
     private final TokenExtractor extractor;
     private final int maxBatch;
@@ -82,9 +81,8 @@ public final class OnnxEncoder implements VisionEncoder {
             String id) {
         this.env = OrtEnvironment.getEnvironment();
         this.session = session;
-        this.sessionModel = graph.model();
+        this.graph = graph;
         this.inputName = inputName;
-        this.outputName = graph.output();
         this.preprocessor = new ImagePreprocessor(config.preprocess());
         this.extractor = new TokenExtractor(graph.layoutFor(outputShape), config.dropCls(), config.poolKernel());
         TokenExtractor.TokenShape tokenShape = extractor.tokenShape(outputShape);
@@ -223,12 +221,12 @@ public final class OnnxEncoder implements VisionEncoder {
 
     /** The session's output that holds the patch tokens ({@link TokenGraph#output()}). */
     public String outputName() {
-        return outputName;
+        return graph.output();
     }
 
     /** The model file the session runs: the {@link TokenGraph}'s, an edited copy unless the model had the tokens as an output. */
     public Path sessionModel() {
-        return sessionModel;
+        return graph.model();
     }
 
     /** The preprocessing this encoder applies. */
@@ -301,13 +299,17 @@ public final class OnnxEncoder implements VisionEncoder {
 
     private void extract(Output output, float[][] out) {
         for (int i = 0; i < output.size(); i++) {
-            out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i);
+            extractFrame(output, i, out);
         }
     }
 
     /** As {@link #extract}, spread over the cores; for the last run, when no session runs any more. */
     private void extractParallel(Output output, float[][] out) {
-        cores.forEach(output.size(), i -> out[output.firstFrame() + i] = extractor.tokens(output.data(), output.shape(), i));
+        cores.forEach(output.size(), i -> extractFrame(output, i, out));
+    }
+
+    private void extractFrame(Output output, int frame, float[][] out) {
+        out[output.firstFrame() + frame] = extractor.tokens(output.data(), output.shape(), frame);
     }
 
     /** Preprocesses {@code batch} into {@code input} on the calling thread. */
@@ -345,7 +347,7 @@ public final class OnnxEncoder implements VisionEncoder {
         FloatBuffer tokens = output.duplicate().position(0).limit(size * outputFloats).slice();
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, frames, shape);
                 OnnxTensor pinned = OnnxTensor.createTensor(env, tokens, outputShape);
-                OrtSession.Result result = session.run(Map.of(inputName, tensor), Map.of(outputName, pinned))) {
+                OrtSession.Result result = session.run(Map.of(inputName, tensor), Map.of(graph.output(), pinned))) {
             return new Output(tokens, outputShape, size, firstFrame);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + size + " frames: " + e.getMessage(), e);
