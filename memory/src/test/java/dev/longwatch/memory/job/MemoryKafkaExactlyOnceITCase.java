@@ -22,11 +22,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -258,26 +253,9 @@ class MemoryKafkaExactlyOnceITCase {
     // --- the input ----------------------------------------------------------------------------
 
     /** Frames {@code [fromSeq, toSeq)} of every stream, as the encoder worker writes them. */
-    private static void produce(long fromSeq, long toSeq) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (long seq = fromSeq; seq < toSeq; seq++) {
-                for (String stream : STREAMS) {
-                    if (stream.equals("cam-d") && seq >= SHORT_STREAM_FRAMES) {
-                        continue;
-                    }
-                    byte[] key = stream.getBytes(StandardCharsets.UTF_8);
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.EMBEDDINGS.name(), key, value(stream, seq)));
-                }
-            }
-            producer.flush();
-        }
+    private static void produce(long fromSeq, long toSeq) {
+        KafkaInputs.produce(kafka.bootstrapServers(), STREAMS, fromSeq, toSeq,
+                (stream, seq) -> stream.equals("cam-d") && seq >= SHORT_STREAM_FRAMES ? null : value(stream, seq));
     }
 
     private static byte[] value(String stream, long seq) {

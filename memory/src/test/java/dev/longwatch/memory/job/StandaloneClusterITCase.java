@@ -15,11 +15,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -290,25 +284,11 @@ class StandaloneClusterITCase {
     }
 
     /** Frames {@code [fromSeq, toSeq)} of every stream, as the encoder worker writes them. */
-    private static void produce(long fromSeq, long toSeq) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            for (long seq = fromSeq; seq < toSeq; seq++) {
-                for (int s = 0; s < STREAMS; s++) {
-                    EmbeddingEvent frame =
-                            TestFrames.frame(stream(s), seq, TestFrames.sceneValues(stream(s), seq), false, WALL_START_MS);
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.EMBEDDINGS.name(),
-                                    stream(s).getBytes(StandardCharsets.UTF_8),
-                                    TestFrames.proto(frame, DType.F16).toByteArray()));
-                }
-            }
-            producer.flush();
-        }
+    private static void produce(long fromSeq, long toSeq) {
+        List<String> streams = java.util.stream.IntStream.range(0, STREAMS).mapToObj(StandaloneClusterITCase::stream).toList();
+        KafkaInputs.produce(kafka.bootstrapServers(), streams, fromSeq, toSeq, (stream, seq) -> TestFrames.proto(
+                        TestFrames.frame(stream, seq, TestFrames.sceneValues(stream, seq), false, WALL_START_MS), DType.F16)
+                .toByteArray());
     }
 
     private static KafkaOutputs read(String isolation, Map<TopicPartition, Long> from) {
