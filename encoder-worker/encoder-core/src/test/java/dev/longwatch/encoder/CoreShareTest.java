@@ -35,38 +35,36 @@ class CoreShareTest {
 
     @Test
     void shouldFinishEveryIndexBeforeRethrowingTheFirstFailure() {
+        assertFinishesEveryIndexThenRethrows(7, new IllegalStateException("index 7"));
+    }
+
+    @Test
+    void shouldFinishEveryIndexBeforeRethrowingAnError() {
+        // index 0: thrown on the caller's thread, which must still wait for the helper
+        assertFinishesEveryIndexThenRethrows(0, new AssertionError("index 0"));
+    }
+
+    private static void assertFinishesEveryIndexThenRethrows(int failing, Throwable thrown) {
         try (CoreShare cores = new CoreShare("test", 1)) {
             AtomicIntegerArray runs = new AtomicIntegerArray(50);
             assertThatThrownBy(() -> cores.forEach(50, i -> {
                         runs.incrementAndGet(i);
-                        if (i == 7) {
-                            throw new IllegalStateException("index 7");
+                        if (i == failing) {
+                            sneakyThrow(thrown);
                         }
                     }))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("index 7");
+                    .isInstanceOf(thrown.getClass())
+                    .hasMessage(thrown.getMessage())
+                    .isSameAs(thrown);
             for (int i = 0; i < 50; i++) {
                 assertThat(runs.get(i)).as("index %d", i).isEqualTo(1);
             }
         }
     }
 
-    @Test
-    void shouldFinishEveryIndexBeforeRethrowingAnError() {
-        try (CoreShare cores = new CoreShare("test", 1)) {
-            AtomicIntegerArray runs = new AtomicIntegerArray(50);
-            assertThatThrownBy(() -> cores.forEach(50, i -> {
-                        runs.incrementAndGet(i);
-                        if (i == 0) {
-                            throw new AssertionError("index 0");
-                        }
-                    }))
-                    .isInstanceOf(AssertionError.class)
-                    .hasMessage("index 0");
-            for (int i = 0; i < 50; i++) {
-                assertThat(runs.get(i)).as("index %d", i).isEqualTo(1);
-            }
-        }
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable thrown) throws T {
+        throw (T) thrown;
     }
 
     @Test
