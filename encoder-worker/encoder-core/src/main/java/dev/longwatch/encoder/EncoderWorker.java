@@ -1,7 +1,7 @@
 package dev.longwatch.encoder;
 
-import com.google.protobuf.ByteString;
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.FrameEmbedding;
 import io.micrometer.core.instrument.Counter;
@@ -204,18 +204,17 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
                 record.offset(),
                 Topics.DLQ.name(),
                 e.getMessage());
+        // Cut to fit: a frame at the size limit whose dead letter the broker refused would abort
+        // every transaction that carries it, and the worker would loop on it.
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(record.topic())
-                        .setPartition(record.partition())
-                        .setOffset(record.offset())
-                        .setKey(ByteString.copyFrom(record.key() == null ? new byte[0] : record.key()))
-                        .setValue(ByteString.copyFrom(record.value() == null ? new byte[0] : record.value()))
-                        .setReason(String.valueOf(e.getMessage()))
-                        .setComponent("encoder-worker")
-                        .setAtMs(System.currentTimeMillis())
-                        .build();
-        return new ProducerRecord<>(Topics.DLQ.name(), record.key(), letter.toByteArray());
+                DeadLetters.of(
+                        new DeadLetters.Origin(record.topic(), record.partition(), record.offset()),
+                        record.key(),
+                        record.value(),
+                        String.valueOf(e.getMessage()),
+                        "encoder-worker",
+                        System.currentTimeMillis());
+        return new ProducerRecord<>(Topics.DLQ.name(), DeadLetters.recordKey(record.key()), letter.toByteArray());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -1,7 +1,6 @@
 package dev.longwatch.memory.job;
 
-import com.google.protobuf.ByteString;
-
+import dev.longwatch.schema.DeadLetters.Origin;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
 
@@ -9,7 +8,10 @@ import org.apache.flink.util.OutputTag;
 
 import java.nio.charset.StandardCharsets;
 
-/** Builds the dead letters of this job: the raw record, why it was refused, and where from. */
+/**
+ * Builds the dead letters of this job: the raw record, why it was refused, and where from, cut to
+ * fit by {@link dev.longwatch.schema.DeadLetters}.
+ */
 public final class DeadLetters {
     public static final String COMPONENT = "longwatch-memory";
 
@@ -20,21 +22,10 @@ public final class DeadLetters {
 
     /** A record refused before parsing finished: keeps its exact bytes and coordinates. */
     public static OutRecord of(RawKafkaRecord raw, String reason, long atMs) {
-        DeadLetter.Builder letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(raw.topic())
-                        .setPartition(raw.partition())
-                        .setOffset(raw.offset())
-                        .setReason(reason)
-                        .setComponent(COMPONENT)
-                        .setAtMs(atMs);
-        if (raw.key() != null) {
-            letter.setKey(ByteString.copyFrom(raw.key()));
-        }
-        if (raw.value() != null) {
-            letter.setValue(ByteString.copyFrom(raw.value()));
-        }
-        return OutRecord.deadLetter(raw.key(), letter.build());
+        DeadLetter letter =
+                dev.longwatch.schema.DeadLetters.of(
+                        new Origin(raw.topic(), raw.partition(), raw.offset()), raw.key(), raw.value(), reason, COMPONENT, atMs);
+        return OutRecord.deadLetter(dev.longwatch.schema.DeadLetters.recordKey(raw.key()), letter);
     }
 
     /**
@@ -45,16 +36,8 @@ public final class DeadLetters {
     public static OutRecord of(EmbeddingEvent event, String reason, long atMs) {
         byte[] key = event.streamId().getBytes(StandardCharsets.UTF_8);
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(Topics.EMBEDDINGS.name())
-                        .setPartition(-1)
-                        .setOffset(-1)
-                        .setKey(ByteString.copyFrom(key))
-                        .setValue(event.toProto().toByteString())
-                        .setReason(reason)
-                        .setComponent(COMPONENT)
-                        .setAtMs(atMs)
-                        .build();
-        return OutRecord.deadLetter(key, letter);
+                dev.longwatch.schema.DeadLetters.of(
+                        Origin.unknown(Topics.EMBEDDINGS.name()), key, event.toProto().toByteArray(), reason, COMPONENT, atMs);
+        return OutRecord.deadLetter(dev.longwatch.schema.DeadLetters.recordKey(key), letter);
     }
 }

@@ -1,10 +1,10 @@
 package dev.longwatch.query.subscriptions;
 
-import com.google.protobuf.ByteString;
 import dev.longwatch.query.ask.ModelBusyException;
 import dev.longwatch.query.llm.ChatModelException;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsUnavailableException;
+import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.EventAnswer;
@@ -136,16 +136,19 @@ final class StandingQuestionProcessor implements Processor<String, MemoryEvent, 
     }
 
     private void deadLetter(Record<String, MemoryEvent> record, Subscription subscription, String reason) {
-        DeadLetter.Builder letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(Topics.EVENTS.name())
-                        .setKey(ByteString.copyFrom(record.key(), StandardCharsets.UTF_8))
-                        .setValue(record.value().toByteString())
-                        .setReason("subscription " + subscription.getId() + ": " + reason)
-                        .setComponent("query-service/standing-questions")
-                        .setAtMs(context.currentSystemTimeMs());
-        context.recordMetadata().ifPresent(m -> letter.setPartition(m.partition()).setOffset(m.offset()));
+        DeadLetters.Origin origin =
+                context.recordMetadata()
+                        .map(m -> new DeadLetters.Origin(Topics.EVENTS.name(), m.partition(), m.offset()))
+                        .orElse(DeadLetters.Origin.unknown(Topics.EVENTS.name()));
         byte[] key = record.key().getBytes(StandardCharsets.UTF_8);
-        context.forward(new Record<>((Object) key, (Object) letter.build(), record.timestamp()), DLQ_SINK);
+        DeadLetter letter =
+                DeadLetters.of(
+                        origin,
+                        key,
+                        record.value().toByteArray(),
+                        "subscription " + subscription.getId() + ": " + reason,
+                        "query-service/standing-questions",
+                        context.currentSystemTimeMs());
+        context.forward(new Record<>((Object) DeadLetters.recordKey(key), (Object) letter, record.timestamp()), DLQ_SINK);
     }
 }

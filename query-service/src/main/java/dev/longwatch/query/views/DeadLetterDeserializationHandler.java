@@ -1,6 +1,6 @@
 package dev.longwatch.query.views;
 
-import com.google.protobuf.ByteString;
+import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
 import java.util.List;
@@ -66,18 +66,15 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
                 Topics.DLQ.name(),
                 reason);
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(record.topic())
-                        .setPartition(record.partition())
-                        .setOffset(record.offset())
-                        .setKey(bytes(record.key()))
-                        .setValue(bytes(record.value()))
-                        .setReason(reason)
-                        .setComponent(COMPONENT)
-                        .setAtMs(System.currentTimeMillis())
-                        .build();
+                DeadLetters.of(
+                        new DeadLetters.Origin(record.topic(), record.partition(), record.offset()),
+                        record.key(),
+                        record.value(),
+                        reason,
+                        COMPONENT,
+                        System.currentTimeMillis());
         byte[] value = Topics.DLQ.valueSerde().serializer().serialize(Topics.DLQ.name(), letter);
-        ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(Topics.DLQ.name(), null, record.key(), value);
+        ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(Topics.DLQ.name(), null, DeadLetters.recordKey(record.key()), value);
         if (GLOBAL_TOPICS.contains(record.topic())) {
             sendFromGlobalThread(deadLetter);
             return Response.resume(List.of());
@@ -101,9 +98,5 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write a dead letter to " + Topics.DLQ.name(), e);
         }
-    }
-
-    private static ByteString bytes(byte[] raw) {
-        return raw == null ? ByteString.EMPTY : ByteString.copyFrom(raw);
     }
 }

@@ -1,7 +1,7 @@
 package dev.longwatch.query.views;
 
-import com.google.protobuf.ByteString;
 import dev.longwatch.query.config.KeyframeRetention;
+import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
@@ -78,18 +78,18 @@ final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], D
     private Record<byte[], DeadLetter> deadLetter(Record<String, Frame> record, String reason) {
         byte[] key =
                 record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        DeadLetter.Builder letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(Topics.FRAMES.name())
-                        .setValue(record.value().toByteString())
-                        .setReason(reason)
-                        .setComponent(DeadLetterDeserializationHandler.COMPONENT)
-                        .setAtMs(record.timestamp());
-        if (key != null) {
-            letter.setKey(ByteString.copyFrom(key));
-        }
-        context.recordMetadata()
-                .ifPresent(m -> letter.setPartition(m.partition()).setOffset(m.offset()));
-        return new Record<>(key, letter.build(), record.timestamp());
+        DeadLetters.Origin origin =
+                context.recordMetadata()
+                        .map(m -> new DeadLetters.Origin(Topics.FRAMES.name(), m.partition(), m.offset()))
+                        .orElse(DeadLetters.Origin.unknown(Topics.FRAMES.name()));
+        DeadLetter letter =
+                DeadLetters.of(
+                        origin,
+                        key,
+                        record.value().toByteArray(),
+                        reason,
+                        DeadLetterDeserializationHandler.COMPONENT,
+                        record.timestamp());
+        return new Record<>(DeadLetters.recordKey(key), letter, record.timestamp());
     }
 }
