@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.ingest.sample.FrameSampler;

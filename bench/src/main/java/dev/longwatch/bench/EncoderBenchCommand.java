@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import dev.longwatch.encoder.bench.EncoderBenchmark;
 import java.nio.file.Path;

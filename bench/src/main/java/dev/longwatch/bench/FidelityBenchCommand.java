@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -6,6 +6,8 @@ import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.EncoderFactory;
 import dev.longwatch.encoder.VisionEncoder;
 import dev.longwatch.ingest.synthetic.SyntheticVideo;
+import dev.longwatch.local.DataDirs;
+import dev.longwatch.local.EncoderOptions;
 import dev.longwatch.memory.bench.FidelityBenchmark;
 import dev.longwatch.memory.bench.Scene;
 import dev.longwatch.memory.strategy.StrategyInput;

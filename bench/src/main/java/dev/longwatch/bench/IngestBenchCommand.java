@@ -1,6 +1,6 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
-import dev.longwatch.ingest.cli.IngestBenchmark;
+import dev.longwatch.ingest.bench.IngestBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
+import dev.longwatch.local.DataDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.kafka.embedded.EmbeddedKafka;
 import dev.longwatch.kafka.embedded.TopicAdmin;
+import dev.longwatch.local.LocalStack;
+import dev.longwatch.local.LocalStackSettings;
 import dev.longwatch.query.QueryService;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.query.config.LlmSettings;

@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

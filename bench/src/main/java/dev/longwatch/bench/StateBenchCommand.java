@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import dev.longwatch.memory.bench.StateGrowthBenchmark;
 import java.nio.file.Path;

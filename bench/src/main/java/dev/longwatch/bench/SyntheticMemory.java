@@ -1,11 +1,11 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import dev.longwatch.memory.bank.BankConfig;
 import dev.longwatch.memory.bank.BankFrame;
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.MemoryBank;
-import dev.longwatch.memory.bench.SyntheticFootage;
+import dev.longwatch.memory.testing.SyntheticFootage;
 import dev.longwatch.memory.chapter.ChapterCursor;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 import dev.longwatch.memory.chapter.ChapteredBank;

@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,8 +24,8 @@ class FidelityBenchITCase {
     void shouldScoreEveryStrategyOnRecordedMontagesAndAGeneratedVideo() throws Exception {
         Path json = dir.resolve("fidelity.json");
 
-        int exit = new CommandLine(new LongwatchCli()).execute(
-                "bench", "fidelity", "--json", json.toString(),
+        int exit = new CommandLine(new BenchCommand()).execute(
+                "fidelity", "--json", json.toString(),
                 "--clips", SHARED.resolve("data/video").toString(),
                 "--model", SHARED.resolve("data/models/mobilenetv2-12-int8.onnx").toString(),
                 "--minutes", "3", "--orders", "2", "--max-scene", "40", "--generated-scenes", "5", "--slots", "10");

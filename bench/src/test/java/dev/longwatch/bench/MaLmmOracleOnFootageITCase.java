@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

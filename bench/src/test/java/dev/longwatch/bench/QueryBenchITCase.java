@@ -1,4 +1,4 @@
-package dev.longwatch.local;
+package dev.longwatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,8 +17,8 @@ class QueryBenchITCase {
     void shouldWriteAskAndEventLatenciesAsJson() throws Exception {
         Path json = dir.resolve("query.json");
 
-        int exit = new CommandLine(new LongwatchCli()).execute(
-                "bench", "query", "--json", json.toString(), "--asks", "5", "--hours", "0.05,0.2",
+        int exit = new CommandLine(new BenchCommand()).execute(
+                "query", "--json", json.toString(), "--asks", "5", "--hours", "0.05,0.2",
                 "--event-seconds", "12", "--data-dir", dir.resolve("data").toString());
 
         assertThat(exit).isZero();

@@ -1,4 +1,4 @@
-package dev.longwatch.ingest.cli;
+package dev.longwatch.ingest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -13,6 +13,7 @@ import dev.longwatch.memory.chapter.ChapterPolicy;
 import dev.longwatch.memory.chapter.ChapteredBank;
 import dev.longwatch.memory.job.Snapshots;
 import dev.longwatch.memory.job.StreamProgress;
+import dev.longwatch.memory.testing.SyntheticFootage;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -9,8 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code --encoder} and {@code --model}, shared by the commands that run a vision encoder. */
-final class EncoderOptions {
+/**
+ * {@code --encoder} and {@code --model}, shared by the commands that run a vision encoder (also
+ * {@code bench fidelity} in the bench module).
+ */
+public final class EncoderOptions {
     /** Grid of the weight-free encoder: 8 x 8 patches. */
     static final int BUILTIN_GRID = 8;
 
@@ -24,12 +27,12 @@ final class EncoderOptions {
     Path model;
 
     /** The configured encoder, or the built-in one when none is given. */
-    EncoderConfig config() {
+    public EncoderConfig config() {
         return config(() -> EncoderConfig.builtin(BUILTIN_GRID));
     }
 
     /** The configured encoder, or the command's own default when {@code --encoder} is not given. */
-    EncoderConfig config(Supplier<EncoderConfig> commandDefault) {
+    public EncoderConfig config(Supplier<EncoderConfig> commandDefault) {
         if (encoder == null) {
             return model == null ? commandDefault.get() : EncoderConfig.onnx(model.toAbsolutePath());
         }

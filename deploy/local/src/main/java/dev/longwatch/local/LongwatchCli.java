@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "longwatch 0.1.0",
         description = "Ask questions about hours of live and recorded video.",
-        subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, AskCommand.class, SubscribeCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, AskCommand.class, SubscribeCommand.class, BenchPointerCommand.class})
 public final class LongwatchCli {
 
     public static void main(String[] args) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.longwatch.memory.bank.BankConfig;
-import dev.longwatch.memory.bench.StateGrowthBenchmark;
-import dev.longwatch.memory.bench.SyntheticFootage;
+import dev.longwatch.memory.testing.SyntheticFootage;
 import dev.longwatch.memory.config.MemorySettings;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Chapter;
@@ -41,8 +40,8 @@ import java.util.List;
 /**
  * Issue 3, item 4 on the real thing: the keyed state of one stream after 1 h and after 10 h of
  * footage, as {@link MemoryBankFunction} leaves it in {@link EmbeddedRocksDBStateBackend}
- * (non-incremental, timers in RocksDB so they are part of the state). {@link
- * StateGrowthBenchmark} models the same with in-memory stores.
+ * (non-incremental, timers in RocksDB so they are part of the state). {@code bench state}
+ * ({@code StateGrowthBenchmark} in the bench module) models the same with in-memory stores.
  *
  * <p>Three snapshots at each point. In Flink 2.x a non-incremental RocksDB checkpoint is the
  * native format: a copy of every live SST file plus the MANIFEST, so its size also holds values

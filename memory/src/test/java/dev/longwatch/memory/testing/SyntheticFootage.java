@@ -1,11 +1,15 @@
-package dev.longwatch.memory.bench;
+package dev.longwatch.memory.testing;
 
 import java.util.SplittableRandom;
 
 /**
- * Embeddings of generated footage for the benchmarks that need hours of it: scenes of {@code
- * sceneFrames} frames, each a seeded random vector, plus one of 31 seeded noise vectors per
+ * Embeddings of generated footage for the tests and benchmarks that need hours of it: scenes of
+ * {@code sceneFrames} frames, each a seeded random vector, plus one of 31 seeded noise vectors per
  * frame. Cheap enough for ten hours at 1 fps, and the same for the same arguments in every run.
+ *
+ * <p>A test fixture, not product code: memory's test jar ships this package alone, so {@code
+ * StateSizeITCase} here and the bench module's {@code bench state} and {@code bench query} feed
+ * the same footage.
  */
 public final class SyntheticFootage {
     private final int values;
