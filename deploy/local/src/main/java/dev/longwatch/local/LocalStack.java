@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,12 +48,19 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
+    /** The services that {@link #stop} and {@link #start} can cycle inside this JVM. */
+    public enum Service {
+        ENCODER,
+        QUERY
+    }
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private String bootstrapServers;
-    private QueryService queryService;
+    private Restartable<QueryService> queryService;
+    private int httpPort;
     private JobClient memoryJob;
-    private Thread encoderThread;
+    private Restartable<RunningEncoder> encoder;
     private MetricsServer endpoints;
     private int flinkMetricsPort;
 
@@ -81,29 +89,60 @@ public final class LocalStack implements AutoCloseable {
         TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
-        startEncoder(settings);
+        encoder = new Restartable<>(() -> startEncoder(settings));
+        started.push(encoder);
+        encoder.start();
 
         IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
         started.push(ingest);
         ingest.start();
 
-        queryService =
-                new QueryService(
-                        QueryServiceSettings.defaults(bootstrapServers)
-                                .withPort(settings.httpPort())
-                                .withStateDir(dataDir.resolve("query-state"))
-                                .withLlm(settings.llm()));
+        httpPort = settings.httpPort();
+        queryService = new Restartable<>(() -> startQueryService(settings, dataDir));
         started.push(queryService);
         queryService.start();
-        awaitReady(queryService, READY_TIMEOUT);
 
         // Ingest and the encoder share one registry here; the query service serves its own.
         endpoints =
                 MetricsServer.start(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.metricsPort()),
                         metrics,
-                        () -> encoderThread != null && encoderThread.isAlive());
+                        () -> encoder.current().map(RunningEncoder::alive).orElse(false));
         started.push(endpoints);
+    }
+
+    /** Starts the query service on the stack's port (a free one the first time when asked for 0). */
+    private QueryService startQueryService(LocalStackSettings settings, Path dataDir) throws InterruptedException {
+        QueryService service =
+                new QueryService(
+                        QueryServiceSettings.defaults(bootstrapServers)
+                                .withPort(httpPort)
+                                .withStateDir(dataDir.resolve("query-state"))
+                                .withLlm(settings.llm()));
+        try {
+            service.start();
+            // A restart comes back on the same port, so clients reconnect where they were.
+            httpPort = service.port();
+            awaitReady(service, READY_TIMEOUT);
+            return service;
+        } catch (InterruptedException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops one service inside the JVM, as a crash-free restart would (the worker ends its batch,
+     * the query service stops HTTP then its views); the rest of the stack keeps running. For
+     * fault tests ({@code bench load --chaos}); {@link #start} brings it back.
+     */
+    public void stop(Service service) throws Exception {
+        (service == Service.ENCODER ? encoder : queryService).stop();
+    }
+
+    /** Starts a service stopped by {@link #stop}; returns once it runs (the query service: views restored). */
+    public void start(Service service) throws Exception {
+        (service == Service.ENCODER ? encoder : queryService).start();
     }
 
     /**
@@ -151,23 +190,70 @@ public final class LocalStack implements AutoCloseable {
         started.push(() -> job.cancel().get());
     }
 
-    private void startEncoder(LocalStackSettings settings) {
+    private RunningEncoder startEncoder(LocalStackSettings settings) {
         EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
-        VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
-        started.push(encoder);
-        EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
+        VisionEncoder model = EncoderFactory.create(settings.encoder(), metrics);
+        EncoderWorker worker = new EncoderWorker(encoderSettings, model, metrics);
         Thread thread = new Thread(worker, "encoder-worker");
         thread.start();
-        encoderThread = thread;
-        started.push(
-                () -> {
-                    worker.close();
-                    thread.join();
-                });
+        return new RunningEncoder(model, worker, thread);
+    }
+
+    /** One encoder worker on its thread; closing ends its batch, then frees the model. */
+    private record RunningEncoder(VisionEncoder model, EncoderWorker worker, Thread thread) implements AutoCloseable {
+        boolean alive() {
+            return thread.isAlive();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                worker.close();
+                thread.join();
+            } finally {
+                model.close();
+            }
+        }
+    }
+
+    /**
+     * A service that can be stopped and started again while the stack runs. Closing the stack
+     * closes what is running; a stopped service stays stopped.
+     */
+    private static final class Restartable<T extends AutoCloseable> implements AutoCloseable {
+        private final Callable<T> starter;
+        private volatile T current;
+
+        Restartable(Callable<T> starter) {
+            this.starter = starter;
+        }
+
+        synchronized void start() throws Exception {
+            if (current == null) {
+                current = starter.call();
+            }
+        }
+
+        synchronized void stop() throws Exception {
+            T running = current;
+            current = null;
+            if (running != null) {
+                running.close();
+            }
+        }
+
+        Optional<T> current() {
+            return Optional.ofNullable(current);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
     }
 
     public URI httpBase() {
-        return URI.create("http://127.0.0.1:" + queryService.port());
+        return URI.create("http://127.0.0.1:" + httpPort);
     }
 
     /**
@@ -175,7 +261,7 @@ public final class LocalStack implements AutoCloseable {
      * fast instead of waiting out its timeout.
      */
     public Optional<String> fault() {
-        if (encoderThread != null && !encoderThread.isAlive()) {
+        if (encoder != null && encoder.current().map(running -> !running.alive()).orElse(false)) {
             return Optional.of("the encoder worker stopped (see the log above)");
         }
         if (memoryJob != null) {
