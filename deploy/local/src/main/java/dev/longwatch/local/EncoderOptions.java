@@ -26,6 +26,11 @@ public final class EncoderOptions {
     @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
     Path model;
 
+    /** Whether {@code --encoder} or {@code --model} was given. */
+    public boolean given() {
+        return encoder != null || model != null;
+    }
+
     /** The configured encoder, or the built-in one when none is given. */
     public EncoderConfig config() {
         return config(() -> EncoderConfig.builtin(BUILTIN_GRID));

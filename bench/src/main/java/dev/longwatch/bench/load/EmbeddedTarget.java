@@ -1,0 +1,80 @@
+package dev.longwatch.bench.load;
+
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.local.LocalStack;
+import dev.longwatch.local.LocalStackSettings;
+import dev.longwatch.query.config.LlmSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The embedded stack ({@link LocalStack}: broker, memory job on a MiniCluster, encoder worker,
+ * ingest, query service) in this JVM, as {@code ./longwatch up} runs it. Its CPU is read per
+ * thread group ({@link ThreadGroupCpu}); {@code --chaos} stops and starts the encoder worker and
+ * the query service inside the JVM.
+ */
+final class EmbeddedTarget implements LoadTarget {
+    private final LocalStack stack;
+    private final PrometheusCheckpoints checkpoints;
+    private final ThreadGroupCpu resources;
+
+    private EmbeddedTarget(LocalStack stack, long cameraPid) {
+        this.stack = stack;
+        this.checkpoints = new PrometheusCheckpoints(URI.create(stack.flinkMetricsBase()));
+        this.resources = new ThreadGroupCpu(cameraPid);
+    }
+
+    /**
+     * @param checkpointIntervalMs the memory job's checkpoint interval ({@code up}'s default: 1000)
+     */
+    static EmbeddedTarget start(Path dataDir, EncoderConfig encoder, LlmSettings llm, long checkpointIntervalMs, long cameraPid)
+            throws Exception {
+        LocalStackSettings settings =
+                LocalStackSettings.defaults(dataDir).withHttpPort(0).withEncoder(encoder).withLlm(llm);
+        settings = new LocalStackSettings(
+                settings.dataDir(), settings.externalBootstrap(), settings.httpPort(), settings.partitions(),
+                settings.slots(), checkpointIntervalMs, settings.llm(), settings.encoder(), settings.metricsPort());
+        return new EmbeddedTarget(LocalStack.start(settings), cameraPid);
+    }
+
+    @Override
+    public URI api() {
+        return stack.httpBase();
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return stack.bootstrapServers();
+    }
+
+    @Override
+    public void stop(Service service) throws Exception {
+        stack.stop(service == Service.ENCODER ? LocalStack.Service.ENCODER : LocalStack.Service.QUERY);
+    }
+
+    @Override
+    public void start(Service service) throws Exception {
+        stack.start(service == Service.ENCODER ? LocalStack.Service.ENCODER : LocalStack.Service.QUERY);
+    }
+
+    @Override
+    public CheckpointSource checkpoints() {
+        return checkpoints;
+    }
+
+    @Override
+    public ResourceSource resources() {
+        return resources;
+    }
+
+    @Override
+    public Optional<String> fault() {
+        return stack.fault();
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}
