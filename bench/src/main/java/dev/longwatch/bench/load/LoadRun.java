@@ -217,9 +217,28 @@ public final class LoadRun {
             if (System.nanoTime() > deadline) {
                 long ready = streams.stream().filter(s -> hasMemory(watch, s)).count();
                 throw new IllegalStateException("bench load: only " + ready + " of " + streams.size()
-                        + " cameras reached the memory within " + WARM_UP.toMinutes() + " min");
+                        + " cameras reached the memory within " + WARM_UP.toMinutes() + " min; the streams' states: " + states(target));
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** {@code id=STATE} of every stream, from the API (for a warm-up that failed). */
+    private static String states(LoadTarget target) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(target.api().resolve("/v1/streams")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            StringBuilder out = new StringBuilder();
+            for (var stream : JSON.readTree(response.body()).path("streams")) {
+                out.append(stream.path("id").asText()).append('=').append(stream.path("state").asText()).append(' ');
+            }
+            return out.toString().strip();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 
