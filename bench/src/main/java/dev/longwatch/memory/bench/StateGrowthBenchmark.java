@@ -139,7 +139,7 @@ public final class StateGrowthBenchmark {
                 cursor = step.cursor();
             }
             StreamProgress streamProgress =
-                    new StreamProgress("builtin-encoder", frame, frame * 1000, 0, frame * 1000, 0, true);
+                    new StreamProgress("builtin-encoder", frame, frame * 1000, 0, frame * 1000, 0, true, 5);
             long indexBytes = serialized(BankIndex.class, index);
             long progressBytes = serialized(StreamProgress.class, streamProgress);
             long cursorBytes = serialized(ChapterCursor.class, cursor);
