@@ -122,7 +122,6 @@ public final class MaLmmReference {
     public static Bank compress(float[][][] memoryBank, float[][] compressionSize, boolean sync) {
         int t = memoryBank.length;
         int n = memoryBank[0].length;
-        int c = memoryBank[0][0].length;
         float[][] similarityMatrix = adjacentSimilarity(memoryBank, sync);
 
         // torch.max(similarity_matrix, dim=1): per token, the first index of the maximum.
@@ -136,6 +135,20 @@ public final class MaLmmReference {
             }
             maxSimilarityIndices[j] = best;
         }
+        return mergeAt(memoryBank, compressionSize, maxSimilarityIndices);
+    }
+
+    /**
+     * The second half of {@link #compress}: token j's entries {@code maxSimilarityIndices[j]} and
+     * the one after it become their count-weighted mean, exactly as {@code memory_bank_compress}
+     * gathers, scales, scatter-adds and divides. Public so that an oracle can follow another
+     * implementation's pick where the two picks are a tie within rounding.
+     */
+    public static Bank mergeAt(
+            float[][][] memoryBank, float[][] compressionSize, int[] maxSimilarityIndices) {
+        int t = memoryBank.length;
+        int n = memoryBank[0].length;
+        int c = memoryBank[0][0].length;
 
         // src = max + 1; dst = arange(T-1), shifted up by one past the max.
         int[] srcIndices = new int[n];
