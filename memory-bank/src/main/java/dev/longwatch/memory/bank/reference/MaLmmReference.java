@@ -48,49 +48,6 @@ public final class MaLmmReference {
     }
 
     /**
-     * {@link #append} for an oracle comparing another implementation with this one: before the
-     * compression, if there is one, the tokens whose pick is a near tie ({@link #nearTies} within
-     * {@code margin}) are set in {@code nearTie}, which keeps every token it had already (from
-     * then on the two sides may legitimately differ for them).
-     */
-    public static Bank appendMarkingNearTies(
-            Bank bank, float[][] frame, int capacity, boolean sync, boolean[] nearTie, double margin) {
-        Bank grown = append(bank, frame, Integer.MAX_VALUE, sync);
-        if (grown.length() <= capacity) {
-            return grown;
-        }
-        boolean[] near = nearTies(adjacentSimilarity(grown.memory(), sync), nearTie.length, margin);
-        for (int n = 0; n < near.length; n++) {
-            nearTie[n] |= near[n];
-        }
-        return compress(grown.memory(), grown.sizes(), sync);
-    }
-
-    /**
-     * For an oracle comparing another implementation with this one: which tokens' best pair in
-     * {@code similarity} ({@link #adjacentSimilarity}) is within {@code margin} of their second
-     * best, so that last-bit differences may pick the other pair. An exact tie is not near: both
-     * sides then pick the lowest index, as {@code torch.max} does.
-     */
-    public static boolean[] nearTies(float[][] similarity, int tokens, double margin) {
-        boolean[] near = new boolean[tokens];
-        for (int n = 0; n < tokens; n++) {
-            float best = Float.NEGATIVE_INFINITY;
-            float second = Float.NEGATIVE_INFINITY;
-            for (float[] pair : similarity) {
-                if (pair[n] > best) {
-                    second = best;
-                    best = pair[n];
-                } else if (pair[n] > second) {
-                    second = pair[n];
-                }
-            }
-            near[n] = best != second && best - second < margin;
-        }
-        return near;
-    }
-
-    /**
      * {@code F.cosine_similarity(memory_bank[:, :-1], memory_bank[:, 1:], dim=-1)}, then with
      * {@code sync} the mean over tokens expanded back to every token: {@code float[T-1][N]}.
      */
