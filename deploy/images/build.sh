@@ -15,7 +15,8 @@
 # --local-bases is the test-only path for machines without a registry: the JRE base that
 # ../shared/containers/container-runtime.sh leaves (localhost/tc-local/debian-jre17:bookworm),
 # and a Flink stand-in built here from Flink's Maven jars (flink-test-base/, flink-dist is not on
-# Maven Central), tagged ${LONGWATCH_IMAGE_PREFIX}/flink-test-base:2.2.1-java17.
+# Maven Central), tagged ${LONGWATCH_IMAGE_PREFIX}/flink-test-base:2.2.1-java17; encoder-gpu is
+# then built on the JRE base without CUDA or TensorRT, to check its Containerfile.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -72,8 +73,12 @@ format=(); [ "$(basename "$engine")" = podman ] && format=(--format docker)
 
 base_args=()
 if $local_bases; then
+  # The GPU image on the JRE base without NVIDIA's repository: no CUDA or TensorRT inside, so it
+  # cannot encode on a GPU, but every step of its Containerfile runs (a check, not a product).
   base_args=(--build-arg JRE_IMAGE=localhost/tc-local/debian-jre17:bookworm
-             --build-arg FLINK_IMAGE="$prefix/flink-test-base:$flink_version-java17")
+             --build-arg FLINK_IMAGE="$prefix/flink-test-base:$flink_version-java17"
+             --build-arg CUDA_IMAGE=localhost/tc-local/debian-jre17:bookworm
+             --build-arg TENSORRT_PACKAGES=)
 fi
 labels=(--build-arg VERSION="$version"
         --build-arg REVISION="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -122,7 +127,7 @@ build() { # image-name containerfile context
   "$engine" build "${format[@]}" "${base_args[@]}" "${labels[@]}" -f "$2" -t "$1" "$3" >&2
 }
 
-if $local_bases; then
+if $local_bases && printf '%s\n' "${images[@]}" | grep -qx memory-job; then
   flink=$here/target/context/flink-test-base
   rm -rf "$flink"; mkdir -p "$flink/conf"
   cp -r "$stage/flink/lib" "$stage/flink/plugins" "$flink/"

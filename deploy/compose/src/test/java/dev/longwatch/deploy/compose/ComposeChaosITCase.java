@@ -31,17 +31,16 @@ import org.junit.jupiter.api.Test;
  * The compose stack survives SIGKILL of any part. Given a video of several minutes (the shared
  * clips strung together) registered as a few streams, and a standing question on each (answered
  * by a stub model), when, while it goes through, an ingest container, an encoder container, the
- * TaskManager, the query service and the Kafka broker (and then the JobManager) are killed in turn
- * with SIGKILL, each after
- * the last one's recovery, and compose restarts each, then what a read_committed reader sees is
- * what a fault-free run of the same stack wrote: every frame on lw.frames and its embedding on
- * lw.embeddings exactly once, the same final memory per stream (slots, counts, spans, keyframes,
- * descriptors, frames seen, version), the same lw.events, and consistent lw.event-answers (see
- * {@link #assertAnswersConsistent}). Each recovery is timed and written to
- * target/chaos.json.
+ * TaskManager, the query service and the Kafka broker (and then the JobManager) are killed in
+ * turn with SIGKILL, each after the last one's recovery, and compose restarts each, then what a
+ * read_committed reader sees is what a fault-free run of the same stack wrote: every frame on
+ * lw.frames and its embedding on lw.embeddings exactly once, the same final memory per stream
+ * (slots, counts, spans, keyframes, descriptors, frames seen, version), the same lw.events, and
+ * consistent lw.event-answers (see {@link #assertAnswersConsistent}). Each recovery is timed and
+ * written to target/chaos.json.
  *
  * <p>Opt-in: {@code -Dlongwatch.compose=true} with the images built ({@code
- * deploy/images/build.sh}); .ci/run runs it after the default verify. About 6-8 minutes here.
+ * deploy/images/build.sh}); .ci/run runs it after the default verify. About 10 minutes here.
  */
 class ComposeChaosITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
