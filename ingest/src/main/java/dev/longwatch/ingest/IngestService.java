@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -87,6 +88,8 @@ public final class IngestService implements AutoCloseable {
     private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
     private final Map<TopicPartition, Map<String, StreamSpec>> catchUp = new HashMap<>();
     private volatile boolean assignedOnce;
+    // catchUp is the control thread's; /readyz reads this copy of "is any partition still behind".
+    private volatile boolean catchingUp = true;
 
     private record Deferred(StreamSpec spec, TopicPartition partition) {}
 
@@ -235,6 +238,24 @@ public final class IngestService implements AutoCloseable {
         return new StreamRun(job, deps, new StopSignal()).run(listener);
     }
 
+    /**
+     * Empty while this instance follows the control plane: it has joined the group and read its
+     * partitions of {@code lw.streams}, and its control loop is alive; otherwise why not (for
+     * {@code /readyz}).
+     */
+    public Optional<String> waitingFor() {
+        if (controlFailure != null) {
+            return Optional.of("the control loop failed: " + controlFailure);
+        }
+        if (!running || controlThread == null || !controlThread.isAlive()) {
+            return Optional.of("not following " + Topics.STREAMS.name());
+        }
+        if (catchingUp) {
+            return Optional.of("reading its partitions of " + Topics.STREAMS.name());
+        }
+        return Optional.empty();
+    }
+
     /** Streams this instance is running (or waiting to run) now. */
     public Set<String> activeStreams() {
         return Set.copyOf(active.keySet());
@@ -305,6 +326,7 @@ public final class IngestService implements AutoCloseable {
                     }
                 }
                 applyCaughtUp();
+                catchingUp = !assignedOnce || !catchUp.isEmpty();
                 if (assignedOnce && catchUp.isEmpty()) {
                     ready.countDown();
                 }
