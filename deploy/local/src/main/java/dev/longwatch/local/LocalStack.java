@@ -78,18 +78,21 @@ public final class LocalStack implements AutoCloseable {
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
-        TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
+        TopicAdmin.createAll(
+                settings.kafkaClient().clientConfig(bootstrapServers), settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
         startEncoder(settings);
 
-        IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
+        IngestService ingest = new IngestService(
+                IngestSettings.defaults(bootstrapServers).withKafkaClient(settings.kafkaClient()), metrics);
         started.push(ingest);
         ingest.start();
 
         queryService =
                 new QueryService(
                         QueryServiceSettings.defaults(bootstrapServers)
+                                .withKafkaClient(settings.kafkaClient())
                                 .withPort(settings.httpPort())
                                 .withStateDir(dataDir.resolve("query-state"))
                                 .withLlm(settings.llm()));
@@ -139,6 +142,8 @@ public final class LocalStack implements AutoCloseable {
     private void startMemoryJob(LocalStackSettings settings, Path dataDir) throws Exception {
         Configuration options = new Configuration();
         options.set(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        settings.kafkaClient().values().forEach(
+                (name, value) -> options.setString(MemoryOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         options.set(MemoryOptions.BANK_SLOTS, settings.slots());
         options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
@@ -153,7 +158,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startEncoder(LocalStackSettings settings) {
-        EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
+        EncoderSettings encoderSettings =
+                EncoderSettings.defaults(bootstrapServers).withKafkaClient(settings.kafkaClient());
         VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
         started.push(encoder);
         EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);

@@ -2,6 +2,7 @@ package dev.longwatch.local;
 
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.query.config.LlmSettings;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 
 /**
@@ -23,6 +24,8 @@ import java.nio.file.Path;
  * @param metricsPort port of {@code /healthz} and {@code /metrics} for the ingest and encoder
  *     meters (the query service serves its own on {@code httpPort}); 0 picks a free one; default
  *     9400 for {@code up}, 0 otherwise
+ * @param kafkaClient client settings (SASL, TLS) of every service's Kafka clients; only with an
+ *     {@code externalBootstrap} (the embedded broker is plaintext on loopback); default none
  */
 public record LocalStackSettings(
         Path dataDir,
@@ -33,33 +36,60 @@ public record LocalStackSettings(
         long checkpointIntervalMs,
         LlmSettings llm,
         EncoderConfig encoder,
-        int metricsPort) {
+        int metricsPort,
+        KafkaClientProperties kafkaClient) {
+
+    public LocalStackSettings {
+        if (externalBootstrap == null && !kafkaClient.isEmpty()) {
+            throw new IllegalArgumentException("Kafka client settings (" + KafkaClientProperties.ENV_PREFIX
+                    + "*) are for an external cluster (--kafka); the embedded broker takes plaintext on loopback only");
+        }
+    }
+
+    /** Settings with no Kafka client settings (plaintext, as the embedded broker takes). */
+    public LocalStackSettings(
+            Path dataDir,
+            String externalBootstrap,
+            int httpPort,
+            int partitions,
+            int slots,
+            long checkpointIntervalMs,
+            LlmSettings llm,
+            EncoderConfig encoder,
+            int metricsPort) {
+        this(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort,
+                KafkaClientProperties.none());
+    }
 
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0);
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0, KafkaClientProperties.none());
     }
 
     public LocalStackSettings withHttpPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient);
     }
 
     public LocalStackSettings withExternalBootstrap(String bootstrap) {
-        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient);
     }
 
     public LocalStackSettings withSlots(int bankSlots) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient);
     }
 
     public LocalStackSettings withEncoder(EncoderConfig config) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort, kafkaClient);
     }
 
     public LocalStackSettings withLlm(LlmSettings model) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort, kafkaClient);
     }
 
     public LocalStackSettings withMetricsPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port, kafkaClient);
+    }
+
+    public LocalStackSettings withKafkaClient(KafkaClientProperties properties) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, properties);
     }
 }

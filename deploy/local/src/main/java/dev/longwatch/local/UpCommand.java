@@ -1,5 +1,6 @@
 package dev.longwatch.local;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,15 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort);
+        LocalStackSettings settings;
+        try {
+            settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                    .withMetricsPort(metricsPort)
+                    .withKafkaClient(KafkaClientProperties.fromEnvironment(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("up: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
