@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String BOOTSTRAP_SERVERS = "LONGWATCH_BOOTSTRAP_SERVERS";
+    private static final String ENCODER_TRANSACTIONAL_ID = "LONGWATCH_ENCODER_TRANSACTIONAL_ID";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -85,13 +89,14 @@ public final class LocalStack implements AutoCloseable {
         startEncoder(settings);
 
         IngestService ingest = new IngestService(
-                IngestSettings.defaults(bootstrapServers).withKafkaClient(settings.kafkaClient()), metrics);
+                IngestSettings.fromEnvironment(serviceEnvironment(settings)).withKafkaClient(settings.kafkaClient()),
+                metrics);
         started.push(ingest);
         ingest.start();
 
         queryService =
                 new QueryService(
-                        QueryServiceSettings.defaults(bootstrapServers)
+                        QueryServiceSettings.fromEnv(serviceEnvironment(settings))
                                 .withKafkaClient(settings.kafkaClient())
                                 .withPort(settings.httpPort())
                                 .withStateDir(dataDir.resolve("query-state"))
@@ -107,6 +112,16 @@ public final class LocalStack implements AutoCloseable {
                         metrics,
                         () -> encoderThread != null && encoderThread.isAlive());
         started.push(endpoints);
+    }
+
+    /**
+     * The environment the services read as their own processes would ({@link ServiceEnvironment}),
+     * with the stack's Kafka as their bootstrap servers.
+     */
+    private Map<String, String> serviceEnvironment(LocalStackSettings settings) {
+        Map<String, String> environment = new HashMap<>(settings.environment());
+        environment.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return environment;
     }
 
     /**
@@ -158,8 +173,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startEncoder(LocalStackSettings settings) {
+        Map<String, String> environment = serviceEnvironment(settings);
+        // One worker: a fixed transactional id, so a restart fences what the last run left open.
+        environment.putIfAbsent(ENCODER_TRANSACTIONAL_ID, "longwatch-encoder-0");
         EncoderSettings encoderSettings =
-                EncoderSettings.defaults(bootstrapServers).withKafkaClient(settings.kafkaClient());
+                EncoderSettings.fromEnvironment(environment, "local").withKafkaClient(settings.kafkaClient());
         VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
         started.push(encoder);
         EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
