@@ -113,13 +113,13 @@ public final class IngestService implements AutoCloseable {
                                 settings.rtspTransport(),
                                 false)),
                 new FrameProducer(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frames",
                         settings.instanceId()),
-                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"),
-                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"),
+                new StatusPublisher(settings.kafkaConnection(), settings.instanceId() + "-status"),
+                new EventPublisher(settings.kafkaConnection(), settings.instanceId() + "-events"),
                 new FrameLog(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frame-log",
                         settings.startTimeout()));
     }
@@ -174,7 +174,7 @@ public final class IngestService implements AutoCloseable {
         deps.statuses()
                 .seed(
                         StatusReader.readAll(
-                                settings.bootstrapServers(),
+                                settings.kafkaConnection(),
                                 settings.instanceId() + "-status-reader",
                                 settings.startTimeout()));
         consumer = createConsumer();
@@ -287,8 +287,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     private Consumer<String, StreamSpec> createConsumer() {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> configs = settings.kafkaConnection();
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Offsets are never committed: every assignment re-reads its partitions from the start.
@@ -373,7 +372,7 @@ public final class IngestService implements AutoCloseable {
             // it wrote (and flushed) to lw.stream-status before giving the partition up.
             Map<String, StreamStatus> statuses =
                     StatusReader.readAll(
-                            settings.bootstrapServers(),
+                            settings.kafkaConnection(),
                             settings.instanceId() + "-status-reader",
                             settings.startTimeout());
             statuses.keySet().removeAll(active.keySet()); // ours are fresher in memory

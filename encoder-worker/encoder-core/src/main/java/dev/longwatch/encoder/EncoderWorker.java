@@ -85,7 +85,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     static Properties consumerProperties(EncoderSettings settings) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafkaClient().clientConfig(settings.bootstrapServers()));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Static membership: a worker restarted after a crash rejoins under the same identity and
         // gets its partitions back at once, instead of the group waiting out the dead member's
@@ -103,7 +103,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     static Properties producerProperties(EncoderSettings settings) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafkaClient().clientConfig(settings.bootstrapServers()));
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");

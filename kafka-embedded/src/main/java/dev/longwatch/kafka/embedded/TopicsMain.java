@@ -1,5 +1,6 @@
 package dev.longwatch.kafka.embedded;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.config.ConfigResource;
  *   <caption>Environment variables</caption>
  *   <tr><th>variable</th><th>default</th></tr>
  *   <tr><td>{@code LONGWATCH_BOOTSTRAP_SERVERS}</td><td>{@code localhost:9092}</td></tr>
+ *   <tr><td>{@code LONGWATCH_KAFKA_<NAME>}</td><td>none: the admin client's setting {@code <name>}
+ *       (SASL, TLS), as for every service</td></tr>
  *   <tr><td>{@code LONGWATCH_TOPICS_PARTITIONS}</td><td>4: partitions of each new topic (the most
  *       ingest instances, encoder workers, Flink subtasks or query instances that share a topic)</td></tr>
  *   <tr><td>{@code LONGWATCH_TOPICS_REPLICATION}</td><td>1 (use 3 on a cluster of 3 or more brokers)</td></tr>
@@ -37,7 +40,8 @@ public final class TopicsMain {
     private TopicsMain() {}
 
     /** What the tool is configured with. */
-    public record Config(String bootstrapServers, int partitions, short replication, Duration timeout) {
+    public record Config(
+            String bootstrapServers, KafkaClientProperties kafkaClient, int partitions, short replication, Duration timeout) {
         public Config {
             if (partitions < 1) {
                 throw new IllegalArgumentException("LONGWATCH_TOPICS_PARTITIONS must be at least 1, got " + partitions);
@@ -50,6 +54,7 @@ public final class TopicsMain {
         public static Config from(Map<String, String> env) {
             return new Config(
                     env.getOrDefault("LONGWATCH_BOOTSTRAP_SERVERS", "localhost:9092"),
+                    KafkaClientProperties.fromEnvironment(env),
                     number(env, "LONGWATCH_TOPICS_PARTITIONS", 4),
                     (short) number(env, "LONGWATCH_TOPICS_REPLICATION", 1),
                     Duration.ofSeconds(number(env, "LONGWATCH_TOPICS_TIMEOUT_S", 120)));
@@ -88,10 +93,10 @@ public final class TopicsMain {
 
     /** Creates what is missing, then sets the registry's configs on every topic. */
     static void apply(Config config) throws InterruptedException, ExecutionException {
-        TopicAdmin.createAll(config.bootstrapServers(), config.partitions(), config.replication());
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        Map<String, Object> connection = config.kafkaClient().clientConfig(config.bootstrapServers());
+        connection.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        TopicAdmin.createAll(connection, config.partitions(), config.replication());
+        try (Admin admin = Admin.create(connection)) {
             Map<ConfigResource, Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
             for (Topic<?, ?> topic : Topics.ALL) {
                 List<AlterConfigOp> ops = new ArrayList<>();

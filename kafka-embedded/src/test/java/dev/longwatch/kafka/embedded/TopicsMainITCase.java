@@ -3,6 +3,7 @@ package dev.longwatch.kafka.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class TopicsMainITCase {
             admin.createTopics(List.of(new NewTopic(Topics.FRAMES.name(), 1, (short) 1)
                     .configs(Map.of("retention.ms", "1000")))).all().get();
 
-            TopicsMain.apply(new TopicsMain.Config(kafka.bootstrapServers(), 3, (short) 1, Duration.ofSeconds(30)));
+            TopicsMain.apply(new TopicsMain.Config(kafka.bootstrapServers(), KafkaClientProperties.none(), 3, (short) 1, Duration.ofSeconds(30)));
 
             assertThat(admin.listTopics().names().get())
                     .containsAll(Topics.ALL.stream().map(Topic::name).toList());
