@@ -6,6 +6,7 @@ import dev.longwatch.local.LocalStackSettings;
 import dev.longwatch.query.config.LlmSettings;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,9 @@ import java.util.Optional;
  * the query service inside the JVM.
  */
 final class EmbeddedTarget implements LoadTarget {
+    private static final String MAX_STREAMS = "LONGWATCH_INGEST_MAX_STREAMS";
+    private static final int DEFAULT_MAX_STREAMS = 8;
+
     private final LocalStack stack;
     private final PrometheusCheckpoints checkpoints;
     private final ThreadGroupCpu resources;
@@ -26,15 +30,20 @@ final class EmbeddedTarget implements LoadTarget {
     }
 
     /**
+     * @param cameras how many cameras the run registers: ingest gets as many workers, since a
+     *     camera beyond {@code LONGWATCH_INGEST_MAX_STREAMS} (default 8) waits in PENDING and the
+     *     run would measure the queue, not the stack
      * @param checkpointIntervalMs the memory job's checkpoint interval ({@code up}'s default: 1000)
      */
-    static EmbeddedTarget start(Path dataDir, EncoderConfig encoder, LlmSettings llm, long checkpointIntervalMs, long cameraPid)
+    static EmbeddedTarget start(
+            Path dataDir, EncoderConfig encoder, LlmSettings llm, int cameras, long checkpointIntervalMs, long cameraPid)
             throws Exception {
         LocalStackSettings settings =
                 LocalStackSettings.defaults(dataDir).withHttpPort(0).withEncoder(encoder).withLlm(llm);
         settings = new LocalStackSettings(
                 settings.dataDir(), settings.externalBootstrap(), settings.httpPort(), settings.partitions(),
-                settings.slots(), checkpointIntervalMs, settings.llm(), settings.encoder(), settings.metricsPort());
+                settings.slots(), checkpointIntervalMs, settings.llm(), settings.encoder(), settings.metricsPort())
+                .withEnvironment(Map.of(MAX_STREAMS, Integer.toString(Math.max(cameras, DEFAULT_MAX_STREAMS))));
         return new EmbeddedTarget(LocalStack.start(settings), cameraPid);
     }
 

@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String BOOTSTRAP_SERVERS = "LONGWATCH_BOOTSTRAP_SERVERS";
+    private static final String ENCODER_TRANSACTIONAL_ID = "LONGWATCH_ENCODER_TRANSACTIONAL_ID";
 
     /** The services that {@link #stop} and {@link #start} can cycle inside this JVM. */
     public enum Service {
@@ -86,14 +90,17 @@ public final class LocalStack implements AutoCloseable {
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
-        TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
+        TopicAdmin.createAll(
+                settings.kafkaClient().clientConfig(bootstrapServers), settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
         encoder = new Restartable<>(() -> startEncoder(settings));
         started.push(encoder);
         encoder.start();
 
-        IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
+        IngestService ingest = new IngestService(
+                IngestSettings.fromEnvironment(serviceEnvironment(settings)).withKafkaClient(settings.kafkaClient()),
+                metrics);
         started.push(ingest);
         ingest.start();
 
@@ -115,7 +122,8 @@ public final class LocalStack implements AutoCloseable {
     private QueryService startQueryService(LocalStackSettings settings, Path dataDir) throws InterruptedException {
         QueryService service =
                 new QueryService(
-                        QueryServiceSettings.defaults(bootstrapServers)
+                        QueryServiceSettings.fromEnv(serviceEnvironment(settings))
+                                .withKafkaClient(settings.kafkaClient())
                                 .withPort(httpPort)
                                 .withStateDir(dataDir.resolve("query-state"))
                                 .withLlm(settings.llm()));
@@ -143,6 +151,16 @@ public final class LocalStack implements AutoCloseable {
     /** Starts a service stopped by {@link #stop}; returns once it runs (the query service: views restored). */
     public void start(Service service) throws Exception {
         (service == Service.ENCODER ? encoder : queryService).start();
+    }
+
+    /**
+     * The environment the services read as their own processes would ({@link ServiceEnvironment}),
+     * with the stack's Kafka as their bootstrap servers.
+     */
+    private Map<String, String> serviceEnvironment(LocalStackSettings settings) {
+        Map<String, String> environment = new HashMap<>(settings.environment());
+        environment.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return environment;
     }
 
     /**
@@ -178,11 +196,14 @@ public final class LocalStack implements AutoCloseable {
     private void startMemoryJob(LocalStackSettings settings, Path dataDir) throws Exception {
         Configuration options = new Configuration();
         options.set(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        settings.kafkaClient().values().forEach(
+                (name, value) -> options.setString(MemoryOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         options.set(MemoryOptions.BANK_SLOTS, settings.slots());
         options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
+        FlinkOnLoopback.apply(cluster);
         flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
-        cluster.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        cluster.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
         cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
         JobClient job = MemoryJob.start(env, options);
@@ -191,7 +212,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private RunningEncoder startEncoder(LocalStackSettings settings) {
-        EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
+        Map<String, String> environment = serviceEnvironment(settings);
+        // One worker: a fixed transactional id, so a restart (of the stack or of this worker
+        // alone) fences what the last run left open.
+        environment.putIfAbsent(ENCODER_TRANSACTIONAL_ID, "longwatch-encoder-0");
+        EncoderSettings encoderSettings =
+                EncoderSettings.fromEnvironment(environment, "local").withKafkaClient(settings.kafkaClient());
         VisionEncoder model = EncoderFactory.create(settings.encoder(), metrics);
         EncoderWorker worker = new EncoderWorker(encoderSettings, model, metrics);
         Thread thread = new Thread(worker, "encoder-worker");

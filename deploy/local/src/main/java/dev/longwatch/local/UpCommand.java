@@ -1,5 +1,7 @@
 package dev.longwatch.local;
 
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
-@Command(name = "up", description = "Run the whole stack in this JVM until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run the whole stack in this JVM until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
@@ -18,7 +20,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
+    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker; LONGWATCH_KAFKA_* give its client settings (default: the embedded broker, on loopback)")
     String kafka;
 
     @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
@@ -27,14 +29,22 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9400", description = "port of /healthz and /metrics of ingest and the encoder; the query service serves its own on --port (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
+    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort);
+        LocalStackSettings settings;
+        try {
+            settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                    .withMetricsPort(metricsPort)
+                    .withKafkaClient(KafkaClientProperties.fromEnvironment(System.getenv()))
+                    .withEncoder(EncoderConfig.fromEnvironment(System.getenv()))
+                    .withEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("up: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
