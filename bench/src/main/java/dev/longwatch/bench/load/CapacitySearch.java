@@ -17,14 +17,22 @@ import java.util.TreeMap;
 final class CapacitySearch {
     /** One step of a search. */
     record Step(int cameras, boolean holds, long errors, double maxLagSec, double lagSlopeSecPerMin, double askP99Ms, double eventP99Ms,
-            double ingestFps, double memoryFps) {}
+            double ingestFps, double memoryFps) {
+
+        /** A run's outcome: it holds with no error and a bounded lag ({@link LagRule}). */
+        static Step of(LoadReport report) {
+            return new Step(report.cameras(), report.lagHolds() && report.errors() == 0, report.errors(), report.maxLagSec(),
+                    report.lagSlopeSecPerMin(), report.askP99Ms(), report.eventP99Ms(), report.framesPerSecond().ingest(),
+                    report.framesPerSecond().memory());
+        }
+    }
 
     /** The search for one encoder: the largest count that held (0 if none) and the smallest that failed (-1 if none). */
     record Result(String encoder, int holds, int fails, double stepDurationSec, List<Step> steps) {}
 
-    /** @param run one run per step, each with a fresh data directory */
+    /** One whole run per step, each with a fresh data directory. */
     interface Runner {
-        LoadReport run(LoadOptions options) throws Exception;
+        Step run(LoadOptions options) throws Exception;
     }
 
     private CapacitySearch() {}
@@ -38,14 +46,11 @@ final class CapacitySearch {
         while (true) {
             LoadOptions options = base.withEncoder(encoder).withCameras(next)
                     .withDataDir(base.dataDir().resolve(name + "-" + next));
-            LoadReport report = runner.run(options);
-            boolean holds = report.lagHolds() && report.errors() == 0;
-            Step step = new Step(next, holds, report.errors(), report.maxLagSec(), report.lagSlopeSecPerMin(), report.askP99Ms(),
-                    report.eventP99Ms(), report.framesPerSecond().ingest(), report.framesPerSecond().memory());
+            Step step = runner.run(options);
             tried.put(next, step);
             progress.printf(Locale.ROOT, "capacity %s: %d cameras %s (largest lag %.1f s, slope %.2f s/min, %d errors)%n",
-                    name, next, holds ? "hold" : "do not hold", report.maxLagSec(), report.lagSlopeSecPerMin(), report.errors());
-            if (holds) {
+                    name, next, step.holds() ? "hold" : "do not hold", step.maxLagSec(), step.lagSlopeSecPerMin(), step.errors());
+            if (step.holds()) {
                 low = Math.max(low, next);
             } else {
                 high = high < 0 ? next : Math.min(high, next);

@@ -52,7 +52,7 @@ public final class LoadBench {
             results.add(CapacitySearch.search(options, encoder, name, start, max, resolution, step -> {
                 LoadReport report = LoadRun.run(step, progress);
                 Summary.print(report, progress);
-                return report;
+                return CapacitySearch.Step.of(report);
             }, progress));
         }
         Map<String, Object> out = new LinkedHashMap<>();
