@@ -1,6 +1,7 @@
 package dev.longwatch.ingest;
 
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.net.OwnPorts;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -55,11 +56,14 @@ public final class IngestMain implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
-        IngestService service = new IngestService(settings, metrics);
+        // The metrics port is this process's own: no source may be pointed at it.
+        OwnPorts ownPorts = new OwnPorts().add(address.getPort());
+        IngestService service = new IngestService(settings, metrics, ownPorts);
         service.start();
         try {
             AtomicBoolean running = new AtomicBoolean(true);
             MetricsServer endpoints = MetricsServer.start(address, metrics, running::get);
+            ownPorts.add(endpoints.port());
             LOG.info("ingest instance {} of group {} started; /healthz and /metrics on port {}",
                     settings.instanceId(), settings.groupId(), endpoints.port());
             return new IngestMain(service, endpoints, running);

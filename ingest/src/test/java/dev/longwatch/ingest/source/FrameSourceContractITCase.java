@@ -196,7 +196,7 @@ class FrameSourceContractITCase {
     @EnumSource(SourceKind.class)
     void shouldHonourTheFrameSourceContract(SourceKind kind) throws Exception {
         Target t = target(kind);
-        FrameSourceFactory factory = FfmpegFrameSource.factory(List.of(media), t.options());
+        FrameSourceFactory factory = TestSources.lab(media, t.options());
         Pass pass;
         List<String> log;
         try (LogCapture capture = new LogCapture()) {
@@ -272,7 +272,7 @@ class FrameSourceContractITCase {
 
     @Test
     void shouldRefuseToBeReadAfterClose() throws Exception {
-        FrameSource source = FfmpegFrameSource.factory(List.of(media), SourceOptions.defaults())
+        FrameSource source = TestSources.lab(media, SourceOptions.defaults())
                 .open(media.resolve(MediaFixtures.H264_MP4).toString());
         SourceFrame frame = source.next().orElseThrow();
         source.close();
@@ -286,7 +286,7 @@ class FrameSourceContractITCase {
     @Test
     void shouldSampleTheVariableFrameRateFileByPresentationTimeNotByFrameIndex() throws Exception {
         Target t = target(SourceKind.MP4_VARIABLE_FRAME_RATE);
-        Pass pass = read(FfmpegFrameSource.factory(List.of(media), t.options()), t);
+        Pass pass = read(TestSources.lab(media, t.options()), t);
 
         // The three parts really have different frame intervals: 33, 166 and 20 ms.
         List<Long> pts = pass.pts();
@@ -334,7 +334,7 @@ class FrameSourceContractITCase {
             throws Exception {
         String uri = badUri(bad, other);
         FrameSourceFactory factory =
-                FfmpegFrameSource.factory(List.of(media), SourceOptions.defaults().withStallTimeout(Duration.ofSeconds(3)));
+                TestSources.lab(media, SourceOptions.defaults().withStallTimeout(Duration.ofSeconds(3)));
         try (LogCapture capture = new LogCapture();
                 FrameSource good = factory.open(http.url(CREDENTIALS, MediaFixtures.H264_MP4))) {
             int frames = 0;
