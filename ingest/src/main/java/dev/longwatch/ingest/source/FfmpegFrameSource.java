@@ -255,13 +255,23 @@ public final class FfmpegFrameSource implements FrameSource {
             return Optional.empty();
         }
         Frame frame;
-        try {
+        String refusedSize;
+        // JavaCV ignores decoding errors and reads on, so a picture the decoder refused for its
+        // size (max_pixels) is only seen in FFmpeg's log: caught here for decoders that run on
+        // this thread. Frame-threaded decoders (H.264, HEVC) log on their own threads; their
+        // refused pictures are dropped all the same, and files had their size probed at open.
+        try (FfmpegLog.Capture log = FfmpegLog.capture()) {
             // Keyframes only: non-key packets are skipped before decoding, which is what makes
             // this mode fast on long files.
             frame = keyframesOnly ? grabber.grabKeyFrame() : grabber.grabImage();
+            refusedSize = log.pixelLimitRefusal();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             ended = true;
             throw decodeFailed(Uris.redact(e.getMessage()));
+        }
+        if (refusedSize != null) {
+            ended = true;
+            throw FfmpegProbe.tooLarge(info.redactedUri(), maxPixels, refusedSize + " pictures");
         }
         // An HLS segment or redirect the rules refused: FFmpeg skips a segment it cannot open and
         // reads on, so the refusal is checked here rather than waiting for an error.
@@ -270,14 +280,21 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new SourceException(
                     Reason.REFUSED, REFUSED_MESSAGE, info.redactedUri() + ": refused " + session.refusals());
         }
+        // The decoder takes a new picture size from the stream before it asks for the buffer
+        // that max_pixels refuses; the refused pictures are dropped, and FFmpeg reads on. So the
+        // decoder's size is checked after every frame and at the end: a stream that grew past the
+        // limit fails here with what was decoded before it kept.
+        long decoderPixels = (long) grabber.getImageWidth() * grabber.getImageHeight();
+        if (decoderPixels > maxPixels
+                || (frame != null && frame.image != null && (long) frame.imageWidth * frame.imageHeight > maxPixels)) {
+            ended = true;
+            throw FfmpegProbe.tooLarge(
+                    info.redactedUri(), maxPixels, grabber.getImageWidth() + "x" + grabber.getImageHeight() + " pictures");
+        }
         if (frame == null || frame.image == null) {
             ended = true;
             checkComplete();
             return Optional.empty();
-        }
-        if ((long) frame.imageWidth * frame.imageHeight > maxPixels) {
-            ended = true; // a stream that grew mid-way; the decoder's max_pixels catches most first
-            throw FfmpegProbe.tooLarge(info.redactedUri(), maxPixels, frame.imageWidth + "x" + frame.imageHeight + " pictures");
         }
         long ptsMs = timeline.next(decoderTimestampUs(frame));
         lastPtsMs = Math.max(lastPtsMs, ptsMs);

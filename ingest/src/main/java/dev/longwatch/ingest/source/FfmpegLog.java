@@ -23,6 +23,8 @@ final class FfmpegLog extends LogCallback {
     private static final FfmpegLog INSTANCE = new FfmpegLog();
     private static final int MAX_CAPTURED = 32;
     private static final ThreadLocal<List<String>> CAPTURED = new ThreadLocal<>();
+    private static final java.util.regex.Pattern PIXEL_LIMIT =
+            java.util.regex.Pattern.compile("Picture size (\\d+x\\d+) exceeds specified max pixel count");
 
     private FfmpegLog() {}
 
@@ -47,6 +49,17 @@ final class FfmpegLog extends LogCallback {
 
         boolean contains(String text) {
             return lines.stream().anyMatch(l -> l.contains(text));
+        }
+
+        /** The size in "Picture size WxH exceeds specified max pixel count", or null. */
+        String pixelLimitRefusal() {
+            for (String line : lines) {
+                java.util.regex.Matcher m = PIXEL_LIMIT.matcher(line);
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+            return null;
         }
 
         String joined() {
