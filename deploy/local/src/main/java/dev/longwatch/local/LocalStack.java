@@ -12,6 +12,7 @@ import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
 import dev.longwatch.query.QueryService;
 import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.net.OwnPorts;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -49,6 +50,9 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Every port this stack listens on, as it learns them: no stream's URI may reach one, not even
+    // with loopback allowed for a lab (--allow-network 127.0.0.1/32).
+    private final OwnPorts ownPorts = new OwnPorts();
     private String bootstrapServers;
     private QueryService queryService;
     private JobClient memoryJob;
@@ -75,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
             started.push(kafka);
             bootstrapServers = kafka.bootstrapServers();
+            ownPorts.add(portOf(bootstrapServers));
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
@@ -83,7 +88,11 @@ public final class LocalStack implements AutoCloseable {
         startMemoryJob(settings, dataDir);
         startEncoder(settings);
 
-        IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
+        ownPorts.add(settings.httpPort()).add(settings.metricsPort());
+        // Where users may point streams: the roots, outbound rules and pixel limit of the settings.
+        Files.createDirectories(dataDir.resolve("media"));
+        IngestService ingest =
+                new IngestService(IngestSettings.defaults(bootstrapServers).withSafety(settings.sources()), metrics, ownPorts);
         started.push(ingest);
         ingest.start();
 
@@ -95,6 +104,7 @@ public final class LocalStack implements AutoCloseable {
                                 .withLlm(settings.llm()));
         started.push(queryService);
         queryService.start();
+        ownPorts.add(queryService.port());
         awaitReady(queryService, READY_TIMEOUT);
 
         // Ingest and the encoder share one registry here; the query service serves its own.
@@ -104,6 +114,22 @@ public final class LocalStack implements AutoCloseable {
                         metrics,
                         () -> encoderThread != null && encoderThread.isAlive());
         started.push(endpoints);
+        ownPorts.add(endpoints.port());
+    }
+
+    /** The port of {@code host:port} (the first server of a bootstrap list), or -1. */
+    private static int portOf(String bootstrap) {
+        String first = bootstrap.split(",")[0];
+        try {
+            return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The ports this stack listens on that it knows of (sources may never reach them). */
+    public OwnPorts ownPorts() {
+        return ownPorts;
     }
 
     /**
@@ -143,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
         options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
         flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
+        ownPorts.add(flinkMetricsPort);
         cluster.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);

@@ -1,5 +1,7 @@
 package dev.longwatch.local;
 
+import dev.longwatch.ingest.config.SourceSafety;
+import dev.longwatch.net.OutboundRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +32,42 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
     List<String> sources = new ArrayList<>();
 
+    @Option(names = "--media-root", paramLabel = "DIR", description = "a directory whose files streams may read; repeatable"
+            + " (default: the directory up was started in and <data-dir>/media; giving one replaces both)")
+    List<Path> mediaRoots = new ArrayList<>();
+
+    @Option(names = "--allow-network", paramLabel = "CIDR", description = "a network camera and HTTP sources may reach even where"
+            + " the built-in rules refuse it (loopback, link-local, this host), e.g. 127.0.0.1/32 for a lab camera;"
+            + " repeatable (default: none)")
+    List<String> allowNetworks = new ArrayList<>();
+
+    @Option(names = "--deny-network", paramLabel = "CIDR", description = "a network sources may never reach; beats --allow-network;"
+            + " repeatable (default: none; private LAN ranges are allowed, since cameras live there)")
+    List<String> denyNetworks = new ArrayList<>();
+
+    @Option(names = "--max-pixels", defaultValue = "33177600", description = "the largest picture a source may have, in pixels"
+            + " (default: ${DEFAULT-VALUE}, 7680 x 4320)")
+    long maxPixels;
+
     @Override
     public Integer call() throws Exception {
+        SourceSafety sourceRules;
+        try {
+            sourceRules = LocalStackSettings.defaultSources(dataDir)
+                    .withNetworks(
+                            OutboundRules.networks(String.join(",", allowNetworks), "--allow-network"),
+                            OutboundRules.networks(String.join(",", denyNetworks), "--deny-network"))
+                    .withMaxPixels(maxPixels);
+        } catch (IllegalArgumentException e) {
+            System.err.println("up: " + e.getMessage());
+            return 2;
+        }
+        if (!mediaRoots.isEmpty()) {
+            sourceRules = sourceRules.withMediaRoots(mediaRoots);
+        }
         LocalStackSettings settings =
                 LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort);
+                        .withMetricsPort(metricsPort).withSources(sourceRules);
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -51,6 +84,9 @@ final class UpCommand implements Callable<Integer> {
                     reply.requireSuccess("adding " + source.substring(0, eq));
                 }
             }
+            System.err.println("longwatch: streams may read files under " + settings.sources().mediaRoots()
+                    + (allowNetworks.isEmpty() ? "" : "; networks allowed " + allowNetworks)
+                    + (denyNetworks.isEmpty() ? "" : "; networks denied " + denyNetworks));
             System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
                     + "; metrics of ingest and the encoder at " + stack.metricsBase() + "/metrics, of the memory job at "
                     + stack.flinkMetricsBase() + "/metrics); Ctrl-C stops");
