@@ -14,7 +14,7 @@ import java.util.List;
  * The seed corpus runs in every build; {@code JAZZER_FUZZ=1} makes it a campaign (FUZZING.md).
  */
 class CidrFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void parseAndCheck(FuzzedDataProvider data) throws Exception {
         String network = data.consumeString(64);
         Cidr cidr;
