@@ -54,10 +54,12 @@ final class DemoCommand implements Callable<Integer> {
                 progress.println("demo: no such video file: " + input);
                 return 2;
             }
-            // The stream reads the one video: its directory is the only media root.
+            // The stream reads the one video: its directory is the only media root, spelled as the
+            // path is (the roots are compared with the path as written before anything is resolved;
+            // MediaRoots adds the directory's real path for the second check).
             LocalStackSettings settings =
                     LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config())
-                            .withMediaRoots(List.of(input.toRealPath().getParent()));
+                            .withMediaRoots(List.of(input.getParent()));
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());
