@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -115,6 +116,8 @@ public final class IngestService implements AutoCloseable {
     // A null spec in there is a tombstone.
     private final Map<TopicPartition, Map<String, StreamSpec>> catchUp = new HashMap<>();
     private volatile boolean assignedOnce;
+    // catchUp is the control thread's; /readyz reads this copy of "is any partition still behind".
+    private volatile boolean catchingUp = true;
 
     private record Deferred(StreamSpec spec, TopicPartition partition) {}
 
@@ -140,16 +143,16 @@ public final class IngestService implements AutoCloseable {
                 clock,
                 sources(settings, ownPorts),
                 new FrameProducer(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frames",
                         settings.instanceId()),
-                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"),
-                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"),
+                new StatusPublisher(settings.kafkaConnection(), settings.instanceId() + "-status"),
+                new EventPublisher(settings.kafkaConnection(), settings.instanceId() + "-events"),
                 new FrameLog(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frame-log",
                         settings.startTimeout()),
-                new DeadLetterWriter(settings.bootstrapServers(), settings.instanceId() + "-dlq", clock));
+                new DeadLetterWriter(settings.kafkaConnection(), settings.instanceId() + "-dlq", clock));
     }
 
     /** FFmpeg sources under the settings' media roots, outbound rules and pixel limit. */
@@ -233,7 +236,7 @@ public final class IngestService implements AutoCloseable {
         deps.statuses()
                 .seed(
                         StatusReader.readAll(
-                                settings.bootstrapServers(),
+                                settings.kafkaConnection(),
                                 settings.instanceId() + "-status-reader",
                                 settings.startTimeout()));
         consumer = createConsumer();
@@ -297,6 +300,24 @@ public final class IngestService implements AutoCloseable {
         return new StreamRun(job, deps, new StopSignal()).run(listener);
     }
 
+    /**
+     * Empty while this instance follows the control plane: it has joined the group and read its
+     * partitions of {@code lw.streams}, and its control loop is alive; otherwise why not (for
+     * {@code /readyz}).
+     */
+    public Optional<String> waitingFor() {
+        if (controlFailure != null) {
+            return Optional.of("the control loop failed: " + controlFailure);
+        }
+        if (!running || controlThread == null || !controlThread.isAlive()) {
+            return Optional.of("not following " + Topics.STREAMS.name());
+        }
+        if (catchingUp) {
+            return Optional.of("reading its partitions of " + Topics.STREAMS.name());
+        }
+        return Optional.empty();
+    }
+
     /** Streams this instance is running (or waiting to run) now. */
     public Set<String> activeStreams() {
         return Set.copyOf(active.keySet());
@@ -339,8 +360,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     private Consumer<byte[], byte[]> createConsumer() {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> configs = settings.kafkaConnection();
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Offsets are never committed: every assignment re-reads its partitions from the start.
@@ -396,6 +416,7 @@ public final class IngestService implements AutoCloseable {
                     }
                 }
                 applyCaughtUp();
+                catchingUp = !assignedOnce || !catchUp.isEmpty();
                 if (assignedOnce && catchUp.isEmpty()) {
                     ready.countDown();
                 }
@@ -442,7 +463,7 @@ public final class IngestService implements AutoCloseable {
             // it wrote (and flushed) to lw.stream-status before giving the partition up.
             Map<String, StreamStatus> statuses =
                     StatusReader.readAll(
-                            settings.bootstrapServers(),
+                            settings.kafkaConnection(),
                             settings.instanceId() + "-status-reader",
                             settings.startTimeout());
             statuses.keySet().removeAll(active.keySet()); // ours are fresher in memory

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.longwatch.ingest.config.IngestSettings;
 import dev.longwatch.ingest.config.SourceSafety;
 import dev.longwatch.ingest.kafka.StatusReader;
+import dev.longwatch.schema.KafkaClientProperties;
 import dev.longwatch.ingest.live.ReconnectPolicy;
 import dev.longwatch.ingest.source.TestSources;
 import dev.longwatch.kafka.embedded.EmbeddedKafka;
@@ -111,7 +112,7 @@ class DeadCamerasITCase {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, StreamStatus> last = Map.of();
         while (System.nanoTime() < deadline) {
-            last = StatusReader.readAll(kafka.bootstrapServers(), "test-status-" + System.nanoTime(), Duration.ofSeconds(10));
+            last = StatusReader.readAll(KafkaClientProperties.none().clientConfig(kafka.bootstrapServers()), "test-status-" + System.nanoTime(), Duration.ofSeconds(10));
             if (done.test(last)) {
                 return last;
             }

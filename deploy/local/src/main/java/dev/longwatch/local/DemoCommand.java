@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * stack, register a video as a stream over HTTP, wait until every sampled frame is in the memory
  * bank, ask, print, shut down.
  */
-@Command(name = "demo", description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
 final class DemoCommand implements Callable<Integer> {
     static final String STREAM_ID = "demo";
 
@@ -56,10 +56,13 @@ final class DemoCommand implements Callable<Integer> {
             }
             // The stream reads the one video: its directory is the only media root, spelled as the
             // path is (the roots are compared with the path as written before anything is resolved;
-            // MediaRoots adds the directory's real path for the second check).
+            // MediaRoots adds the directory's real path for the second check). The environment's
+            // network rules and pixel limit hold as for up.
+            Map<String, String> env = System.getenv();
             LocalStackSettings settings =
                     LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config())
-                            .withMediaRoots(List.of(input.getParent()));
+                            .withEnvironment(env)
+                            .withSources(LocalStackSettings.upSources(dir, env, List.of(input.getParent()), List.of(), List.of(), null));
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());

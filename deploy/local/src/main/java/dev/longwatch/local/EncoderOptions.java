@@ -23,7 +23,7 @@ public final class EncoderOptions {
     @Option(names = "--encoder", description = "builtin, onnx, tensorrt or auto (default: builtin; bench fidelity: onnx with ../shared/data/models/mobilenetv2-12-int8.onnx)")
     String encoder;
 
-    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
+    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx (default: none)")
     Path model;
 
     /** The configured encoder, or the built-in one when none is given. */

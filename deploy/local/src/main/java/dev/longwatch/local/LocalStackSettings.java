@@ -1,10 +1,15 @@
 package dev.longwatch.local;
 
 import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.ingest.config.IngestSettings;
 import dev.longwatch.ingest.config.SourceSafety;
+import dev.longwatch.net.OutboundRules;
 import dev.longwatch.query.config.LlmSettings;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Configuration of the all-in-one stack.
@@ -25,9 +30,17 @@ import java.util.List;
  * @param metricsPort port of {@code /healthz} and {@code /metrics} for the ingest and encoder
  *     meters (the query service serves its own on {@code httpPort}); 0 picks a free one; default
  *     9400 for {@code up}, 0 otherwise
+ * @param kafkaClient client settings (SASL, TLS) of every service's Kafka clients; only with an
+ *     {@code externalBootstrap} (the embedded broker is plaintext on loopback); default none
+ * @param environment the variables the stack's ingest, encoder worker and query service read as
+ *     their own processes would ({@link ServiceEnvironment} says which and how {@code up} treats
+ *     each); default none, so every service runs on its defaults; {@code up} and {@code demo} pass
+ *     the process environment
  * @param sources what a stream's URI may reach: media roots (default the working directory and
  *     {@code <dataDir>/media}; {@code --media-root}), outbound networks ({@code --allow-network},
- *     {@code --deny-network}; default the built-in rules), the pixel limit (default 8K)
+ *     {@code --deny-network}; default the built-in rules), the pixel limit (default 8K); these
+ *     stand for the media-root, network and pixel variables of {@code environment}, which {@code
+ *     up} folds in with its flags ({@link #upSources})
  */
 public record LocalStackSettings(
         Path dataDir,
@@ -39,18 +52,36 @@ public record LocalStackSettings(
         LlmSettings llm,
         EncoderConfig encoder,
         int metricsPort,
+        KafkaClientProperties kafkaClient,
+        Map<String, String> environment,
         SourceSafety sources) {
 
-    /** With the default sources for {@code dataDir} ({@link #defaultSources}). */
+    public LocalStackSettings {
+        environment = Map.copyOf(environment);
+        if (externalBootstrap == null && !kafkaClient.isEmpty()) {
+            throw new IllegalArgumentException("Kafka client settings (" + KafkaClientProperties.ENV_PREFIX
+                    + "*) are for an external cluster (--kafka); the embedded broker takes plaintext on loopback only");
+        }
+    }
+
+    /** Settings with no Kafka client settings (plaintext, as the embedded broker takes) and the default sources. */
     public LocalStackSettings(
-            Path dataDir, String externalBootstrap, int httpPort, int partitions, int slots,
-            long checkpointIntervalMs, LlmSettings llm, EncoderConfig encoder, int metricsPort) {
+            Path dataDir,
+            String externalBootstrap,
+            int httpPort,
+            int partitions,
+            int slots,
+            long checkpointIntervalMs,
+            LlmSettings llm,
+            EncoderConfig encoder,
+            int metricsPort) {
         this(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort,
-                defaultSources(dataDir));
+                KafkaClientProperties.none(), Map.of(), defaultSources(dataDir));
     }
 
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0);
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0, KafkaClientProperties.none(), Map.of(),
+                defaultSources(dataDir));
     }
 
     /**
@@ -62,8 +93,39 @@ public record LocalStackSettings(
                 .withMediaRoots(List.of(Path.of("").toAbsolutePath(), dataDir.toAbsolutePath().resolve("media")));
     }
 
+    /**
+     * The sources of {@code up}: its flags where given, else the ingest service's own variables
+     * ({@code LONGWATCH_MEDIA_ROOTS}, {@code LONGWATCH_ALLOW_NETWORKS}, {@code
+     * LONGWATCH_DENY_NETWORKS}, {@code LONGWATCH_INGEST_MAX_PIXELS}) where set, else {@link
+     * #defaultSources}. Networks from flags and variables add up: an operator's deny list in the
+     * environment is never dropped by a flag.
+     *
+     * @param mediaRoots {@code --media-root}s; empty = not given
+     * @param maxPixels {@code --max-pixels}, or null when not given
+     * @throws IllegalArgumentException naming the flag or variable whose value is malformed
+     */
+    public static SourceSafety upSources(
+            Path dataDir, Map<String, String> env, List<Path> mediaRoots, List<String> allowNetworks,
+            List<String> denyNetworks, Long maxPixels) {
+        SourceSafety service = IngestSettings.fromEnvironment(env).safety();
+        List<Path> roots = !mediaRoots.isEmpty() ? mediaRoots
+                : !service.mediaRoots().isEmpty() ? service.mediaRoots()
+                : defaultSources(dataDir).mediaRoots();
+        return service.withMediaRoots(roots)
+                .withNetworks(
+                        concat(service.allowNetworks(), OutboundRules.networks(String.join(",", allowNetworks), "--allow-network")),
+                        concat(service.denyNetworks(), OutboundRules.networks(String.join(",", denyNetworks), "--deny-network")))
+                .withMaxPixels(maxPixels != null ? maxPixels : service.maxPixels());
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     public LocalStackSettings withSources(SourceSafety safety) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, safety);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment, safety);
     }
 
     /** Local files under these directories only (replacing the defaults). */
@@ -72,26 +134,35 @@ public record LocalStackSettings(
     }
 
     public LocalStackSettings withHttpPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, sources);
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment, sources);
     }
 
     public LocalStackSettings withExternalBootstrap(String bootstrap) {
-        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, sources);
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment, sources);
     }
 
     public LocalStackSettings withSlots(int bankSlots) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort, sources);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment, sources);
     }
 
     public LocalStackSettings withEncoder(EncoderConfig config) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort, sources);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort, kafkaClient, environment, sources);
     }
 
     public LocalStackSettings withLlm(LlmSettings model) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort, sources);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort, kafkaClient, environment, sources);
     }
 
     public LocalStackSettings withMetricsPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port, sources);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port, kafkaClient, environment, sources);
+    }
+
+    public LocalStackSettings withKafkaClient(KafkaClientProperties properties) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, properties, environment, sources);
+    }
+
+    /** These settings with {@code variables} as the services' environment (see {@link #environment}). */
+    public LocalStackSettings withEnvironment(Map<String, String> variables) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, variables, sources);
     }
 }

@@ -1,7 +1,7 @@
 package dev.longwatch.local;
 
-import dev.longwatch.ingest.config.SourceSafety;
-import dev.longwatch.net.OutboundRules;
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
-@Command(name = "up", description = "Run the whole stack in this JVM until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run the whole stack in this JVM until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
@@ -20,7 +20,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
+    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker; LONGWATCH_KAFKA_* give its client settings (default: the embedded broker, on loopback)")
     String kafka;
 
     @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
@@ -29,45 +29,41 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9400", description = "port of /healthz and /metrics of ingest and the encoder; the query service serves its own on --port (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
+    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
     @Option(names = "--media-root", paramLabel = "DIR", description = "a directory whose files streams may read; repeatable"
-            + " (default: the directory up was started in and <data-dir>/media; giving one replaces both)")
+            + " (default: LONGWATCH_MEDIA_ROOTS, else the directory up was started in and <data-dir>/media; giving one replaces them)")
     List<Path> mediaRoots = new ArrayList<>();
 
     @Option(names = "--allow-network", paramLabel = "CIDR", description = "a network camera and HTTP sources may reach even where"
             + " the built-in rules refuse it (loopback, link-local, this host), e.g. 127.0.0.1/32 for a lab camera;"
-            + " repeatable (default: none)")
+            + " repeatable, added to LONGWATCH_ALLOW_NETWORKS (default: none)")
     List<String> allowNetworks = new ArrayList<>();
 
     @Option(names = "--deny-network", paramLabel = "CIDR", description = "a network sources may never reach; beats --allow-network;"
-            + " repeatable (default: none; private LAN ranges are allowed, since cameras live there)")
+            + " repeatable, added to LONGWATCH_DENY_NETWORKS (default: none; private LAN ranges are allowed, since cameras live there)")
     List<String> denyNetworks = new ArrayList<>();
 
-    @Option(names = "--max-pixels", defaultValue = "33177600", description = "the largest picture a source may have, in pixels"
-            + " (default: ${DEFAULT-VALUE}, 7680 x 4320)")
-    long maxPixels;
+    @Option(names = "--max-pixels", description = "the largest picture a source may have, in pixels"
+            + " (default: LONGWATCH_INGEST_MAX_PIXELS, else 33177600 = 7680 x 4320)")
+    Long maxPixels;
 
     @Override
     public Integer call() throws Exception {
-        SourceSafety sourceRules;
+        LocalStackSettings settings;
         try {
-            sourceRules = LocalStackSettings.defaultSources(dataDir)
-                    .withNetworks(
-                            OutboundRules.networks(String.join(",", allowNetworks), "--allow-network"),
-                            OutboundRules.networks(String.join(",", denyNetworks), "--deny-network"))
-                    .withMaxPixels(maxPixels);
+            Map<String, String> env = System.getenv();
+            settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                    .withMetricsPort(metricsPort)
+                    .withKafkaClient(KafkaClientProperties.fromEnvironment(env))
+                    .withEncoder(EncoderConfig.fromEnvironment(env))
+                    .withEnvironment(env)
+                    .withSources(LocalStackSettings.upSources(dataDir, env, mediaRoots, allowNetworks, denyNetworks, maxPixels));
         } catch (IllegalArgumentException e) {
             System.err.println("up: " + e.getMessage());
             return 2;
         }
-        if (!mediaRoots.isEmpty()) {
-            sourceRules = sourceRules.withMediaRoots(mediaRoots);
-        }
-        LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort).withSources(sourceRules);
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
@@ -85,8 +81,8 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             System.err.println("longwatch: streams may read files under " + settings.sources().mediaRoots()
-                    + (allowNetworks.isEmpty() ? "" : "; networks allowed " + allowNetworks)
-                    + (denyNetworks.isEmpty() ? "" : "; networks denied " + denyNetworks));
+                    + (settings.sources().allowNetworks().isEmpty() ? "" : "; networks allowed " + settings.sources().allowNetworks())
+                    + (settings.sources().denyNetworks().isEmpty() ? "" : "; networks denied " + settings.sources().denyNetworks()));
             System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
                     + "; metrics of ingest and the encoder at " + stack.metricsBase() + "/metrics, of the memory job at "
                     + stack.flinkMetricsBase() + "/metrics); Ctrl-C stops");

@@ -1,6 +1,7 @@
 package dev.longwatch.ingest.config;
 
 import dev.longwatch.ingest.live.ReconnectPolicy;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ import dev.longwatch.net.OutboundRules;
  * @param maxUnfinishedAttempts a stream whose runs ended this many times in a row without
  *     finishing and without a new frame (the process died in the decoder, or ran out of memory)
  *     is marked FAILED instead of being started again; default 3
+ * @param kafkaClient security and other settings for every Kafka client of the instance ({@code
+ *     LONGWATCH_KAFKA_*}, see {@link KafkaClientProperties}); default none
  */
 public record IngestSettings(
         String bootstrapServers,
@@ -62,9 +65,11 @@ public record IngestSettings(
         Duration heartbeatInterval,
         SourceSafety safety,
         int maxNetworkStreams,
-        int maxUnfinishedAttempts) {
+        int maxUnfinishedAttempts,
+        KafkaClientProperties kafkaClient) {
 
     public IngestSettings {
+        Objects.requireNonNull(kafkaClient, "kafkaClient");
         Objects.requireNonNull(safety, "safety");
         if (maxNetworkStreams <= 0) {
             throw new IllegalArgumentException("maxNetworkStreams must be > 0: " + maxNetworkStreams);
@@ -125,7 +130,8 @@ public record IngestSettings(
                 Duration.ofSeconds(3),
                 SourceSafety.defaults(),
                 64,
-                3);
+                3,
+                KafkaClientProperties.none());
     }
 
     public IngestSettings withInstanceId(String id) {
@@ -178,6 +184,19 @@ public record IngestSettings(
         return builder().groupTimeouts(session, heartbeat).build();
     }
 
+    /** These settings with {@code kafkaClient} for every Kafka client. */
+    public IngestSettings withKafkaClient(KafkaClientProperties properties) {
+        return builder().kafkaClient(properties).build();
+    }
+
+    /**
+     * A new, mutable client configuration holding the bootstrap servers and {@link #kafkaClient};
+     * each client puts its own settings on top.
+     */
+    public Map<String, Object> kafkaConnection() {
+        return kafkaClient.clientConfig(bootstrapServers);
+    }
+
     private Builder builder() {
         return new Builder(this);
     }
@@ -190,7 +209,7 @@ public record IngestSettings(
             v = new Object[] {s.bootstrapServers, s.instanceId, s.jpegMaxWidth, s.jpegQuality, s.defaultSampleFps,
                 s.pollTimeout, s.startTimeout, s.networkTimeout, s.statusInterval, s.maxConcurrentStreams,
                 s.shutdownTimeout, s.reconnect, s.rtspTransport, s.groupId, s.sessionTimeout, s.heartbeatInterval,
-                s.safety, s.maxNetworkStreams, s.maxUnfinishedAttempts};
+                s.safety, s.maxNetworkStreams, s.maxUnfinishedAttempts, s.kafkaClient};
         }
 
         Builder instanceId(String x) { v[1] = x; return this; }
@@ -204,12 +223,14 @@ public record IngestSettings(
         Builder safety(SourceSafety x) { v[16] = x; return this; }
         Builder maxNetworkStreams(int x) { v[17] = x; return this; }
         Builder maxUnfinishedAttempts(int x) { v[18] = x; return this; }
+        Builder kafkaClient(KafkaClientProperties x) { v[19] = x; return this; }
 
         IngestSettings build() {
             return new IngestSettings((String) v[0], (String) v[1], (Integer) v[2], (Float) v[3], (Double) v[4],
                     (Duration) v[5], (Duration) v[6], (Duration) v[7], (Duration) v[8], (Integer) v[9],
                     (Duration) v[10], (ReconnectPolicy) v[11], (String) v[12], (String) v[13], (Duration) v[14],
-                    (Duration) v[15], (SourceSafety) v[16], (Integer) v[17], (Integer) v[18]);
+                    (Duration) v[15], (SourceSafety) v[16], (Integer) v[17], (Integer) v[18],
+                    (KafkaClientProperties) v[19]);
         }
     }
 
@@ -233,6 +254,8 @@ public record IngestSettings(
      *   <tr><td>{@code LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS}</td><td>3</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_JPEG_MAX_WIDTH} / {@code LONGWATCH_INGEST_JPEG_QUALITY}</td><td>640 / 0.85</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_RTSP_TRANSPORT}</td><td>{@code tcp}</td></tr>
+     *   <tr><td>{@code LONGWATCH_KAFKA_*}</td><td>none: Kafka client settings, e.g. SASL and TLS
+     *       ({@link KafkaClientProperties#fromEnvironment})</td></tr>
      * </table>
      *
      * @throws IllegalArgumentException naming the variable whose value is malformed
@@ -264,7 +287,8 @@ public record IngestSettings(
                 defaults.heartbeatInterval(),
                 safety,
                 number(env, "LONGWATCH_INGEST_MAX_NETWORK_STREAMS", defaults.maxNetworkStreams()).intValue(),
-                number(env, "LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS", defaults.maxUnfinishedAttempts()).intValue());
+                number(env, "LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS", defaults.maxUnfinishedAttempts()).intValue(),
+                KafkaClientProperties.fromEnvironment(env));
     }
 
     /**

@@ -27,10 +27,11 @@ public final class DeadLetterWriter implements AutoCloseable {
     private final Producer<byte[], DeadLetter> producer;
     private final Clock clock;
 
-    public DeadLetterWriter(String bootstrapServers, String clientId, Clock clock) {
+    /** @param connection bootstrap servers and client settings ({@code IngestSettings.kafkaConnection()}) */
+    public DeadLetterWriter(Map<String, Object> connection, String clientId, Clock clock) {
         this(
                 new KafkaProducer<>(
-                        configs(bootstrapServers, clientId),
+                        configs(connection, clientId),
                         Topics.DLQ.keySerde().serializer(),
                         Topics.DLQ.valueSerde().serializer()),
                 clock);
@@ -41,8 +42,8 @@ public final class DeadLetterWriter implements AutoCloseable {
         this.clock = clock;
     }
 
-    private static Map<String, Object> configs(String bootstrapServers, String clientId) {
-        Map<String, Object> configs = ProducerConfigs.idempotent(bootstrapServers, clientId);
+    private static Map<String, Object> configs(Map<String, Object> connection, String clientId) {
+        Map<String, Object> configs = ProducerConfigs.idempotent(connection, clientId);
         // A dead letter is at most the topic's limit; the request carries a little more.
         configs.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES + 64 * 1024);
         return configs;
