@@ -4,8 +4,10 @@ import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.local.LocalStack;
 import dev.longwatch.local.LocalStackSettings;
 import dev.longwatch.query.config.LlmSettings;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,17 +35,22 @@ final class EmbeddedTarget implements LoadTarget {
      * @param cameras how many cameras the run registers: ingest gets as many workers, since a
      *     camera beyond {@code LONGWATCH_INGEST_MAX_STREAMS} (default 8) waits in PENDING and the
      *     run would measure the queue, not the stack
+     * @param cameraAddress where the cameras listen (loopback): allowed to ingest as {@code up
+     *     --allow-network ADDRESS/32} would, since the outbound rules refuse loopback otherwise
      * @param checkpointIntervalMs the memory job's checkpoint interval ({@code up}'s default: 1000)
      */
     static EmbeddedTarget start(
-            Path dataDir, EncoderConfig encoder, LlmSettings llm, int cameras, long checkpointIntervalMs, long cameraPid)
+            Path dataDir, EncoderConfig encoder, LlmSettings llm, int cameras, InetAddress cameraAddress,
+            long checkpointIntervalMs, long cameraPid)
             throws Exception {
         LocalStackSettings settings =
                 LocalStackSettings.defaults(dataDir).withHttpPort(0).withEncoder(encoder).withLlm(llm);
         settings = new LocalStackSettings(
                 settings.dataDir(), settings.externalBootstrap(), settings.httpPort(), settings.partitions(),
                 settings.slots(), checkpointIntervalMs, settings.llm(), settings.encoder(), settings.metricsPort())
-                .withEnvironment(Map.of(MAX_STREAMS, Integer.toString(Math.max(cameras, DEFAULT_MAX_STREAMS))));
+                .withEnvironment(Map.of(MAX_STREAMS, Integer.toString(Math.max(cameras, DEFAULT_MAX_STREAMS))))
+                .withSources(LocalStackSettings.upSources(
+                        dataDir, Map.of(), List.of(), List.of(cameraAddress.getHostAddress() + "/32"), List.of(), null));
         return new EmbeddedTarget(LocalStack.start(settings), cameraPid);
     }
 

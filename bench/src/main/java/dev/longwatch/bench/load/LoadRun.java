@@ -172,7 +172,8 @@ public final class LoadRun {
                 ? LlmSettings.none()
                 // As many model slots as clients: the model's concurrency is not under test.
                 : LlmSettings.of(llm.baseUrl(), DelayedLlm.MODEL).withMaxConcurrent(options.askers() + options.subscriptions() + 4);
-        return EmbeddedTarget.start(options.dataDir().resolve("stack"), options.encoder(), model, options.cameras(), options.checkpointIntervalMs(), cameraPid);
+        return EmbeddedTarget.start(options.dataDir().resolve("stack"), options.encoder(), model, options.cameras(), options.listen(),
+                options.checkpointIntervalMs(), cameraPid);
     }
 
     private void registerStreams(LoadTarget target, List<String> streams, RtspCameras cameras) throws Exception {

@@ -10,6 +10,7 @@ import dev.longwatch.kafka.embedded.EmbeddedKafka;
 import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
+import dev.longwatch.net.OwnPorts;
 import dev.longwatch.query.QueryService;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.service.MetricsServer;
@@ -60,6 +61,9 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Every port this stack listens on, as it learns them: no stream's URI may reach one, not even
+    // with loopback allowed for a lab (--allow-network 127.0.0.1/32).
+    private final OwnPorts ownPorts = new OwnPorts();
     private String bootstrapServers;
     private Restartable<QueryService> queryService;
     private int httpPort;
@@ -87,6 +91,7 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
             started.push(kafka);
             bootstrapServers = kafka.bootstrapServers();
+            ownPorts.add(portOf(bootstrapServers));
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
@@ -98,9 +103,16 @@ public final class LocalStack implements AutoCloseable {
         started.push(encoder);
         encoder.start();
 
+        ownPorts.add(settings.httpPort()).add(settings.metricsPort());
+        // Where users may point streams: the roots, outbound rules and pixel limit of the settings
+        // (they stand for the environment's LONGWATCH_MEDIA_ROOTS and the like; see LocalStackSettings).
+        Files.createDirectories(dataDir.resolve("media"));
         IngestService ingest = new IngestService(
-                IngestSettings.fromEnvironment(serviceEnvironment(settings)).withKafkaClient(settings.kafkaClient()),
-                metrics);
+                IngestSettings.fromEnvironment(serviceEnvironment(settings))
+                        .withKafkaClient(settings.kafkaClient())
+                        .withSafety(settings.sources()),
+                metrics,
+                ownPorts);
         started.push(ingest);
         ingest.start();
 
@@ -108,6 +120,8 @@ public final class LocalStack implements AutoCloseable {
         queryService = new Restartable<>(() -> startQueryService(settings, dataDir));
         started.push(queryService);
         queryService.start();
+        // A restart comes back on this port (startQueryService), so it stays the one to guard.
+        ownPorts.add(httpPort);
 
         // Ingest and the encoder share one registry here; the query service serves its own.
         endpoints =
@@ -116,6 +130,22 @@ public final class LocalStack implements AutoCloseable {
                         metrics,
                         () -> encoder.current().map(RunningEncoder::alive).orElse(false));
         started.push(endpoints);
+        ownPorts.add(endpoints.port());
+    }
+
+    /** The port of {@code host:port} (the first server of a bootstrap list), or -1. */
+    private static int portOf(String bootstrap) {
+        String first = bootstrap.split(",")[0];
+        try {
+            return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The ports this stack listens on that it knows of (sources may never reach them). */
+    public OwnPorts ownPorts() {
+        return ownPorts;
     }
 
     /** Starts the query service on the stack's port (a free one the first time when asked for 0). */
@@ -203,6 +233,7 @@ public final class LocalStack implements AutoCloseable {
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
         FlinkOnLoopback.apply(cluster);
         flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
+        ownPorts.add(flinkMetricsPort);
         cluster.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
         cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
