@@ -2,6 +2,7 @@ package dev.longwatch.local;
 
 import dev.longwatch.encoder.EncoderBackend;
 import dev.longwatch.encoder.EncoderConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,7 @@ public final class EncoderOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--encoder", description = "builtin, onnx, tensorrt or auto (default: builtin; bench fidelity: onnx with ../shared/data/models/mobilenetv2-12-int8.onnx)")
+    @Option(names = "--encoder", description = "builtin, onnx, tensorrt or auto (default: builtin, or onnx when --model is given; bench fidelity: onnx with ../shared/data/models/mobilenetv2-12-int8.onnx)")
     String encoder;
 
     @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
@@ -33,10 +34,19 @@ public final class EncoderOptions {
 
     /** The configured encoder, or the command's own default when {@code --encoder} is not given. */
     public EncoderConfig config(Supplier<EncoderConfig> commandDefault) {
+        if (model != null && !Files.isRegularFile(model)) {
+            // Checked here, before a stack starts Kafka and Flink only to fail at the encoder.
+            throw new ParameterException(spec.commandLine(), "--model " + model + ": no such file");
+        }
         if (encoder == null) {
             return model == null ? commandDefault.get() : EncoderConfig.onnx(model.toAbsolutePath());
         }
-        EncoderBackend backend = EncoderBackend.parse(encoder);
+        EncoderBackend backend;
+        try {
+            backend = EncoderBackend.parse(encoder);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--encoder: " + e.getMessage());
+        }
         if (backend == EncoderBackend.BUILTIN) {
             return EncoderConfig.builtin(BUILTIN_GRID);
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
@@ -30,13 +31,17 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
     List<String> sources = new ArrayList<>();
 
+    /**
+     * The encoder worker's model. A restart on the same data dir with another encoder starts new
+     * streams with it, but frames of a stream already in memory then no longer fit its bank
+     * (another shape or encoder id) and go to lw.dlq: delete such a stream and add it again.
+     */
+    @Mixin EncoderOptions encoderOptions;
+
     @Override
     public Integer call() throws Exception {
-        LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
-        try (LocalStack stack = LocalStack.start(settings)) {
+        try (LocalStack stack = LocalStack.start(settings())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             ApiClient api = new ApiClient(stack.httpBase());
             for (String source : sources) {
@@ -57,5 +62,15 @@ final class UpCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /** The stack these options describe. */
+    LocalStackSettings settings() {
+        return LocalStackSettings.defaults(dataDir)
+                .withHttpPort(port)
+                .withSlots(slots)
+                .withExternalBootstrap(kafka)
+                .withMetricsPort(metricsPort)
+                .withEncoder(encoderOptions.config());
     }
 }
