@@ -26,8 +26,11 @@ public final class MemoryOptions {
                     .enumType(Granularity.class)
                     .defaultValue(Granularity.FRAME)
                     .withDescription(
-                            "FRAME merges whole frames (each slot is one time span); TOKEN is"
-                                    + " MA-LMM exactly, each token position merging on its own.");
+                            "FRAME merges whole frames (each slot is one time span): this"
+                                    + " product's rule, MA-LMM's merge applied to whole frames as"
+                                    + " MovieChat merges the most similar adjacent frames. TOKEN is"
+                                    + " MA-LMM exactly (memory_bank_compress), each token position"
+                                    + " merging on its own.");
 
     public static final ConfigOption<Boolean> ALLOW_MERGE_ACROSS_GAPS =
             key("memory.bank.allow-merge-across-gaps")
