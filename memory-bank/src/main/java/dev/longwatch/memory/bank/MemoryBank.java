@@ -31,7 +31,9 @@ public interface MemoryBank {
 
     static MemoryBank create(BankConfig config) {
         return switch (config.granularity()) {
-            case FRAME -> new FrameMemoryBank(config);
+            case FRAME -> config.rule() == MergeRule.BOUNDARY
+                    ? new BoundaryFrameBank(config)
+                    : new FrameMemoryBank(config);
             case TOKEN -> new TokenMemoryBank(config);
         };
     }

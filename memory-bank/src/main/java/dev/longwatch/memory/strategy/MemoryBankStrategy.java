@@ -7,6 +7,7 @@ import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.Granularity;
 import dev.longwatch.memory.bank.Lane;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bank.MergeRule;
 import dev.longwatch.memory.bank.SlotSummary;
 import dev.longwatch.memory.bank.StorageDtype;
 
@@ -16,8 +17,9 @@ import java.util.List;
 /**
  * {@code mbc}: the memory bank ({@link MemoryBank}) at frame granularity, the job's default: MA-LMM's
  * merge (most similar adjacent pair, count-weighted mean) applied to whole frames, which is this
- * product's rule; {@code mbc-token} is MA-LMM's per-token rule exactly. Holds its own index and an
- * in-memory store. At frame granularity every slot is a contiguous span of merged frames.
+ * product's rule; {@code mbc-token} is MA-LMM's per-token rule exactly; {@code boundary} merges the
+ * weakest boundary ({@link MergeRule#BOUNDARY}), new here. Holds its own index and an in-memory
+ * store. At frame granularity every slot is a contiguous span of merged frames.
  */
 public final class MemoryBankStrategy implements MemoryStrategy {
     private final MemoryBank bank;
@@ -36,7 +38,10 @@ public final class MemoryBankStrategy implements MemoryStrategy {
 
     @Override
     public String name() {
-        return bank.config().granularity() == Granularity.FRAME ? "mbc" : "mbc-token";
+        if (bank.config().granularity() == Granularity.TOKEN) {
+            return "mbc-token";
+        }
+        return bank.config().rule() == MergeRule.BOUNDARY ? "boundary" : "mbc";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.longwatch.memory.strategy;
 
 import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.bank.MergeRule;
 import dev.longwatch.memory.bank.StorageDtype;
 
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.function.IntFunction;
 public final class Strategies {
     /** The names, in report order. */
     public static final List<String> NAMES =
-            List.of("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc", "mbc-token");
+            List.of("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc", "mbc-token", "boundary");
 
     private Strategies() {}
 
@@ -25,6 +26,8 @@ public final class Strategies {
                     case "slowfast" -> SlowFastStrategy::new;
                     case "mbc" -> MemoryBankStrategy::new;
                     case "mbc-token" -> m -> new MemoryBankStrategy(BankConfig.tokens(m), StorageDtype.F32);
+                    case "boundary" -> m -> new MemoryBankStrategy(
+                            BankConfig.frames(m).withRule(MergeRule.BOUNDARY), StorageDtype.F32);
                     default -> throw new IllegalArgumentException(
                             "unknown memory strategy '" + name + "', expected one of " + NAMES);
                 };
