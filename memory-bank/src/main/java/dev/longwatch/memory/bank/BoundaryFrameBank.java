@@ -97,6 +97,16 @@ final class BoundaryFrameBank extends AbstractMemoryBank {
         return stored;
     }
 
+    /** The stores as whole-frame entries, as the other frame bank sees them. */
+    SlotTensors entries(BankIndex index, BankStorage storage) {
+        return new SlotTensors(storage, index.tokens(), index.dim(), true);
+    }
+
+    /** Frame entries keep their token mean as the descriptor. */
+    boolean keepsDescriptors() {
+        return true;
+    }
+
     /** The slots, each with the strength of the boundary after it (NaN for the newest). */
     @Override
     public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
