@@ -110,7 +110,7 @@ final class FidelityBenchCommand implements Callable<Integer> {
     @Option(names = "--rules", split = ",", defaultValue = "MBC,BOUNDARY", description = "bank rules (memory.bank.rule) whose windows are scored (default: ${DEFAULT-VALUE})")
     List<MergeRule> rules;
 
-    @Option(names = "--storage", defaultValue = "F32", description = "slot storage of the chaptered bank, as the job keeps it (default: ${DEFAULT-VALUE})")
+    @Option(names = "--storage", defaultValue = "F16", description = "slot storage of the chaptered bank: F16 as the job keeps it (state schema 5), or F32 (default: ${DEFAULT-VALUE})")
     StorageDtype storage;
 
     @Option(names = "--cache", description = "folder of encoded clips (default: ${java.io.tmpdir}/longwatch-fidelity-cache)")

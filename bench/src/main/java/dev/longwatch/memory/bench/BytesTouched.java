@@ -51,6 +51,15 @@ final class BytesTouched {
         return counter.bytes / STEPS + frameBytes;
     }
 
+    /**
+     * What MA-LMM's {@code memory_bank_compress} must touch per step as written: it reads the
+     * grown bank whole (the M entries and the frame, in float, for the similarities and the
+     * gather) and writes the compressed bank of M entries. Its temporaries are not counted.
+     */
+    static long reference(int tokens, int dim, int slots) {
+        return 4L * tokens * dim * (2L * slots + 1);
+    }
+
     private static BankFrame frame(long seq, float[][] pool, int tokens, int dim) {
         return new BankFrame(seq, seq * 500, tokens, dim, pool[(int) (seq % pool.length)], false);
     }

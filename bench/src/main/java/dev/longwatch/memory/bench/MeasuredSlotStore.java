@@ -1,55 +1,78 @@
 package dev.longwatch.memory.bench;
 
+import dev.longwatch.memory.bank.HalfSlotStore;
+import dev.longwatch.memory.bank.NormStore;
 import dev.longwatch.memory.bank.SlotStore;
+import dev.longwatch.memory.job.HalfArraySerializer;
 
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.DoublePrimitiveArraySerializer;
 import org.apache.flink.api.common.typeutils.base.array.FloatPrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * A slot store on a hash map that can say how many bytes its entries take in the operator's {@code
- * MapState<Long, float[]>}: the user key and the value, each with the serializer Flink uses.
+ * The operator's three slot states on measured hash maps: binary16 tensors ({@link
+ * HalfArraySerializer}), F32 descriptors and per-token norms, each measured with its serializer.
  */
-final class MeasuredSlotStore implements SlotStore {
-    private final Map<Long, float[]> vectors = new HashMap<>();
+final class MeasuredSlotStore {
+    final MeasuredEntries<short[]> tensors = new MeasuredEntries<>(HalfArraySerializer.INSTANCE);
+    final MeasuredEntries<float[]> descriptors =
+            new MeasuredEntries<>(FloatPrimitiveArraySerializer.INSTANCE);
+    final MeasuredEntries<double[]> norms =
+            new MeasuredEntries<>(DoublePrimitiveArraySerializer.INSTANCE);
 
-    @Override
-    public float[] get(long key) {
-        return vectors.get(key);
-    }
-
-    @Override
-    public void put(long key, float[] vector) {
-        vectors.put(key, vector);
-    }
-
-    @Override
-    public void remove(long key) {
-        vectors.remove(key);
-    }
-
-    int size() {
-        return vectors.size();
-    }
-
-    long serializedBytes() {
-        DataOutputSerializer out = new DataOutputSerializer(4096);
-        long bytes = 0;
-        try {
-            for (Map.Entry<Long, float[]> entry : vectors.entrySet()) {
-                out.clear();
-                LongSerializer.INSTANCE.serialize(entry.getKey(), out);
-                FloatPrimitiveArraySerializer.INSTANCE.serialize(entry.getValue(), out);
-                bytes += out.length();
+    HalfSlotStore halves() {
+        return new HalfSlotStore() {
+            @Override
+            public short[] get(long key) {
+                return tensors.get(key);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes;
+
+            @Override
+            public void put(long key, short[] values) {
+                tensors.put(key, values);
+            }
+
+            @Override
+            public void remove(long key) {
+                tensors.remove(key);
+            }
+        };
+    }
+
+    SlotStore floats() {
+        return new SlotStore() {
+            @Override
+            public float[] get(long key) {
+                return descriptors.get(key);
+            }
+
+            @Override
+            public void put(long key, float[] values) {
+                descriptors.put(key, values);
+            }
+
+            @Override
+            public void remove(long key) {
+                descriptors.remove(key);
+            }
+        };
+    }
+
+    NormStore normStore() {
+        return new NormStore() {
+            @Override
+            public double[] get(long id) {
+                return norms.get(id);
+            }
+
+            @Override
+            public void put(long id, double[] values) {
+                norms.put(id, values);
+            }
+
+            @Override
+            public void remove(long id) {
+                norms.remove(id);
+            }
+        };
     }
 }

@@ -27,45 +27,53 @@ import java.util.Map;
 
 /**
  * {@code longwatch bench memory}: the incremental bank against the MA-LMM port, one compression
- * step on a full bank, over tokens ∈ {64, 256}, dim ∈ {768, 1024}, slots ∈ {10, 20, 40}, F16
- * storage (the port computes and stores in float, as written). Both run through JMH, each
- * parameter set and benchmark in a fresh JVM with the same settings ({@link #FORK_HEAP}), followed
- * by the memory copy bandwidth measured the same way.
+ * step on a full bank, over tokens ∈ {64, 256}, dim ∈ {768, 1024}, slots ∈ {10, 20, 40}. The bank
+ * runs twice: with F16 storage (what the Flink job keeps) and with F32 storage, so the speedup over
+ * the port (which computes and stores in float, as written) separates the algorithm from the
+ * storage type. Every row also says how close it comes to the machine's copy bound: the bytes its
+ * step must touch at the copy bandwidth measured in the same run. All run through JMH, each
+ * parameter set and benchmark in a fresh JVM with the same settings ({@link #FORK_HEAP}).
  */
 public final class MemoryBenchmark {
     static final String[] TOKENS = {"64", "256"};
     static final String[] DIMS = {"768", "1024"};
     static final String[] SLOTS = {"10", "20", "40"};
-    static final StorageDtype STORAGE = StorageDtype.F16;
+    /** The bank's storage types; F16 is the job's. */
+    static final StorageDtype[] STORAGES = {StorageDtype.F16, StorageDtype.F32};
     static final String[] FORK_HEAP = {
         "-Xms1g", "-Xmx1g", "-XX:G1HeapRegionSize=2m", "-XX:+AlwaysPreTouch"
     };
 
     private MemoryBenchmark() {}
 
-    /** What the JSON holds. */
-    public record Report(
-            List<Result> results, double copyBandwidthGBs, String storage, String referenceStorage) {}
+    /** What the JSON holds: one row per shape and side, and the copy bandwidth of the run. */
+    public record Report(List<Result> results, double copyBandwidthGBs) {}
 
     /**
-     * One configuration.
+     * One shape on one side.
      *
-     * @param framesPerSec compression steps per second of the Longwatch bank
-     * @param referenceFramesPerSec the same for the MA-LMM port
-     * @param bytesPerFrame bytes the bank's stores read and write per step, plus the frame read
-     * @param copyBoundFramesPerSec copy bandwidth divided by bytesPerFrame: the rate a step would
+     * @param side {@code incremental-f16} (the job's bank), {@code incremental-f32} (the same
+     *     algorithm on float storage) or {@code reference} (the MA-LMM port, float)
+     * @param framesPerSec compression steps per second
+     * @param bytesPerFrame bytes the step must touch: for the bank what its stores read and write
+     *     (tensors in stored width, descriptors, cached norms) plus the frame; for the port the
+     *     bank it reads whole (the frame included) and the bank it writes
+     * @param copyBoundFramesPerSec copy bandwidth divided by bytesPerFrame: the rate the step would
      *     reach if it only moved its bytes at memcpy speed
+     * @param copyBoundFraction framesPerSec over copyBoundFramesPerSec
+     * @param speedup framesPerSec over the reference's on the same shape (1 for the reference)
      */
     public record Result(
             String granularity,
             int tokens,
             int dim,
             int slots,
+            String side,
             double framesPerSec,
-            double referenceFramesPerSec,
-            double speedup,
             long bytesPerFrame,
-            double copyBoundFramesPerSec) {}
+            double copyBoundFramesPerSec,
+            double copyBoundFraction,
+            double speedup) {}
 
     /**
      * Runs the benchmark and writes the report to {@code jsonOut}.
@@ -120,7 +128,11 @@ public final class MemoryBenchmark {
                         .param("tokens", tokens)
                         .param("dim", dims)
                         .param("slots", slots)
-                        .param("storage", STORAGE.name())
+                        .param(
+                                "storage",
+                                java.util.Arrays.stream(STORAGES)
+                                        .map(Enum::name)
+                                        .toArray(String[]::new))
                         .shouldFailOnError(true);
         Collection<RunResult> runs;
         try {
@@ -147,9 +159,8 @@ public final class MemoryBenchmark {
 
     private static Report toReport(Collection<RunResult> runs) {
         double copyBandwidth = Double.NaN;
-        Map<String, Double> incremental = new HashMap<>();
-        Map<String, Double> reference = new HashMap<>();
-        List<String> order = new ArrayList<>();
+        Map<String, Double> framesPerSec = new HashMap<>();
+        List<String> shapes = new ArrayList<>();
         for (RunResult run : runs) {
             String benchmark = run.getParams().getBenchmark();
             double opsPerSec = run.getPrimaryResult().getScore();
@@ -157,59 +168,81 @@ public final class MemoryBenchmark {
                 copyBandwidth = opsPerSec * 2.0 * CopyBandwidthBenchmark.BYTES / 1e9;
                 continue;
             }
-            String key =
+            String shape =
                     String.join(
                             "/",
                             run.getParams().getParam("granularity"),
                             run.getParams().getParam("tokens"),
                             run.getParams().getParam("dim"),
                             run.getParams().getParam("slots"));
-            if (benchmark.endsWith(".incremental")) {
-                incremental.put(key, opsPerSec);
-                order.add(key);
-            } else {
-                reference.put(key, opsPerSec);
+            if (!shapes.contains(shape)) {
+                shapes.add(shape);
             }
+            String side =
+                    benchmark.endsWith(".incremental")
+                            ? "incremental-" + run.getParams().getParam("storage").toLowerCase()
+                            : "reference";
+            framesPerSec.put(shape + "/" + side, opsPerSec);
         }
         List<Result> results = new ArrayList<>();
-        for (String key : order) {
-            String[] parts = key.split("/");
+        for (String shape : shapes) {
+            String[] parts = shape.split("/");
             Granularity granularity = Granularity.valueOf(parts[0]);
             int tokens = Integer.parseInt(parts[1]);
             int dim = Integer.parseInt(parts[2]);
             int slots = Integer.parseInt(parts[3]);
-            double fps = incremental.get(key);
-            Double referenceFps = reference.get(key);
-            if (referenceFps == null) {
-                throw new IllegalStateException("JMH returned no reference result for " + key);
+            Double reference = framesPerSec.get(shape + "/reference");
+            if (reference == null) {
+                throw new IllegalStateException("JMH returned no reference result for " + shape);
             }
-            long bytes = BytesTouched.perFrame(granularity, STORAGE, tokens, dim, slots);
-            results.add(
-                    new Result(
-                            granularity.name(),
-                            tokens,
-                            dim,
-                            slots,
-                            fps,
-                            referenceFps,
-                            fps / referenceFps,
-                            bytes,
-                            copyBandwidth * 1e9 / bytes));
+            List<String> sides = new ArrayList<>();
+            for (StorageDtype dtype : STORAGES) {
+                sides.add("incremental-" + dtype.name().toLowerCase());
+            }
+            sides.add("reference");
+            for (String side : sides) {
+                Double fps = framesPerSec.get(shape + "/" + side);
+                if (fps == null) {
+                    throw new IllegalStateException("JMH returned no " + side + " result for " + shape);
+                }
+                long bytes =
+                        side.equals("reference")
+                                ? BytesTouched.reference(tokens, dim, slots)
+                                : BytesTouched.perFrame(
+                                        granularity,
+                                        StorageDtype.valueOf(side.substring(12).toUpperCase()),
+                                        tokens,
+                                        dim,
+                                        slots);
+                double bound = copyBandwidth * 1e9 / bytes;
+                results.add(
+                        new Result(
+                                granularity.name(),
+                                tokens,
+                                dim,
+                                slots,
+                                side,
+                                fps,
+                                bytes,
+                                bound,
+                                fps / bound,
+                                fps / reference));
+            }
         }
-        return new Report(results, copyBandwidth, STORAGE.name(), StorageDtype.F32.name());
+        return new Report(results, copyBandwidth);
     }
 
     private static void printSummary(Report report, PrintStream out) {
         out.printf(
-                "%n%-6s %6s %5s %5s %12s %12s %8s %12s %12s%n",
-                "gran", "tokens", "dim", "slots", "frames/s", "ref frames/s", "speedup",
-                "bytes/frame", "copy-bound/s");
+                "%n%-6s %6s %5s %5s %-16s %12s %8s %12s %12s %6s%n",
+                "gran", "tokens", "dim", "slots", "side", "frames/s", "speedup", "bytes/frame",
+                "copy-bound/s", "bound");
         for (Result r : report.results()) {
             out.printf(
-                    "%-6s %6d %5d %5d %12.1f %12.1f %8.1f %12d %12.1f%n",
-                    r.granularity(), r.tokens(), r.dim(), r.slots(), r.framesPerSec(),
-                    r.referenceFramesPerSec(), r.speedup(), r.bytesPerFrame(),
-                    r.copyBoundFramesPerSec());
+                    "%-6s %6d %5d %5d %-16s %12.1f %8.1f %12d %12.1f %5.1f%%%n",
+                    r.granularity(), r.tokens(), r.dim(), r.slots(), r.side(), r.framesPerSec(),
+                    r.speedup(), r.bytesPerFrame(), r.copyBoundFramesPerSec(),
+                    100 * r.copyBoundFraction());
         }
         out.printf("copy bandwidth (read + write): %.2f GB/s%n", report.copyBandwidthGBs());
     }

@@ -8,9 +8,11 @@ import dev.longwatch.memory.bank.BankFrame;
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bank.TensorStore;
 import dev.longwatch.memory.chapter.ChapterCursor;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 import dev.longwatch.memory.chapter.ChapteredBank;
+import dev.longwatch.memory.job.MemoryStateSchema;
 import dev.longwatch.memory.job.Snapshots;
 import dev.longwatch.memory.job.StreamProgress;
 import dev.longwatch.memory.testing.SyntheticFootage;
@@ -32,11 +34,12 @@ import java.util.List;
  * state}). Generated embeddings (scenes of a few seconds plus noise, one frame a second) go through
  * {@link ChapteredBank}, the code the Flink operator runs, into stores laid out like the operator's
  * state; the state is then serialized with the operator's own Flink serializers (POJO for the
- * index, progress and chapter cursor; {@code long → float[]} per slot for tensors and descriptors).
+ * index, progress and chapter cursor; per slot {@code long → short[]} for the binary16 tensor,
+ * {@code long → double[]} for its token norms, {@code long → float[]} for its descriptor).
  * What the sealed chapters put on {@code lw.chapters} is counted apart: it is output, not state.
  *
  * <p>The figure is value and user-key bytes; RocksDB adds a per-entry prefix (key group, stream id,
- * namespace) of about {@code 3 + id length} bytes on each of the {@code 2·M + 3} entries.
+ * namespace) of about {@code 3 + id length} bytes on each of the {@code 3·M + 3} entries.
  */
 public final class StateGrowthBenchmark {
     static final int FPS = 1;
@@ -61,6 +64,7 @@ public final class StateGrowthBenchmark {
             long stateBytes,
             long indexBytes,
             long tensorBytes,
+            long normBytes,
             long descriptorBytes,
             long progressBytes,
             long chapterCursorBytes,
@@ -107,9 +111,10 @@ public final class StateGrowthBenchmark {
         MemoryBank bank = MemoryBank.create(BankConfig.frames(slots));
         ChapteredBank chaptered =
                 new ChapteredBank(bank, chapterMs == 0 ? null : new ChapterPolicy(chapterMs));
-        MeasuredSlotStore tensors = new MeasuredSlotStore();
-        MeasuredSlotStore descriptors = new MeasuredSlotStore();
-        BankStorage storage = new BankStorage(tensors, descriptors);
+        MeasuredSlotStore stores = new MeasuredSlotStore();
+        BankStorage storage =
+                new BankStorage(
+                        TensorStore.f16(stores.halves()), stores.floats(), stores.normStore());
         SyntheticFootage footage = new SyntheticFootage(tokens * dim, SCENE_FRAMES);
 
         BankIndex index = BankIndex.empty();
@@ -139,12 +144,21 @@ public final class StateGrowthBenchmark {
                 cursor = step.cursor();
             }
             StreamProgress streamProgress =
-                    new StreamProgress("builtin-encoder", frame, frame * 1000, 0, frame * 1000, 0, true);
+                    new StreamProgress(
+                            "builtin-encoder",
+                            frame,
+                            frame * 1000,
+                            0,
+                            frame * 1000,
+                            0,
+                            true,
+                            MemoryStateSchema.VERSION);
             long indexBytes = serialized(BankIndex.class, index);
             long progressBytes = serialized(StreamProgress.class, streamProgress);
             long cursorBytes = serialized(ChapterCursor.class, cursor);
-            long tensorBytes = tensors.serializedBytes();
-            long descriptorBytes = descriptors.serializedBytes();
+            long tensorBytes = stores.tensors.serializedBytes();
+            long normBytes = stores.norms.serializedBytes();
+            long descriptorBytes = stores.descriptors.serializedBytes();
             Point point =
                     new Point(
                             at,
@@ -154,9 +168,11 @@ public final class StateGrowthBenchmark {
                                     + progressBytes
                                     + cursorBytes
                                     + tensorBytes
+                                    + normBytes
                                     + descriptorBytes,
                             indexBytes,
                             tensorBytes,
+                            normBytes,
                             descriptorBytes,
                             progressBytes,
                             cursorBytes,

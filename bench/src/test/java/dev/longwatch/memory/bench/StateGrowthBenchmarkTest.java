@@ -21,9 +21,10 @@ class StateGrowthBenchmarkTest {
         assertThat(tenHours.frames()).isEqualTo(36_000);
         assertThat(oneHour.chaptersSealed()).isEqualTo(5);
         assertThat(tenHours.chaptersSealed()).isEqualTo(59);
-        // 8 slots of (8-byte key + 4-byte length + 4·64 floats) tensors and (8 + 4 + 4·16)
-        // descriptors.
-        assertThat(tenHours.tensorBytes()).isEqualTo(8 * (8 + 4 + 4 * 64));
+        // 8 slots of (8-byte key + 4-byte length + 2·64 binary16) tensors, (8 + 4 + 8·4) norms
+        // and (8 + 4 + 4·16) descriptors, as the operator keeps them since state schema 5.
+        assertThat(tenHours.tensorBytes()).isEqualTo(8 * (8 + 4 + 2 * 64));
+        assertThat(tenHours.normBytes()).isEqualTo(8 * (8 + 4 + 8 * 4));
         assertThat(tenHours.descriptorBytes()).isEqualTo(8 * (8 + 4 + 4 * 16));
         assertThat(tenHours.stateBytes()).isEqualTo(oneHour.stateBytes());
         assertThat(report.stateRatio10hTo1h()).isEqualTo(1.0);

@@ -13,7 +13,15 @@ import picocli.CommandLine.Command;
 public final class LongwatchCli {
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new LongwatchCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(exit);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI as {@code ./longwatch} runs it: {@code up} and {@code demo} list the services' environment. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new LongwatchCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        for (String stack : new String[] {"up", "demo"}) {
+            cli.getSubcommands().get(stack).getCommandSpec().usageMessage().footer(ServiceEnvironment.help());
+        }
+        return cli;
     }
 }

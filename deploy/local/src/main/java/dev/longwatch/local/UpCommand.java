@@ -1,5 +1,6 @@
 package dev.longwatch.local;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
-@Command(name = "up", description = "Run the whole stack in this JVM until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run the whole stack in this JVM until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
@@ -19,7 +20,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
+    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker; LONGWATCH_KAFKA_* give its client settings (default: the embedded broker, on loopback)")
     String kafka;
 
     @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
@@ -28,7 +29,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9400", description = "port of /healthz and /metrics of ingest and the encoder; the query service serves its own on --port (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
+    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
     /**
@@ -40,8 +41,15 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LocalStackSettings settings;
+        try {
+            settings = settings(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("up: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
-        try (LocalStack stack = LocalStack.start(settings())) {
+        try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             ApiClient api = new ApiClient(stack.httpBase());
             for (String source : sources) {
@@ -64,13 +72,16 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The stack these options describe. */
-    LocalStackSettings settings() {
-        return LocalStackSettings.defaults(dataDir)
-                .withHttpPort(port)
-                .withSlots(slots)
-                .withExternalBootstrap(kafka)
+    /**
+     * The stack these options and the services' environment describe.
+     *
+     * @throws IllegalArgumentException when a variable is wrong (the message names it)
+     */
+    LocalStackSettings settings(Map<String, String> environment) {
+        return LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
                 .withMetricsPort(metricsPort)
-                .withEncoder(encoderOptions.config());
+                .withKafkaClient(KafkaClientProperties.fromEnvironment(environment))
+                .withEncoder(encoderOptions.config(environment))
+                .withEnvironment(environment);
     }
 }

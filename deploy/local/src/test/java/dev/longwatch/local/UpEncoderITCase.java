@@ -38,7 +38,7 @@ class UpEncoderITCase {
                 "--data-dir", dataDir.toString(), "--port", "0", "--metrics-port", "0", "--slots", "4",
                 "--encoder", "onnx", "--model", MODEL.toString());
 
-        try (LocalStack stack = LocalStack.start(up.settings().withLlm(LlmSettings.none()))) {
+        try (LocalStack stack = LocalStack.start(up.settings(Map.of()).withLlm(LlmSettings.none()))) {
             ApiClient api = new ApiClient(stack.httpBase());
             api.post("/v1/streams", Map.of("id", "boat", "uri", CLIP.toString())).requireSuccess("adding the clip");
             long frames =
@@ -67,7 +67,7 @@ class UpEncoderITCase {
         UpCommand up = new UpCommand();
         new CommandLine(up).parseArgs("--data-dir", dataDir.toString(), "--model", dataDir.resolve("none.onnx").toString());
 
-        assertThatThrownBy(up::settings).isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("none.onnx: no such file");
+        assertThatThrownBy(() -> up.settings(Map.of())).isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("none.onnx: no such file");
     }
 
     /** Every record of {@code topic} from the start, waiting until there are at least {@code least}. */

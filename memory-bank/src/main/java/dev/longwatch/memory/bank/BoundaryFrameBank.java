@@ -16,7 +16,7 @@ import java.util.List;
  * {@link #PREVIOUS_FRAME} (one slot more per stream). It outlives a chapter's seal ({@code
  * ChapteredBank} removes the lane's ids only), so the first frame of a chapter is compared with the
  * last of the one before, and it goes with the rest of the stream's state. A bank without it (state
- * kept under the other rule, or adopted from another store) compares its next frame with its last
+ * kept under the other rule, or adopted from a store without it) compares its next frame with its last
  * entry instead, once.
  */
 final class BoundaryFrameBank extends AbstractMemoryBank {
@@ -98,13 +98,48 @@ final class BoundaryFrameBank extends AbstractMemoryBank {
     }
 
     /** The stores as whole-frame entries, as the other frame bank sees them. */
+    @Override
     SlotTensors entries(BankIndex index, BankStorage storage) {
         return new SlotTensors(storage, index.tokens(), index.dim(), true);
     }
 
     /** Frame entries keep their token mean as the descriptor. */
+    @Override
     boolean keepsDescriptors() {
         return true;
+    }
+
+    /**
+     * A bank kept with more slots loses its weakest boundaries, as an append would merge them: the
+     * boundaries either side of each merged pair stay what they were.
+     */
+    @Override
+    LaneCompressor.Merge shrink(LaneEditor lane, SlotTensors slots) {
+        LaneEditor.PairChoice choice = lane.choosePair(config.allowMergeAcrossGaps());
+        int t = choice.index();
+        long keptId = lane.ids[t];
+        long removedId = lane.ids[t + 1];
+        SlotTensor merged =
+                slots.merge(slots.read(keptId), lane.counts[t], slots.read(removedId), lane.counts[t + 1]);
+        slots.write(keptId, merged);
+        slots.remove(removedId);
+        lane.merge(t);
+        return new LaneCompressor.Merge(keptId, removedId, merged, choice.acrossGap());
+    }
+
+    /** Boundaries are between frames the slots no longer hold: rounding the slots leaves them. */
+    @Override
+    boolean similaritiesCompareSlots() {
+        return false;
+    }
+
+    /** The previous frame moves with the slots, so the next boundary is measured as before. */
+    @Override
+    void adoptBeside(TensorStore kept, SlotTensors slots) {
+        float[] previous = kept.get(PREVIOUS_FRAME);
+        if (previous != null && previous.length == slots.tokens() * slots.dim()) {
+            slots.store(PREVIOUS_FRAME, slots.arriving(previous, 0));
+        }
     }
 
     /** The slots, each with the strength of the boundary after it (NaN for the newest). */

@@ -147,6 +147,73 @@ class BoundaryRuleTest {
         }
     }
 
+    /**
+     * A bank kept with 12 slots and restored with 5 ({@link MemoryBank#fit}) loses its weakest
+     * boundaries, as a bank of 5 did frame by frame: the same runs and the same boundaries.
+     */
+    @ParameterizedTest
+    @EnumSource(StorageDtype.class)
+    void shouldFitABankKeptWithMoreSlotsByDroppingItsWeakestBoundaries(StorageDtype dtype) {
+        for (long seed = 0; seed < 10; seed++) {
+            MemoryBank wide = MemoryBank.create(BankConfig.frames(12).withRule(MergeRule.BOUNDARY));
+            MemoryBank narrow = MemoryBank.create(BankConfig.frames(5).withRule(MergeRule.BOUNDARY));
+            BankStorage wideStorage = BankStorage.inMemory(dtype);
+            BankStorage narrowStorage = BankStorage.inMemory(dtype);
+            BankIndex wideIndex = BankIndex.empty();
+            BankIndex narrowIndex = BankIndex.empty();
+            RandomFrames source = new RandomFrames(seed, TOKENS, DIM);
+            for (int f = 0; f < 60; f++) {
+                BankFrame frame = new BankFrame(f, 1000L * f, TOKENS, DIM, source.next(), false);
+                wideIndex = wide.append(wideIndex, frame, wideStorage).index();
+                narrowIndex = narrow.append(narrowIndex, frame, narrowStorage).index();
+            }
+
+            BankIndex fitted = narrow.fit(wideIndex, wideStorage);
+
+            Lane expected = narrowIndex.lanes()[0];
+            Lane actual = fitted.lanes()[0];
+            String context = dtype + " seed " + seed;
+            assertThat(actual.startMs()).as(context).containsExactly(expected.startMs());
+            assertThat(actual.endMs()).as(context).containsExactly(expected.endMs());
+            assertThat(actual.similarities()).as(context).containsExactly(expected.similarities());
+            List<SlotSummary> slots = narrow.slots(fitted, wideStorage);
+            List<SlotSummary> direct = narrow.slots(narrowIndex, narrowStorage);
+            double tolerance = dtype == StorageDtype.F32 ? 1e-5 : 5e-2;
+            for (int s = 0; s < slots.size(); s++) {
+                for (int i = 0; i < DIM; i++) {
+                    assertThat((double) slots.get(s).descriptor()[i])
+                            .isCloseTo(direct.get(s).descriptor()[i], within(tolerance));
+                }
+            }
+        }
+    }
+
+    /**
+     * An F32 bank under this rule adopted into F16 storage ({@link MemoryBank#adopt}, the job's move
+     * to binary16 state) keeps its boundaries, which compare frames its slots no longer hold, and
+     * its previous frame, so the next frame's boundary is measured as the F32 bank measures it.
+     */
+    @Test
+    void shouldKeepBoundariesAndThePreviousFrameWhenAdopted() {
+        MemoryBank bank = MemoryBank.create(BankConfig.frames(4).withRule(MergeRule.BOUNDARY));
+        BankStorage kept = BankStorage.inMemory(StorageDtype.F32);
+        BankIndex index = BankIndex.empty();
+        RandomFrames source = new RandomFrames(7, TOKENS, DIM);
+        for (int f = 0; f < 20; f++) {
+            index = bank.append(index, new BankFrame(f, 1000L * f, TOKENS, DIM, source.next(), false), kept).index();
+        }
+
+        BankStorage halves = BankStorage.inMemory(StorageDtype.F16);
+        BankIndex adopted = bank.adopt(index, kept.tensors(), halves);
+
+        assertThat(adopted.lanes()[0].similarities()).containsExactly(index.lanes()[0].similarities());
+        float[] previous = kept.tensors().get(BoundaryFrameBank.PREVIOUS_FRAME);
+        float[] next = source.next();
+        double boundary = bank.append(adopted, new BankFrame(20, 20_000, TOKENS, DIM, next, false), halves)
+                .similarityToPrevious();
+        assertThat(boundary).isCloseTo(VectorMath.meanTokenCosine(previous, next, TOKENS, DIM), within(1e-3));
+    }
+
     @Test
     void shouldRefuseTheRuleAtTokenGranularity() {
         assertThatThrownBy(() -> BankConfig.tokens(4).withRule(MergeRule.BOUNDARY))

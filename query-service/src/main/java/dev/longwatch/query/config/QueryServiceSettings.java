@@ -1,6 +1,7 @@
 package dev.longwatch.query.config;
 
 import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +25,8 @@ import java.util.Optional;
  *       Streams application id (consumer group, changelog topic prefix)</td></tr>
  * </table>
  *
- * plus the {@link LlmSettings}, {@link PeerSettings} and {@link KeyframeRetention} variables.
+ * plus the {@link LlmSettings}, {@link PeerSettings} and {@link KeyframeRetention} variables, and
+ * the Kafka client settings {@code LONGWATCH_KAFKA_*} ({@link KafkaClientProperties}).
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param bindHost interface the HTTP server listens on
@@ -35,6 +37,8 @@ import java.util.Optional;
  * @param tokens bearer tokens and their streams; none = open API (loopback only)
  * @param peers how instances of one application id reach each other (forwarding to the owner)
  * @param keyframes how long unreferenced keyframes are kept
+ * @param kafkaClient security and other settings for every Kafka client (both Streams apps, the
+ *     producers, the answer feed); default none
  */
 public record QueryServiceSettings(
         String bootstrapServers,
@@ -45,7 +49,8 @@ public record QueryServiceSettings(
         LlmSettings llm,
         ApiTokens tokens,
         PeerSettings peers,
-        KeyframeRetention keyframes) {
+        KeyframeRetention keyframes,
+        KafkaClientProperties kafkaClient) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
@@ -75,6 +80,7 @@ public record QueryServiceSettings(
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(peers, "peers");
         Objects.requireNonNull(keyframes, "keyframes");
+        Objects.requireNonNull(kafkaClient, "kafkaClient");
     }
 
     /** Settings with the default peer and keyframe settings. */
@@ -87,7 +93,7 @@ public record QueryServiceSettings(
             LlmSettings llm,
             ApiTokens tokens) {
         this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens,
-                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT);
+                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, KafkaClientProperties.none());
     }
 
     /** Settings of an open API (no tokens). */
@@ -123,17 +129,18 @@ public record QueryServiceSettings(
                 llm,
                 ApiTokens.parse(env.get(ApiTokens.ENV)),
                 PeerSettings.fromEnv(env, llm),
-                KeyframeRetention.fromEnv(env));
+                KeyframeRetention.fromEnv(env),
+                KafkaClientProperties.fromEnvironment(env));
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
@@ -141,32 +148,46 @@ public record QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens,
                 // A forward timeout derived from the old model's timeout follows the new model.
                 peers.equals(PeerSettings.defaults(llm)) ? PeerSettings.defaults(newLlm) : peers,
-                keyframes);
+                keyframes,
+                kafkaClient);
     }
 
     public QueryServiceSettings withTokens(ApiTokens newTokens) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withBindHost(String newBindHost) {
         return new QueryServiceSettings(
-                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withApplicationId(String newApplicationId) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withPeers(PeerSettings newPeers) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, kafkaClient);
     }
 
     public QueryServiceSettings withKeyframes(KeyframeRetention newKeyframes) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, kafkaClient);
+    }
+
+    public QueryServiceSettings withKafkaClient(KafkaClientProperties newKafkaClient) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, newKafkaClient);
+    }
+
+    /**
+     * A new, mutable client configuration holding the bootstrap servers and {@link #kafkaClient};
+     * each client puts its own settings on top.
+     */
+    public Map<String, Object> kafkaConnection() {
+        return kafkaClient.clientConfig(bootstrapServers);
     }
 
     private static Path defaultStateDir() {

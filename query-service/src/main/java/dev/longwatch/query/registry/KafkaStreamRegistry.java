@@ -2,6 +2,7 @@ package dev.longwatch.query.registry;
 
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.StreamSpec;
+import java.util.Map;
 
 /** {@link StreamRegistry} on lw.streams, each write acknowledged before the request answers. */
 public final class KafkaStreamRegistry implements StreamRegistry {
@@ -11,8 +12,8 @@ public final class KafkaStreamRegistry implements StreamRegistry {
         this.writer = writer;
     }
 
-    public static KafkaStreamRegistry create(String bootstrapServers, String clientId) {
-        return new KafkaStreamRegistry(TopicWriter.create(Topics.STREAMS, bootstrapServers, clientId));
+    public static KafkaStreamRegistry create(Map<String, Object> connection, String clientId) {
+        return new KafkaStreamRegistry(TopicWriter.create(Topics.STREAMS, connection, clientId));
     }
 
     @Override

@@ -32,9 +32,13 @@ public final class KafkaEventAnswerFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public KafkaEventAnswerFeed(String bootstrapServers, EventAnswerBus bus, Clock clock) {
+    /**
+     * @param connection bootstrap servers and client settings ({@code
+     *     QueryServiceSettings.kafkaConnection()})
+     */
+    public KafkaEventAnswerFeed(Map<String, Object> connection, EventAnswerBus bus, Clock clock) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(connection);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer =

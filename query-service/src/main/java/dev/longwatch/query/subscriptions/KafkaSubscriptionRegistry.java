@@ -7,6 +7,7 @@ import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -34,9 +35,9 @@ public final class KafkaSubscriptionRegistry implements SubscriptionRegistry {
         this.clock = clock;
     }
 
-    public static KafkaSubscriptionRegistry create(String bootstrapServers, String clientId, StoreLookup stores) {
+    public static KafkaSubscriptionRegistry create(Map<String, Object> connection, String clientId, StoreLookup stores) {
         return new KafkaSubscriptionRegistry(
-                TopicWriter.create(Topics.SUBSCRIPTIONS, bootstrapServers, clientId), stores, Clock.systemUTC());
+                TopicWriter.create(Topics.SUBSCRIPTIONS, connection, clientId), stores, Clock.systemUTC());
     }
 
     @Override
