@@ -11,6 +11,9 @@ import dev.longwatch.schema.proto.StreamStatus;
  * @param resumeLastSeq the last seq already on lw.frames from an earlier run, -1 for a fresh start
  * @param resumeFramesProduced frames an earlier run already produced
  * @param resumeLastPtsMs presentation time of {@code resumeLastSeq}, -1 if none
+ * @param priorUnfinished attempts of earlier runs that never ended (the process died during them),
+ *     in a row, as the last status says
+ * @param priorAttemptFromSeq the last seq when the last of those attempts started
  */
 record StreamJob(
         String streamId,
@@ -18,16 +21,28 @@ record StreamJob(
         double sampleFps,
         long resumeLastSeq,
         long resumeFramesProduced,
-        long resumeLastPtsMs) {
+        long resumeLastPtsMs,
+        int priorUnfinished,
+        long priorAttemptFromSeq) {
 
     static StreamJob fresh(String streamId, String uri, double sampleFps) {
-        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1);
+        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1, 0, -1);
+    }
+
+    /**
+     * Unfinished attempts in a row that produced no frame: an attempt that moved the stream on
+     * before the process died does not count against the source (a restart of the whole
+     * service during a long file is not the decoder's fault).
+     */
+    int unfinishedWithoutProgress() {
+        return resumeLastSeq > priorAttemptFromSeq ? 0 : priorUnfinished;
     }
 
     /** Continues after what {@code previous} reports as acknowledged. */
     static StreamJob resuming(String streamId, String uri, double sampleFps, StreamStatus previous) {
         if (previous.getFramesProduced() <= 0) {
-            return fresh(streamId, uri, sampleFps);
+            return new StreamJob(
+                    streamId, uri, sampleFps, -1, 0, -1, previous.getUnfinishedAttempts(), previous.getAttemptFromSeq());
         }
         return new StreamJob(
                 streamId,
@@ -35,7 +50,9 @@ record StreamJob(
                 sampleFps,
                 previous.getLastSeq(),
                 previous.getFramesProduced(),
-                previous.getLastPtsMs());
+                previous.getLastPtsMs(),
+                previous.getUnfinishedAttempts(),
+                previous.getAttemptFromSeq());
     }
 
     /**
@@ -52,6 +69,8 @@ record StreamJob(
                 sampleFps,
                 lastSeq,
                 resumeFramesProduced + (lastSeq - resumeLastSeq),
-                lastPtsMs);
+                lastPtsMs,
+                priorUnfinished,
+                priorAttemptFromSeq);
     }
 }

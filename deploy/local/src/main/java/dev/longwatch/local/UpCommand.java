@@ -39,6 +39,23 @@ final class UpCommand implements Callable<Integer> {
      */
     @Mixin EncoderOptions encoderOptions;
 
+    @Option(names = "--media-root", paramLabel = "DIR", description = "a directory whose files streams may read; repeatable"
+            + " (default: LONGWATCH_MEDIA_ROOTS, else the directory up was started in and <data-dir>/media; giving one replaces them)")
+    List<Path> mediaRoots = new ArrayList<>();
+
+    @Option(names = "--allow-network", paramLabel = "CIDR", description = "a network camera and HTTP sources may reach even where"
+            + " the built-in rules refuse it (loopback, link-local, this host), e.g. 127.0.0.1/32 for a lab camera;"
+            + " repeatable, added to LONGWATCH_ALLOW_NETWORKS (default: none)")
+    List<String> allowNetworks = new ArrayList<>();
+
+    @Option(names = "--deny-network", paramLabel = "CIDR", description = "a network sources may never reach; beats --allow-network;"
+            + " repeatable, added to LONGWATCH_DENY_NETWORKS (default: none; private LAN ranges are allowed, since cameras live there)")
+    List<String> denyNetworks = new ArrayList<>();
+
+    @Option(names = "--max-pixels", description = "the largest picture a source may have, in pixels"
+            + " (default: LONGWATCH_INGEST_MAX_PIXELS, else 33177600 = 7680 x 4320)")
+    Long maxPixels;
+
     @Override
     public Integer call() throws Exception {
         LocalStackSettings settings;
@@ -64,6 +81,9 @@ final class UpCommand implements Callable<Integer> {
                     reply.requireSuccess("adding " + source.substring(0, eq));
                 }
             }
+            System.err.println("longwatch: streams may read files under " + settings.sources().mediaRoots()
+                    + (settings.sources().allowNetworks().isEmpty() ? "" : "; networks allowed " + settings.sources().allowNetworks())
+                    + (settings.sources().denyNetworks().isEmpty() ? "" : "; networks denied " + settings.sources().denyNetworks()));
             System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
                     + "; metrics of ingest and the encoder at " + stack.metricsBase() + "/metrics, of the memory job at "
                     + stack.flinkMetricsBase() + "/metrics); Ctrl-C stops");
@@ -82,6 +102,7 @@ final class UpCommand implements Callable<Integer> {
                 .withMetricsPort(metricsPort)
                 .withKafkaClient(KafkaClientProperties.fromEnvironment(environment))
                 .withEncoder(encoderOptions.config(environment))
-                .withEnvironment(environment);
+                .withEnvironment(environment)
+                .withSources(LocalStackSettings.upSources(dataDir, environment, mediaRoots, allowNetworks, denyNetworks, maxPixels));
     }
 }
