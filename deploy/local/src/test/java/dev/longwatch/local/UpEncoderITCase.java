@@ -36,7 +36,7 @@ class UpEncoderITCase {
         UpCommand up = new UpCommand();
         new CommandLine(up).parseArgs(
                 "--data-dir", dataDir.toString(), "--port", "0", "--metrics-port", "0", "--slots", "4",
-                "--encoder", "onnx", "--model", MODEL.toString());
+                "--encoder", "onnx", "--model", MODEL.toString(), "--media-root", CLIP.getParent().toString());
 
         try (LocalStack stack = LocalStack.start(up.settings(Map.of()).withLlm(LlmSettings.none()))) {
             ApiClient api = new ApiClient(stack.httpBase());
