@@ -13,7 +13,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code longwatch bench fidelity}: every {@link Strategies strategy} with the same number of slots
@@ -34,9 +36,15 @@ public final class FidelityBenchmark {
      * @param sceneRecall see {@link SceneFidelity#sceneRecall}
      * @param spanErrorSec see {@link SceneFidelity#spanErrorSec}
      * @param slotsKept how many slots the strategy held at the end (at most {@code slots})
+     * @param keyframeRecall see {@link SceneFidelity#keyframeRecall}
      */
     public record StrategyScore(
-            String name, int slots, double sceneRecall, double spanErrorSec, int slotsKept) {}
+            String name,
+            int slots,
+            double sceneRecall,
+            double spanErrorSec,
+            int slotsKept,
+            double keyframeRecall) {}
 
     /** {@link #run(Path, PrintStream, List, List, int)} with {@link #DEFAULT_SLOTS}. */
     public static Report run(
@@ -48,7 +56,7 @@ public final class FidelityBenchmark {
     /**
      * Feeds {@code frames} (in order: seq increasing, media time not decreasing) to every strategy
      * with {@code slots} slots, scores the final slots against {@code scenes} and writes {@code
-     * {"frames","scenes","strategies":[{"name","slots","sceneRecall","spanErrorSec","slotsKept"}]}}
+     * {"frames","scenes","strategies":[{"name","slots","sceneRecall","spanErrorSec","slotsKept","keyframeRecall"}]}}
      * to {@code jsonOut}.
      */
     public static Report run(
@@ -61,8 +69,8 @@ public final class FidelityBenchmark {
         Report report = score(frames, scenes, slots);
         for (StrategyScore s : report.strategies()) {
             progress.printf(
-                    "%-14s slots %3d  kept %3d  scene recall %.3f  span error %.2f s%n",
-                    s.name(), s.slots(), s.slotsKept(), s.sceneRecall(), s.spanErrorSec());
+                    "%-14s slots %3d  kept %3d  scene recall %.3f  keyframe recall %.3f  span error %.2f s%n",
+                    s.name(), s.slots(), s.slotsKept(), s.sceneRecall(), s.keyframeRecall(), s.spanErrorSec());
         }
         Path parent = jsonOut.toAbsolutePath().getParent();
         if (parent != null) {
@@ -86,6 +94,7 @@ public final class FidelityBenchmark {
         for (int i = 0; i < strategies; i++) {
             String name = reports.get(0).strategies().get(i).name();
             double keptScenes = 0;
+            double keyframeScenes = 0;
             double spanSum = 0;
             long cuts = 0;
             double slotsKept = 0;
@@ -95,6 +104,7 @@ public final class FidelityBenchmark {
                     throw new IllegalArgumentException("reports must list the same strategies and slots in the same order");
                 }
                 keptScenes += score.sceneRecall() * report.scenes();
+                keyframeScenes += score.keyframeRecall() * report.scenes();
                 int reportCuts = report.scenes() - 1;
                 if (reportCuts > 0) {
                     spanSum += score.spanErrorSec() * reportCuts;
@@ -109,7 +119,8 @@ public final class FidelityBenchmark {
                             reports.get(0).strategies().get(i).slots(),
                             Math.round(keptScenes) / (double) scenes,
                             cuts == 0 ? Double.NaN : spanSum / cuts,
-                            (int) Math.round(slotsKept / reports.size())));
+                            (int) Math.round(slotsKept / reports.size()),
+                            Math.round(keyframeScenes) / (double) scenes));
         }
         return new Report(
                 reports.stream().mapToInt(Report::frames).sum(),
@@ -122,6 +133,10 @@ public final class FidelityBenchmark {
         if (frames.isEmpty()) {
             throw new IllegalArgumentException("the fidelity benchmark needs at least one frame");
         }
+        Map<Long, Long> ptsBySeq = new HashMap<>();
+        for (StrategyInput frame : frames) {
+            ptsBySeq.put(frame.seq(), frame.ptsMs());
+        }
         List<StrategyScore> scores = new ArrayList<>();
         for (String name : Strategies.NAMES) {
             MemoryStrategy strategy = Strategies.create(name, slots);
@@ -129,13 +144,15 @@ public final class FidelityBenchmark {
                 strategy.append(frame);
             }
             List<MemorySlot> kept = strategy.slots();
+            List<Long> keyframes = kept.stream().map(slot -> ptsBySeq.get(slot.keyframeSeq())).toList();
             scores.add(
                     new StrategyScore(
                             name,
                             slots,
                             SceneFidelity.sceneRecall(kept, scenes),
                             SceneFidelity.spanErrorSec(kept, scenes),
-                            kept.size()));
+                            kept.size(),
+                            SceneFidelity.keyframeRecall(keyframes, scenes)));
         }
         return new Report(frames.size(), scenes.size(), scores);
     }

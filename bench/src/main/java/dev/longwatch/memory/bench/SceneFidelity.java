@@ -31,6 +31,29 @@ public final class SceneFidelity {
     }
 
     /**
+     * The share of scenes that hold the keyframe of at least one slot: what a model shown the
+     * keyframes sees of each scene, whatever the slots' spans. A point-like slot (one frame) counts
+     * as it does for {@link #sceneRecall}; a slot merged across a cut still shows one scene.
+     *
+     * @param keyframeMs media time of each slot's keyframe, in the order of {@code slots}
+     */
+    public static double keyframeRecall(List<Long> keyframeMs, List<Scene> scenes) {
+        if (scenes.isEmpty()) {
+            throw new IllegalArgumentException("keyframe recall needs at least one scene");
+        }
+        int kept = 0;
+        for (Scene scene : scenes) {
+            for (long at : keyframeMs) {
+                if (scene.startMs() <= at && at < scene.endMs()) {
+                    kept++;
+                    break;
+                }
+            }
+        }
+        return (double) kept / scenes.size();
+    }
+
+    /**
      * Mean over scene boundaries of the distance, in seconds, to the nearest slot boundary. Scene
      * boundaries are the starts of every scene but the earliest (the cuts); slot boundaries are
      * every slot's {@code startMs} and {@code endMs}. NaN when there is no cut or no slot.

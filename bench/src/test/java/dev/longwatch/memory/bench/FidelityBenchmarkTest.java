@@ -40,7 +40,8 @@ class FidelityBenchmarkTest {
         Map<String, FidelityBenchmark.StrategyScore> byName =
                 report.strategies().stream()
                         .collect(Collectors.toMap(FidelityBenchmark.StrategyScore::name, s -> s));
-        assertThat(byName).containsOnlyKeys("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc");
+        assertThat(byName).containsOnlyKeys("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc", "mbc-token", "boundary");
+        assertThat(report.strategies()).allSatisfy(s -> assertThat(s.slotsKept()).as(s.name()).isEqualTo(16));
         assertThat(byName.get("mbc").sceneRecall()).isEqualTo(1.0);
         assertThat(byName.get("mbc").sceneRecall()).isGreaterThan(byName.get("fifo").sceneRecall());
         assertThat(byName.get("mbc").sceneRecall()).isGreaterThan(byName.get("uniform").sceneRecall());
@@ -48,10 +49,10 @@ class FidelityBenchmarkTest {
         assertThat(byName.get("mbc").spanErrorSec()).isLessThan(byName.get("uniform").spanErrorSec());
 
         JsonNode written = new ObjectMapper().readTree(json.toFile());
-        assertThat(written.get("strategies")).hasSize(6);
+        assertThat(written.get("strategies")).hasSize(8);
         assertThat(written.get("strategies").get(0).fieldNames())
                 .toIterable()
-                .contains("name", "slots", "sceneRecall", "spanErrorSec");
+                .contains("name", "slots", "sceneRecall", "spanErrorSec", "slotsKept", "keyframeRecall");
     }
 
     @Test
@@ -70,10 +71,10 @@ class FidelityBenchmarkTest {
     void shouldPoolDatasetsByTheirScenesAndCuts() {
         FidelityBenchmark.Report few =
                 new FidelityBenchmark.Report(
-                        10, 2, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 0.5, 2.0, 4)));
+                        10, 2, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 0.5, 2.0, 4, 1.0)));
         FidelityBenchmark.Report many =
                 new FidelityBenchmark.Report(
-                        30, 8, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 1.0, 0.5, 2)));
+                        30, 8, List.of(new FidelityBenchmark.StrategyScore("mbc", 4, 1.0, 0.5, 2, 0.5)));
 
         FidelityBenchmark.StrategyScore pooled =
                 FidelityBenchmark.pool(List.of(few, many)).strategies().get(0);
@@ -81,6 +82,7 @@ class FidelityBenchmarkTest {
         assertThat(pooled.sceneRecall()).isEqualTo(9.0 / 10); // 1 of 2 and 8 of 8 scenes
         assertThat(pooled.spanErrorSec()).isEqualTo((2.0 * 1 + 0.5 * 7) / 8); // over 1 + 7 cuts
         assertThat(pooled.slotsKept()).isEqualTo(3);
+        assertThat(pooled.keyframeRecall()).isEqualTo(6.0 / 10); // 2 of 2 and 4 of 8 scenes
         assertThat(FidelityBenchmark.pool(List.of(few, many)).scenes()).isEqualTo(10);
     }
 

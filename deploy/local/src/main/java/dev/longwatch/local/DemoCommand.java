@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
             // network rules and pixel limit hold as for up.
             Map<String, String> env = System.getenv();
             LocalStackSettings settings =
-                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config())
+                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config(env))
                             .withEnvironment(env)
                             .withSources(LocalStackSettings.upSources(dir, env, List.of(input.getParent()), List.of(), List.of(), null));
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");

@@ -1,6 +1,5 @@
 package dev.longwatch.local;
 
-import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
@@ -32,6 +32,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
+    /**
+     * The encoder worker's model. A restart on the same data dir with another encoder starts new
+     * streams with it, but frames of a stream already in memory then no longer fit its bank
+     * (another shape or encoder id) and go to lw.dlq: delete such a stream and add it again.
+     */
+    @Mixin EncoderOptions encoderOptions;
+
     @Option(names = "--media-root", paramLabel = "DIR", description = "a directory whose files streams may read; repeatable"
             + " (default: LONGWATCH_MEDIA_ROOTS, else the directory up was started in and <data-dir>/media; giving one replaces them)")
     List<Path> mediaRoots = new ArrayList<>();
@@ -53,13 +60,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalStackSettings settings;
         try {
-            Map<String, String> env = System.getenv();
-            settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                    .withMetricsPort(metricsPort)
-                    .withKafkaClient(KafkaClientProperties.fromEnvironment(env))
-                    .withEncoder(EncoderConfig.fromEnvironment(env))
-                    .withEnvironment(env)
-                    .withSources(LocalStackSettings.upSources(dataDir, env, mediaRoots, allowNetworks, denyNetworks, maxPixels));
+            settings = settings(System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("up: " + e.getMessage());
             return 2;
@@ -89,5 +90,19 @@ final class UpCommand implements Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    /**
+     * The stack these options and the services' environment describe.
+     *
+     * @throws IllegalArgumentException when a variable is wrong (the message names it)
+     */
+    LocalStackSettings settings(Map<String, String> environment) {
+        return LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                .withMetricsPort(metricsPort)
+                .withKafkaClient(KafkaClientProperties.fromEnvironment(environment))
+                .withEncoder(encoderOptions.config(environment))
+                .withEnvironment(environment)
+                .withSources(LocalStackSettings.upSources(dataDir, environment, mediaRoots, allowNetworks, denyNetworks, maxPixels));
     }
 }

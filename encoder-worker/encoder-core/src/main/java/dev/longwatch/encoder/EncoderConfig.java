@@ -81,6 +81,10 @@ public record EncoderConfig(
         Path model = modelText == null || modelText.isBlank() ? null : Path.of(modelText);
         EncoderBackend backend = EncoderBackend.parse(
                 env.getOrDefault("LONGWATCH_ENCODER_BACKEND", model == null ? "builtin" : "onnx"));
+        if (backend != EncoderBackend.BUILTIN && model == null) {
+            throw new IllegalArgumentException("LONGWATCH_ENCODER_BACKEND=" + env.get("LONGWATCH_ENCODER_BACKEND")
+                    + " needs LONGWATCH_ENCODER_MODEL, an ONNX file (e.g. mobilenetv2-12-int8.onnx)");
+        }
         int size = Integer.parseInt(env.getOrDefault("LONGWATCH_ENCODER_INPUT_SIZE", "224"));
         String engine = env.get("LONGWATCH_ENCODER_ENGINE");
         return new EncoderConfig(

@@ -86,6 +86,8 @@ class EncoderFactoryTest {
                 "LONGWATCH_ENCODER_MODEL", "/m.onnx", "LONGWATCH_ENCODER_POOL", "2"));
         assertThat(onnx.backend()).isEqualTo(EncoderBackend.ONNX);
         assertThat(onnx.poolKernel()).isEqualTo(2);
+        assertThatThrownBy(() -> EncoderConfig.fromEnvironment(java.util.Map.of("LONGWATCH_ENCODER_BACKEND", "onnx")))
+                .hasMessageContaining("LONGWATCH_ENCODER_BACKEND=onnx needs LONGWATCH_ENCODER_MODEL");
         assertThatThrownBy(() -> EncoderBackend.parse("gpu")).hasMessageContaining("expected builtin, onnx");
         assertThatThrownBy(() -> EncoderConfig.builtin(8).withBackend(EncoderBackend.ONNX))
                 .hasMessageContaining("needs a model file");

@@ -37,6 +37,23 @@ abstract class AbstractMemoryBank implements MemoryBank {
     /** Whether each entry keeps its token mean as a descriptor (frame mode). */
     abstract boolean keepsDescriptors();
 
+    /** One merge of a lane kept over capacity ({@link #fit}), by this bank's rule. */
+    LaneCompressor.Merge shrink(LaneEditor lane, SlotTensors slots) {
+        return compressor.shrink(lane, slots);
+    }
+
+    /**
+     * Whether a lane's cached similarities compare its adjacent slots, and so are recomputed from
+     * the slots as stored when a bank is {@linkplain #adopt adopted}; false for a rule whose
+     * similarities describe frames the slots no longer hold (they are kept as they were).
+     */
+    boolean similaritiesCompareSlots() {
+        return true;
+    }
+
+    /** Moves what the rule keeps beside the slots from {@code kept} on {@link #adopt}; nothing here. */
+    void adoptBeside(TensorStore kept, SlotTensors slots) {}
+
     @Override
     public final BankIndex fit(BankIndex index, BankStorage storage) {
         if (index.size() <= config.capacity()) {
@@ -47,7 +64,7 @@ abstract class AbstractMemoryBank implements MemoryBank {
         for (int n = 0; n < lanes.length; n++) {
             LaneEditor lane = new LaneEditor(index.lanes()[n], index.size() + 1);
             while (lane.size > config.capacity()) {
-                LaneCompressor.Merge merge = compressor.shrink(lane, slots);
+                LaneCompressor.Merge merge = shrink(lane, slots);
                 if (keepsDescriptors()) {
                     storage.descriptors().put(merge.keptId(), descriptor(merge.merged(), slots));
                     storage.descriptors().remove(merge.removedId());
@@ -74,7 +91,9 @@ abstract class AbstractMemoryBank implements MemoryBank {
         Lane[] lanes = new Lane[index.lanes().length];
         for (int n = 0; n < lanes.length; n++) {
             Lane lane = index.lanes()[n];
-            double[] similarities = new double[Math.max(lane.size() - 1, 0)];
+            boolean recompute = similaritiesCompareSlots();
+            double[] similarities =
+                    recompute ? new double[Math.max(lane.size() - 1, 0)] : lane.similarities().clone();
             SlotTensor previous = null;
             for (int i = 0; i < lane.size(); i++) {
                 long id = lane.ids()[i];
@@ -93,7 +112,7 @@ abstract class AbstractMemoryBank implements MemoryBank {
                 if (keepsDescriptors()) {
                     storage.descriptors().put(id, descriptor(stored, slots));
                 }
-                if (previous != null) {
+                if (recompute && previous != null) {
                     similarities[i - 1] = slots.similarity(previous, stored);
                 }
                 previous = stored;
@@ -108,6 +127,7 @@ abstract class AbstractMemoryBank implements MemoryBank {
                             lane.gapBefore(),
                             similarities);
         }
+        adoptBeside(kept, slots);
         return new BankIndex(
                 index.tokens(),
                 index.dim(),

@@ -3,7 +3,9 @@ package dev.longwatch.memory.bank;
 import java.util.List;
 
 /**
- * A bounded memory of one stream: MA-LMM's memory bank compression, made incremental. Stateless
+ * A bounded memory of one stream: MA-LMM's memory bank compression, made incremental, at
+ * either {@link Granularity}: TOKEN is MA-LMM's {@code memory_bank_compress} exactly, FRAME (the
+ * default) is this product's rule, the same merge applied to whole frames. Stateless
  * itself: the bank's state is a {@link BankIndex} (small, rewritten per frame) plus the vectors in
  * a {@link BankStorage} (touched only where a frame changes them), both owned by the caller.
  *
@@ -53,7 +55,9 @@ public interface MemoryBank {
 
     static MemoryBank create(BankConfig config) {
         return switch (config.granularity()) {
-            case FRAME -> new FrameMemoryBank(config);
+            case FRAME -> config.rule() == MergeRule.BOUNDARY
+                    ? new BoundaryFrameBank(config)
+                    : new FrameMemoryBank(config);
             case TOKEN -> new TokenMemoryBank(config);
         };
     }

@@ -42,6 +42,17 @@ final class SlotTensors {
 
     /** The slot under {@code id}; its norms come from the norm store when it kept them. */
     SlotTensor read(long id) {
+        SlotTensor tensor = readIfPresent(id);
+        if (tensor == null) {
+            // The index and the store are written together; a miss means they were split.
+            throw new IllegalStateException(
+                    "slot " + id + " is in the bank index but not in its store");
+        }
+        return tensor;
+    }
+
+    /** {@link #read}, or null when the store holds nothing under {@code id}. */
+    SlotTensor readIfPresent(long id) {
         double[] cached = norms.get(id);
         SlotTensor tensor;
         if (halves != null) {
@@ -50,11 +61,6 @@ final class SlotTensors {
         } else {
             float[] values = tensors.get(id);
             tensor = values == null ? null : SlotTensor.ofFloats(values, cached);
-        }
-        if (tensor == null) {
-            // The index and the store are written together; a miss means they were split.
-            throw new IllegalStateException(
-                    "slot " + id + " is in the bank index but not in its store");
         }
         return tensor;
     }

@@ -105,7 +105,10 @@ public final class VectorMath {
         return ((((double) s0 + s1) + (s2 + (double) s3)) + (((double) s4 + s5) + (s6 + (double) s7)));
     }
 
-    /** Mean over token positions of the per-token cosine (MA-LMM's {@code sync=True}). */
+    /**
+     * Mean over token positions of the per-token cosine: frame granularity's similarity, this
+     * product's rule (MA-LMM's repository compares each token position on its own).
+     */
     public static double meanTokenCosine(float[] a, float[] b, int tokens, int dim) {
         double sum = 0;
         for (int t = 0; t < tokens; t++) {

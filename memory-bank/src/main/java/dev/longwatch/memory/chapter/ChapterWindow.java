@@ -1,5 +1,6 @@
 package dev.longwatch.memory.chapter;
 
+import dev.longwatch.memory.bank.MergeRule;
 import dev.longwatch.memory.bank.SlotSummary;
 import dev.longwatch.memory.bank.VectorMath;
 
@@ -9,9 +10,22 @@ import java.util.List;
 
 /**
  * Answers a window {@code [fromMs, toMs]} of any length from at most M slots: take the slots of the
- * sealed chapters (and the live bank) that overlap the window, in time order, and merge the most
- * similar adjacent pair (cosine of descriptors, lowest index on ties) into its count-weighted mean
- * until M remain: the bank's rule, applied to the descriptors a chapter keeps.
+ * sealed chapters (and the live bank) that overlap the window, in time order, and merge adjacent
+ * pairs into their count-weighted mean until M remain, by the rule of the bank that made them:
+ *
+ * <ul>
+ *   <li>slots that carry the strength of the boundary after them ({@link
+ *       SlotSummary#endSimilarity}, every slot but the window's last: a {@link
+ *       MergeRule#BOUNDARY} bank) lose their weakest boundary first, as the bank does; the merged
+ *       slot keeps the boundary after its right side. Nothing is recomputed, and the window keeps
+ *       the strongest cuts it holds, what one bank over the window alone would keep (up to the
+ *       window's ends);
+ *   <li>otherwise ({@link MergeRule#MBC}) the most similar adjacent pair goes first: the cosine of
+ *       the descriptors (the mean over the slot's tokens, what a chapter keeps), recomputed for the
+ *       two pairs each merge touches.
+ * </ul>
+ *
+ * Ties go to the lowest index.
  */
 public final class ChapterWindow {
     private ChapterWindow() {}
@@ -32,10 +46,14 @@ public final class ChapterWindow {
             }
         }
         slots.sort(Comparator.comparingLong(SlotSummary::startMs));
+        boolean boundaries = carryBoundaries(slots);
         // Cached adjacent similarities: each merge recomputes only the two pairs it touches.
         List<Double> similarity = new ArrayList<>();
         for (int i = 0; i + 1 < slots.size(); i++) {
-            similarity.add(cosine(slots.get(i), slots.get(i + 1)));
+            similarity.add(
+                    boundaries
+                            ? slots.get(i).endSimilarity()
+                            : cosine(slots.get(i), slots.get(i + 1)));
         }
         while (slots.size() > capacity) {
             int best = 0;
@@ -48,6 +66,9 @@ public final class ChapterWindow {
             slots.set(best, merged);
             slots.remove(best + 1);
             similarity.remove(best);
+            if (boundaries) {
+                continue; // the boundaries either side stay what they were
+            }
             if (best > 0) {
                 similarity.set(best - 1, cosine(slots.get(best - 1), merged));
             }
@@ -56,6 +77,16 @@ public final class ChapterWindow {
             }
         }
         return slots;
+    }
+
+    /** Whether every slot but the last carries the strength of the boundary after it. */
+    private static boolean carryBoundaries(List<SlotSummary> slots) {
+        for (int i = 0; i + 1 < slots.size(); i++) {
+            if (Double.isNaN(slots.get(i).endSimilarity())) {
+                return false;
+            }
+        }
+        return slots.size() > 1;
     }
 
     private static double cosine(SlotSummary a, SlotSummary b) {
@@ -70,6 +101,7 @@ public final class ChapterWindow {
                 left.frameCount() + right.frameCount(),
                 keyframe,
                 VectorMath.weightedMean(
-                        left.descriptor(), left.frameCount(), right.descriptor(), right.frameCount()));
+                        left.descriptor(), left.frameCount(), right.descriptor(), right.frameCount()),
+                right.endSimilarity());
     }
 }

@@ -6,6 +6,7 @@ import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.Lane;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bank.MergeRule;
 
 import java.util.Objects;
 
@@ -70,7 +71,15 @@ public final class ChapteredBank {
                             policy.index(cursor.firstPtsMs(), frame.ptsMs()), index.framesSeen());
             index = index.restarted();
         }
-        return new Step(cursor, bank.append(index, frame, storage), sealed);
+        AppendOutcome outcome = bank.append(index, frame, storage);
+        if (sealed != null
+                && bank.config().rule() == MergeRule.BOUNDARY
+                && !Double.isNaN(outcome.similarityToPrevious())) {
+            // The boundary between the chapters is the sealing frame's with the frame before it:
+            // the sealed bank's last slot keeps it, so a window across chapters can weigh it.
+            sealed = sealed.withLastEndSimilarity(outcome.similarityToPrevious());
+        }
+        return new Step(cursor, outcome, sealed);
     }
 
     /** Frames the stream has appended, over every chapter. */

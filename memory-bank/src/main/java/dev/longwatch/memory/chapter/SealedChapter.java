@@ -2,6 +2,7 @@ package dev.longwatch.memory.chapter;
 
 import dev.longwatch.memory.bank.SlotSummary;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,4 +13,13 @@ import java.util.List;
  * @param endMs media time where the chapter ends (exclusive)
  * @param slots the bank's slots, oldest first, at most M
  */
-public record SealedChapter(long index, long startMs, long endMs, List<SlotSummary> slots) {}
+public record SealedChapter(long index, long startMs, long endMs, List<SlotSummary> slots) {
+
+    /** This chapter with {@code value} as the strength of the boundary after its last slot. */
+    SealedChapter withLastEndSimilarity(double value) {
+        List<SlotSummary> copy = new ArrayList<>(slots);
+        int last = copy.size() - 1;
+        copy.set(last, copy.get(last).withEndSimilarity(value));
+        return new SealedChapter(index, startMs, endMs, List.copyOf(copy));
+    }
+}

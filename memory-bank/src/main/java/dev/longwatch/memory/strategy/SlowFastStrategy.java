@@ -6,20 +6,20 @@ import java.util.List;
 
 /**
  * {@code slowfast} (LITA): slow tokens, a few frames at full spatial resolution sampled evenly
- * ({@link StridedSample}, a quarter of the slots, at least one), plus fast tokens, every frame
+ * ({@link EvenSample}, a quarter of the slots, at least one), plus fast tokens, every frame
  * pooled to one token and averaged into the remaining slots as equal time segments ({@link
  * Segments}). Slow slots are single frames lying inside fast segments, so spans overlap.
  */
 public final class SlowFastStrategy implements MemoryStrategy {
     private final int capacity;
     private final Timeline timeline = new Timeline();
-    private final StridedSample slow;
+    private final EvenSample slow;
     private final Segments fast;
 
     public SlowFastStrategy(int capacity) {
         this.capacity = Strategies.checkCapacity(capacity, 2);
         int slowSlots = Math.max(1, capacity / 4);
-        this.slow = new StridedSample(slowSlots);
+        this.slow = new EvenSample(slowSlots);
         this.fast = new Segments(capacity - slowSlots);
     }
 

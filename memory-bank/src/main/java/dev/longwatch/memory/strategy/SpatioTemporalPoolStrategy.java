@@ -7,7 +7,7 @@ import java.util.List;
  * {@code stpool} (Video-ChatGPT): temporal features, one token per frame (the mean of its tokens),
  * average-pooled into M - 1 equal time segments; plus one spatial slot, the mean over all frames of
  * each token position, spanning everything seen. Video-ChatGPT pools a fixed number of frames; the
- * streaming form keeps the segments equal by merging neighbours when full ({@link Segments}).
+ * streaming form keeps the segments about equal by merging the smallest neighbours when full ({@link Segments}).
  */
 public final class SpatioTemporalPoolStrategy implements MemoryStrategy {
     private final int capacity;

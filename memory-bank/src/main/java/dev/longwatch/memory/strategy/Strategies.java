@@ -1,5 +1,9 @@
 package dev.longwatch.memory.strategy;
 
+import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.bank.MergeRule;
+import dev.longwatch.memory.bank.StorageDtype;
+
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -7,7 +11,7 @@ import java.util.function.IntFunction;
 public final class Strategies {
     /** The names, in report order. */
     public static final List<String> NAMES =
-            List.of("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc");
+            List.of("fifo", "uniform", "stpool", "adaptive-pool", "slowfast", "mbc", "mbc-token", "boundary");
 
     private Strategies() {}
 
@@ -21,6 +25,9 @@ public final class Strategies {
                     case "adaptive-pool" -> AdaptivePoolStrategy::new;
                     case "slowfast" -> SlowFastStrategy::new;
                     case "mbc" -> MemoryBankStrategy::new;
+                    case "mbc-token" -> m -> new MemoryBankStrategy(BankConfig.tokens(m), StorageDtype.F32);
+                    case "boundary" -> m -> new MemoryBankStrategy(
+                            BankConfig.frames(m).withRule(MergeRule.BOUNDARY), StorageDtype.F32);
                     default -> throw new IllegalArgumentException(
                             "unknown memory strategy '" + name + "', expected one of " + NAMES);
                 };

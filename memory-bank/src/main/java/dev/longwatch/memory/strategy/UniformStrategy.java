@@ -4,16 +4,17 @@ import java.util.List;
 
 /**
  * {@code uniform} (Video-LLaVA): M whole frames sampled evenly over everything seen. Video-LLaVA
- * samples a finished clip; the streaming form keeps every k-th frame and doubles k when full.
+ * samples a finished clip; the streaming form ({@link EvenSample}) takes every frame and, when it
+ * holds M + 1, drops the one whose neighbours are closest, so it always holds M.
  */
 public final class UniformStrategy implements MemoryStrategy {
     private final int capacity;
     private final Timeline timeline = new Timeline();
-    private final StridedSample sample;
+    private final EvenSample sample;
 
     public UniformStrategy(int capacity) {
         this.capacity = Strategies.checkCapacity(capacity, 1);
-        this.sample = new StridedSample(capacity);
+        this.sample = new EvenSample(capacity);
     }
 
     @Override

@@ -63,6 +63,38 @@ class ChapterWindowTest {
                 .hasMessageContaining("before it starts");
     }
 
+    @Test
+    void shouldMergeTheWeakestBoundariesFirstWhenEverySlotCarriesItsBoundary() {
+        // Descriptors alike everywhere: only the boundaries after the slots tell them apart. The
+        // strongest cuts (lowest similarity) are after slots 1 and 3.
+        double[] after = {0.9, 0.1, 0.8, 0.2, 0.7, Double.NaN};
+        List<SlotSummary> slots = new ArrayList<>();
+        for (int i = 0; i < after.length; i++) {
+            slots.add(slot(i * 10, i * 10 + 9, 1, 1, 1, 1).withEndSimilarity(after[i]));
+        }
+
+        List<SlotSummary> window = ChapterWindow.merge(slots, 0, 59, 3);
+
+        assertThat(window).extracting(SlotSummary::startMs).containsExactly(0L, 20L, 40L);
+        assertThat(window).extracting(SlotSummary::endMs).containsExactly(19L, 39L, 59L);
+        // A merged slot keeps the boundary after its right side.
+        assertThat(window).extracting(SlotSummary::endSimilarity).containsExactly(0.1, 0.2, Double.NaN);
+    }
+
+    @Test
+    void shouldMergeBySimilarityWhenAnySlotLacksItsBoundary() {
+        // Slot 1 was kept by an MBC bank: the window falls back to the descriptors.
+        List<SlotSummary> slots =
+                List.of(
+                        slot(0, 9, 1, 1, 0, 0).withEndSimilarity(0.0),
+                        slot(10, 19, 1, 0, 1, 0),
+                        slot(20, 29, 1, 0, 1, 0).withEndSimilarity(0.99));
+
+        List<SlotSummary> window = ChapterWindow.merge(slots, 0, 29, 2);
+
+        assertThat(window).extracting(SlotSummary::startMs).containsExactly(0L, 10L);
+    }
+
     private static SlotSummary slot(long start, long end, long frames, float x, float y, float z) {
         return new SlotSummary(start, end, frames, start, new float[] {x, y, z});
     }

@@ -3,6 +3,7 @@ package dev.longwatch.memory.config;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import dev.longwatch.memory.bank.Granularity;
+import dev.longwatch.memory.bank.MergeRule;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -26,8 +27,23 @@ public final class MemoryOptions {
                     .enumType(Granularity.class)
                     .defaultValue(Granularity.FRAME)
                     .withDescription(
-                            "FRAME merges whole frames (each slot is one time span); TOKEN is"
-                                    + " MA-LMM exactly, each token position merging on its own.");
+                            "FRAME merges whole frames (each slot is one time span): this"
+                                    + " product's rule, MA-LMM's merge applied to whole frames as"
+                                    + " MovieChat merges the most similar adjacent frames. TOKEN is"
+                                    + " MA-LMM exactly (memory_bank_compress), each token position"
+                                    + " merging on its own.");
+
+    public static final ConfigOption<MergeRule> BANK_RULE =
+            key("memory.bank.rule")
+                    .enumType(MergeRule.class)
+                    .defaultValue(MergeRule.MBC)
+                    .withDescription(
+                            "Which adjacent pair a full bank merges. MBC: the most similar slots"
+                                    + " (MA-LMM's merge). BOUNDARY: the weakest boundary, the"
+                                    + " similarity of the frames either side of it; keeps the"
+                                    + " strongest cuts, and a window over chapters keeps what a"
+                                    + " bank over that window alone would. FRAME granularity only."
+                                    + " See memory/README.md for what each scored.");
 
     public static final ConfigOption<Boolean> ALLOW_MERGE_ACROSS_GAPS =
             key("memory.bank.allow-merge-across-gaps")

@@ -1,6 +1,8 @@
 package dev.longwatch.memory.config;
 
 import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.bank.Granularity;
+import dev.longwatch.memory.bank.MergeRule;
 import dev.longwatch.memory.chapter.ChapterPolicy;
 
 import org.apache.flink.configuration.Configuration;
@@ -57,11 +59,19 @@ public record MemorySettings(
     }
 
     public static MemorySettings from(Configuration options) {
+        if (options.get(MemoryOptions.BANK_RULE) == MergeRule.BOUNDARY
+                && options.get(MemoryOptions.BANK_GRANULARITY) != Granularity.FRAME) {
+            throw new IllegalArgumentException(
+                    MemoryOptions.BANK_RULE.key() + " BOUNDARY compares whole frames: it needs "
+                            + MemoryOptions.BANK_GRANULARITY.key() + " FRAME, got "
+                            + options.get(MemoryOptions.BANK_GRANULARITY));
+        }
         return new MemorySettings(
                 new BankConfig(
                         options.get(MemoryOptions.BANK_SLOTS),
                         options.get(MemoryOptions.BANK_GRANULARITY),
-                        options.get(MemoryOptions.ALLOW_MERGE_ACROSS_GAPS)),
+                        options.get(MemoryOptions.ALLOW_MERGE_ACROSS_GAPS),
+                        options.get(MemoryOptions.BANK_RULE)),
                 options.get(MemoryOptions.EMIT_INTERVAL).toMillis(),
                 options.get(MemoryOptions.NOVELTY_THRESHOLD),
                 options.get(MemoryOptions.IDLE_STATE_RETENTION).toMillis(),

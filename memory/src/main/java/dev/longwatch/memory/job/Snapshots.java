@@ -60,6 +60,9 @@ public final class Snapshots {
         for (float value : slot.descriptor()) {
             out.addDescriptor(value);
         }
+        if (!Double.isNaN(slot.endSimilarity())) {
+            out.setEndSimilarity(slot.endSimilarity());
+        }
         return out.build();
     }
 }

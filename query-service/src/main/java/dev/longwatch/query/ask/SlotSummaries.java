@@ -17,7 +17,12 @@ final class SlotSummaries {
             descriptor[i] = slot.getDescriptor(i);
         }
         return new SlotSummary(
-                slot.getStartMs(), slot.getEndMs(), slot.getFrameCount(), slot.getKeyframeSeq(), descriptor);
+                slot.getStartMs(),
+                slot.getEndMs(),
+                slot.getFrameCount(),
+                slot.getKeyframeSeq(),
+                descriptor,
+                slot.hasEndSimilarity() ? slot.getEndSimilarity() : Double.NaN);
     }
 
     static Slot toSlot(SlotSummary summary) {
@@ -29,6 +34,9 @@ final class SlotSummaries {
                         .setKeyframeSeq(summary.keyframeSeq());
         for (float value : summary.descriptor()) {
             slot.addDescriptor(value);
+        }
+        if (!Double.isNaN(summary.endSimilarity())) {
+            slot.setEndSimilarity(summary.endSimilarity());
         }
         return slot.build();
     }

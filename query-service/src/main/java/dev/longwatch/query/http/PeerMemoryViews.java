@@ -86,6 +86,11 @@ public final class PeerMemoryViews implements MemoryViews {
     }
 
     @Override
+    public Optional<Chapter> chapter(String streamId, long index) {
+        return local.chapter(streamId, index);
+    }
+
+    @Override
     public Optional<StreamSpec> spec(String streamId) {
         return local.spec(streamId);
     }

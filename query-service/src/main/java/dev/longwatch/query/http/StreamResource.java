@@ -5,7 +5,9 @@ import dev.longwatch.query.ask.TimeWindow;
 import dev.longwatch.query.registry.StreamRegistry;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.StreamIds;
+import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.Slot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
@@ -75,7 +77,7 @@ final class StreamResource {
                         .build();
         registry.put(spec);
         ctx.status(201).header("Location", "/v1/streams/" + spec.getId());
-        ctx.json(view(spec, Optional.empty(), Optional.empty()));
+        ctx.json(view(spec, Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     /**
@@ -87,7 +89,7 @@ final class StreamResource {
         List<ApiJson.Stream> streams = new ArrayList<>();
         for (StreamSpec spec : views.specs()) {
             if (AuthFilter.access(ctx).canSee(spec.getId()) && routing.ownedHere(spec.getId())) {
-                streams.add(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
+                streams.add(view(spec));
             }
         }
         if (!OwnerRouting.isForwarded(ctx)) {
@@ -102,7 +104,7 @@ final class StreamResource {
         if (routing.forwardedToOwner(ctx, spec.getId())) {
             return;
         }
-        ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
+        ctx.json(view(spec));
     }
 
     private void delete(Context ctx) {
@@ -142,12 +144,22 @@ final class StreamResource {
         return spec.orElseThrow(() -> ApiException.notFound("unknown stream '" + id + "'"));
     }
 
+    private ApiJson.Stream view(StreamSpec spec) {
+        String id = spec.getId();
+        return view(spec, views.status(id), views.memory(id), views.chapter(id, 0));
+    }
+
     /**
      * What the API shows of a stream. No status yet means no ingest instance has reported on it:
      * shown as PENDING.
+     *
+     * @param firstChapter the stream's sealed chapter 0, if any: where its memory begins
      */
     static ApiJson.Stream view(
-            StreamSpec spec, Optional<StreamStatus> status, Optional<MemorySnapshot> memory) {
+            StreamSpec spec,
+            Optional<StreamStatus> status,
+            Optional<MemorySnapshot> memory,
+            Optional<Chapter> firstChapter) {
         String state =
                 status.map(StreamStatus::getState)
                         .filter(s -> s != StreamState.STREAM_STATE_UNSPECIFIED && s != StreamState.UNRECOGNIZED)
@@ -162,19 +174,29 @@ final class StreamResource {
                 error,
                 status.map(StreamStatus::getFramesProduced).orElse(0L),
                 memory.map(MemorySnapshot::getFramesSeen).orElse(0L),
-                memory.map(StreamResource::coverageSec).orElse(0.0),
+                memory.map(m -> coverageSec(m, firstChapter)).orElse(0.0),
                 memory.map(MemorySnapshot::getVersion).orElse(null),
                 status.map(StreamStatus::getLastPtsMs).orElse(0L) / 1000.0,
                 status.map(StreamStatus::getDurationMs).orElse(0L) / 1000.0);
     }
 
-    /** Length of media time the memory spans, first slot start to last slot end. */
-    private static double coverageSec(MemorySnapshot memory) {
-        if (memory.getSlotsCount() == 0) {
-            return 0;
+    /**
+     * Length of media time the memory spans: from the first slot of the stream (chapter 0's first
+     * slot once a chapter is sealed, else the current bank's) to the last slot end of the current
+     * bank. The current bank alone holds only the open chapter (at most the chapter length, 600 s
+     * by default), so it says nothing of the hours sealed before it.
+     */
+    static double coverageSec(MemorySnapshot memory, Optional<Chapter> firstChapter) {
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (Slot slot : memory.getSlotsList()) {
+            start = Math.min(start, slot.getStartMs());
+            end = Math.max(end, slot.getEndMs());
         }
-        long start = memory.getSlotsList().stream().mapToLong(s -> s.getStartMs()).min().orElse(0);
-        long end = memory.getSlotsList().stream().mapToLong(s -> s.getEndMs()).max().orElse(0);
-        return (end - start) / 1000.0;
+        for (Slot slot : firstChapter.map(Chapter::getSlotsList).orElse(List.of())) {
+            start = Math.min(start, slot.getStartMs());
+            end = Math.max(end, slot.getEndMs());
+        }
+        return end < start ? 0 : (end - start) / 1000.0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.longwatch.query.views;
 
+import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
@@ -67,6 +68,11 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
                     chapters.sort(Comparator.comparingLong(Chapter::getIndex));
                     return chapters;
                 });
+    }
+
+    @Override
+    public Optional<Chapter> chapter(String streamId, long index) {
+        return get(ViewsTopology.CHAPTERS_STORE, StreamIds.chapterKey(streamId, index));
     }
 
     @Override

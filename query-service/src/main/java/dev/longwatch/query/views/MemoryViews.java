@@ -32,6 +32,14 @@ public interface MemoryViews {
     /** The sealed chapters of the stream, ordered by index; empty if none were sealed (yet). */
     List<Chapter> chapters(String streamId);
 
+    /**
+     * One sealed chapter of the stream, if it was sealed. Chapter 0 starts at the stream's first
+     * frame, so it says where the memory begins without reading every chapter.
+     */
+    default Optional<Chapter> chapter(String streamId, long index) {
+        return chapters(streamId).stream().filter(c -> c.getIndex() == index).findFirst();
+    }
+
     /** The registered spec of the stream; empty if unknown or deleted. */
     Optional<StreamSpec> spec(String streamId);
 

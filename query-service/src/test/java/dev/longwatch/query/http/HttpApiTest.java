@@ -259,6 +259,18 @@ class HttpApiTest {
     }
 
     @Test
+    void shouldCountCoverageFromTheFirstSealedChapterToTheEndOfTheOpenBank() {
+        longStreamWithChapters();
+
+        JsonNode shown = client.get("/v1/streams/long").json();
+        JsonNode listed = client.get("/v1/streams").json().path("streams").get(0);
+
+        // Not the open bank's 299 s: the memory spans the two sealed chapters too.
+        assertThat(shown.path("coverageSec").asDouble()).isEqualTo(1499.0);
+        assertThat(listed.path("coverageSec").asDouble()).isEqualTo(1499.0);
+    }
+
+    @Test
     void shouldMergeSealedChaptersAndCurrentBankDownToCapacityOverTheWholeRange() {
         longStreamWithChapters();
 

@@ -97,6 +97,9 @@ class ViewsTopologyTest {
         assertThat(views.chapters("cam-10")).extracting(Chapter::getStreamId).containsExactly("cam-10");
         assertThat(views.chapters("cam")).extracting(Chapter::getStreamId).containsExactly("cam");
         assertThat(views.chapters("cam-2")).isEmpty();
+        assertThat(views.chapter("cam-1", 2)).hasValueSatisfying(c -> assertThat(c.getStartMs()).isEqualTo(1_200_000L));
+        assertThat(views.chapter("cam-1", 0)).isEmpty();
+        assertThat(views.chapter("cam-10", 0)).hasValueSatisfying(c -> assertThat(c.getStreamId()).isEqualTo("cam-10"));
 
         test.deleteChapter("cam-1", 2);
         test.deleteChapter("cam-10", 0);
@@ -104,6 +107,7 @@ class ViewsTopologyTest {
         assertThat(store.get("cam-1/2")).isNull();
         assertThat(views.chapters("cam-1")).extracting(Chapter::getIndex).containsExactly(1L, 10L);
         assertThat(views.chapters("cam-10")).isEmpty();
+        assertThat(views.chapter("cam-1", 2)).isEmpty();
     }
 
     @Test

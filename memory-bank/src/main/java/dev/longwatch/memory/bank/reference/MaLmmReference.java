@@ -1,9 +1,13 @@
 package dev.longwatch.memory.bank.reference;
 
 /**
- * A direct port of MA-LMM's {@code memory_bank_compress} (boheumd/MA-LMM) for batch size 1,
- * including the {@code sync} flag of its later variant (similarity averaged over tokens, so whole
- * frames merge). Written as plainly as the original, neither slowed nor tuned: every call computes
+ * A direct port of MA-LMM's {@code memory_bank_compress} (boheumd/MA-LMM,
+ * {@code lavis/models/blip2_models/blip2.py}) for batch size 1: with {@code sync = false} it is
+ * MA-LMM's rule exactly, each token position merging on its own. {@code sync = true} is not
+ * MA-LMM's: it is this product's frame granularity (the per-token similarity averaged over tokens,
+ * so whole frames merge), written in the same style so one oracle checks both; a {@code sync} flag
+ * of that kind appears in derivative code ({@code memory_bank_compress_MALLM}), never in MA-LMM's
+ * repository. Written as plainly as the original, neither slowed nor tuned: every call computes
  * the similarity of all adjacent pairs, gathers, scales by the counts, scatter-adds and divides,
  * all in float. It is the test oracle of the incremental bank and the benchmark's reference.
  *
