@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "longwatch 0.1.0",
         description = "Run a benchmark and write its figures as JSON.",
-        subcommands = {MemoryBenchCommand.class, FidelityBenchCommand.class, IngestBenchCommand.class, EncoderBenchCommand.class, StateBenchCommand.class, QueryBenchCommand.class})
+        subcommands = {MemoryBenchCommand.class, FidelityBenchCommand.class, IngestBenchCommand.class, EncoderBenchCommand.class, StateBenchCommand.class, QueryBenchCommand.class,
+            LoadBenchCommand.class})
 public final class BenchCommand {
 
     public static void main(String[] args) {

@@ -36,6 +36,16 @@ public final class EncoderOptions {
     @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx; up and demo: replaces LONGWATCH_ENCODER_MODEL (default: that variable, else none)")
     Path model;
 
+    /** Whether {@code --encoder} or {@code --model} was given. */
+    public boolean given() {
+        return encoder != null || model != null;
+    }
+
+    /** The configured encoder, or the built-in one when none is given. */
+    public EncoderConfig config() {
+        return config(() -> EncoderConfig.builtin(BUILTIN_GRID));
+    }
+
     /**
      * The encoder the worker's environment describes ({@link EncoderConfig#fromEnvironment}), with
      * {@code --encoder} in place of {@code LONGWATCH_ENCODER_BACKEND} and {@code --model} in place of

@@ -29,6 +29,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,15 +53,22 @@ public final class LocalStack implements AutoCloseable {
     private static final String BOOTSTRAP_SERVERS = "LONGWATCH_BOOTSTRAP_SERVERS";
     private static final String ENCODER_TRANSACTIONAL_ID = "LONGWATCH_ENCODER_TRANSACTIONAL_ID";
 
+    /** The services that {@link #stop} and {@link #start} can cycle inside this JVM. */
+    public enum Service {
+        ENCODER,
+        QUERY
+    }
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Every port this stack listens on, as it learns them: no stream's URI may reach one, not even
     // with loopback allowed for a lab (--allow-network 127.0.0.1/32).
     private final OwnPorts ownPorts = new OwnPorts();
     private String bootstrapServers;
-    private QueryService queryService;
+    private Restartable<QueryService> queryService;
+    private int httpPort;
     private JobClient memoryJob;
-    private Thread encoderThread;
+    private Restartable<RunningEncoder> encoder;
     private MetricsServer endpoints;
     private int flinkMetricsPort;
 
@@ -91,7 +99,9 @@ public final class LocalStack implements AutoCloseable {
                 settings.kafkaClient().clientConfig(bootstrapServers), settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
-        startEncoder(settings);
+        encoder = new Restartable<>(() -> startEncoder(settings));
+        started.push(encoder);
+        encoder.start();
 
         ownPorts.add(settings.httpPort()).add(settings.metricsPort());
         // Where users may point streams: the roots, outbound rules and pixel limit of the settings
@@ -106,24 +116,19 @@ public final class LocalStack implements AutoCloseable {
         started.push(ingest);
         ingest.start();
 
-        queryService =
-                new QueryService(
-                        QueryServiceSettings.fromEnv(serviceEnvironment(settings))
-                                .withKafkaClient(settings.kafkaClient())
-                                .withPort(settings.httpPort())
-                                .withStateDir(dataDir.resolve("query-state"))
-                                .withLlm(settings.llm()));
+        httpPort = settings.httpPort();
+        queryService = new Restartable<>(() -> startQueryService(settings, dataDir));
         started.push(queryService);
         queryService.start();
-        ownPorts.add(queryService.port());
-        awaitReady(queryService, READY_TIMEOUT);
+        // A restart comes back on this port (startQueryService), so it stays the one to guard.
+        ownPorts.add(httpPort);
 
         // Ingest and the encoder share one registry here; the query service serves its own.
         endpoints =
                 MetricsServer.start(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.metricsPort()),
                         metrics,
-                        () -> encoderThread != null && encoderThread.isAlive());
+                        () -> encoder.current().map(RunningEncoder::alive).orElse(false));
         started.push(endpoints);
         ownPorts.add(endpoints.port());
     }
@@ -141,6 +146,41 @@ public final class LocalStack implements AutoCloseable {
     /** The ports this stack listens on that it knows of (sources may never reach them). */
     public OwnPorts ownPorts() {
         return ownPorts;
+    }
+
+    /** Starts the query service on the stack's port (a free one the first time when asked for 0). */
+    private QueryService startQueryService(LocalStackSettings settings, Path dataDir) throws InterruptedException {
+        QueryService service =
+                new QueryService(
+                        QueryServiceSettings.fromEnv(serviceEnvironment(settings))
+                                .withKafkaClient(settings.kafkaClient())
+                                .withPort(httpPort)
+                                .withStateDir(dataDir.resolve("query-state"))
+                                .withLlm(settings.llm()));
+        try {
+            service.start();
+            // A restart comes back on the same port, so clients reconnect where they were.
+            httpPort = service.port();
+            awaitReady(service, READY_TIMEOUT);
+            return service;
+        } catch (InterruptedException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops one service inside the JVM, as a crash-free restart would (the worker ends its batch,
+     * the query service stops HTTP then its views); the rest of the stack keeps running. For
+     * fault tests ({@code bench load --chaos}); {@link #start} brings it back.
+     */
+    public void stop(Service service) throws Exception {
+        (service == Service.ENCODER ? encoder : queryService).stop();
+    }
+
+    /** Starts a service stopped by {@link #stop}; returns once it runs (the query service: views restored). */
+    public void start(Service service) throws Exception {
+        (service == Service.ENCODER ? encoder : queryService).start();
     }
 
     /**
@@ -202,27 +242,75 @@ public final class LocalStack implements AutoCloseable {
         started.push(() -> job.cancel().get());
     }
 
-    private void startEncoder(LocalStackSettings settings) {
+    private RunningEncoder startEncoder(LocalStackSettings settings) {
         Map<String, String> environment = serviceEnvironment(settings);
-        // One worker: a fixed transactional id, so a restart fences what the last run left open.
+        // One worker: a fixed transactional id, so a restart (of the stack or of this worker
+        // alone) fences what the last run left open.
         environment.putIfAbsent(ENCODER_TRANSACTIONAL_ID, "longwatch-encoder-0");
         EncoderSettings encoderSettings =
                 EncoderSettings.fromEnvironment(environment, "local").withKafkaClient(settings.kafkaClient());
-        VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
-        started.push(encoder);
-        EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);
+        VisionEncoder model = EncoderFactory.create(settings.encoder(), metrics);
+        EncoderWorker worker = new EncoderWorker(encoderSettings, model, metrics);
         Thread thread = new Thread(worker, "encoder-worker");
         thread.start();
-        encoderThread = thread;
-        started.push(
-                () -> {
-                    worker.close();
-                    thread.join();
-                });
+        return new RunningEncoder(model, worker, thread);
+    }
+
+    /** One encoder worker on its thread; closing ends its batch, then frees the model. */
+    private record RunningEncoder(VisionEncoder model, EncoderWorker worker, Thread thread) implements AutoCloseable {
+        boolean alive() {
+            return thread.isAlive();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                worker.close();
+                thread.join();
+            } finally {
+                model.close();
+            }
+        }
+    }
+
+    /**
+     * A service that can be stopped and started again while the stack runs. Closing the stack
+     * closes what is running; a stopped service stays stopped.
+     */
+    private static final class Restartable<T extends AutoCloseable> implements AutoCloseable {
+        private final Callable<T> starter;
+        private volatile T current;
+
+        Restartable(Callable<T> starter) {
+            this.starter = starter;
+        }
+
+        synchronized void start() throws Exception {
+            if (current == null) {
+                current = starter.call();
+            }
+        }
+
+        synchronized void stop() throws Exception {
+            T running = current;
+            current = null;
+            if (running != null) {
+                running.close();
+            }
+        }
+
+        Optional<T> current() {
+            return Optional.ofNullable(current);
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
     }
 
     public URI httpBase() {
-        return URI.create("http://127.0.0.1:" + queryService.port());
+        return URI.create("http://127.0.0.1:" + httpPort);
     }
 
     /**
@@ -230,7 +318,7 @@ public final class LocalStack implements AutoCloseable {
      * fast instead of waiting out its timeout.
      */
     public Optional<String> fault() {
-        if (encoderThread != null && !encoderThread.isAlive()) {
+        if (encoder != null && encoder.current().map(running -> !running.alive()).orElse(false)) {
             return Optional.of("the encoder worker stopped (see the log above)");
         }
         if (memoryJob != null) {

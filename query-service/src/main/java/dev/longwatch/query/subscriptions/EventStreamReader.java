@@ -19,16 +19,17 @@ import java.util.Optional;
  * The last event ID buffer starts from the previous connection's last event ID, as browsers do
  * (Chromium hands it to each new parser): started empty, as the standard's text has it, the first
  * blank line of a reconnected stream (after the server's greeting comment, say) would forget the
- * ID before any event arrived. Not thread-safe.
+ * ID before any event arrived. Not thread-safe. Public for the load benchmark's subscribers
+ * (bench/), which read the feed as {@link SubscribeClient} does.
  */
-final class EventStreamReader {
+public final class EventStreamReader {
     /**
      * A dispatched event.
      *
      * @param type the {@code event} field, {@code "message"} without one
      * @param lastEventId the last event ID when it was dispatched ({@code ""} when none)
      */
-    record Event(String type, String data, String lastEventId) {}
+    public record Event(String type, String data, String lastEventId) {}
 
     private final BufferedReader lines;
     private final StringBuilder data = new StringBuilder();
@@ -42,7 +43,7 @@ final class EventStreamReader {
      * @param body the stream, decoded as UTF-8
      * @param lastEventId the last event ID so far ({@code ""} on a first connection)
      */
-    EventStreamReader(Reader body, String lastEventId) {
+    public EventStreamReader(Reader body, String lastEventId) {
         this.lines = body instanceof BufferedReader buffered ? buffered : new BufferedReader(body);
         this.lastEventIdBuffer = lastEventId;
         this.lastEventId = lastEventId;
@@ -53,7 +54,7 @@ final class EventStreamReader {
      *
      * @return the event, or empty at the end of the stream
      */
-    Optional<Event> next() throws IOException {
+    public Optional<Event> next() throws IOException {
         String line;
         // BufferedReader ends lines at CRLF, LF and CR alike, as the standard does.
         while ((line = lines.readLine()) != null) {
@@ -82,12 +83,12 @@ final class EventStreamReader {
     }
 
     /** The last event ID as of the latest dispatch ({@code ""} for none): what a reconnect sends. */
-    String lastEventId() {
+    public String lastEventId() {
         return lastEventId;
     }
 
     /** The reconnection time from the latest valid {@code retry} field, if the stream sent one. */
-    Optional<Duration> reconnectionTime() {
+    public Optional<Duration> reconnectionTime() {
         return reconnectionTime;
     }
 
