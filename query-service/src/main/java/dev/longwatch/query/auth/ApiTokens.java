@@ -17,9 +17,17 @@ public final class ApiTokens {
     private static final ApiTokens NONE = new ApiTokens(Map.of());
 
     private final Map<String, StreamScope> scopes;
+    // Token → tenant name ("token-1", ... in the order of the list): what limits and logs name,
+    // since the token itself is a secret.
+    private final Map<String, String> tenants;
 
     private ApiTokens(Map<String, StreamScope> scopes) {
         this.scopes = Map.copyOf(scopes);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String token : scopes.keySet()) {
+            names.put(token, "token-" + (names.size() + 1));
+        }
+        this.tenants = Map.copyOf(names);
     }
 
     public static ApiTokens none() {
@@ -63,6 +71,19 @@ public final class ApiTokens {
     public Optional<StreamScope> scopeOf(String token) {
         return Optional.ofNullable(token == null ? null : scopes.get(token));
     }
+
+    /** The tenant of a known {@code token}: its name and scope; empty when the token is unknown. */
+    public Optional<Tenant> tenantOf(String token) {
+        return scopeOf(token).map(scope -> new Tenant(tenants.get(token), scope));
+    }
+
+    /**
+     * One bearer token as a tenant of the API.
+     *
+     * @param name {@code token-N}, N its place in {@value #ENV}: names it in limits and logs
+     * @param scope the streams it may see
+     */
+    public record Tenant(String name, StreamScope scope) {}
 
     public int size() {
         return scopes.size();

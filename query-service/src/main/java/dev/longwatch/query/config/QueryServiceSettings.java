@@ -1,7 +1,9 @@
 package dev.longwatch.query.config;
 
+import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.ApiTokens;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +19,11 @@ import java.util.Optional;
  *       address is allowed</td></tr>
  *   <tr><td>{@value ApiTokens#ENV}</td><td>unset = open API on loopback; else
  *       {@code tokenA=cam-*,lobby;tokenB=*}: bearer tokens and the streams they may see</td></tr>
+ *   <tr><td>{@value #ENV_API_TOKENS_FILE}</td><td>unset; a file holding the {@value ApiTokens#ENV}
+ *       value (better for secrets than the environment); both set is an error</td></tr>
+ *   <tr><td>{@value AllowedHosts#ENV}</td><td>unset; comma-separated extra host names
+ *       ({@code name} or {@code name:port}) an open API answers to, besides its bind address,
+ *       {@code localhost}, {@code 127.0.0.1} and {@code [::1]}</td></tr>
  *   <tr><td>{@value #ENV_PORT}</td><td>{@value #DEFAULT_PORT}; 0 picks any free port</td></tr>
  *   <tr><td>{@value #ENV_STATE_DIR}</td><td>{@code ${java.io.tmpdir}/longwatch-query}: RocksDB
  *       stores; they are rebuilt from Kafka if lost</td></tr>
@@ -24,7 +31,8 @@ import java.util.Optional;
  *       Streams application id (consumer group, changelog topic prefix)</td></tr>
  * </table>
  *
- * plus the {@link LlmSettings}, {@link PeerSettings} and {@link KeyframeRetention} variables.
+ * plus the {@link LlmSettings}, {@link PeerSettings}, {@link KeyframeRetention} and {@link
+ * TenantLimits} variables.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param bindHost interface the HTTP server listens on
@@ -35,6 +43,8 @@ import java.util.Optional;
  * @param tokens bearer tokens and their streams; none = open API (loopback only)
  * @param peers how instances of one application id reach each other (forwarding to the owner)
  * @param keyframes how long unreferenced keyframes are kept
+ * @param allowedHosts extra host names an open API answers to (see {@link AllowedHosts})
+ * @param limits what one tenant may hold at once
  */
 public record QueryServiceSettings(
         String bootstrapServers,
@@ -45,12 +55,15 @@ public record QueryServiceSettings(
         LlmSettings llm,
         ApiTokens tokens,
         PeerSettings peers,
-        KeyframeRetention keyframes) {
+        KeyframeRetention keyframes,
+        List<String> allowedHosts,
+        TenantLimits limits) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
     public static final String ENV_STATE_DIR = "LONGWATCH_QUERY_STATE_DIR";
     public static final String ENV_APPLICATION_ID = "LONGWATCH_QUERY_APPLICATION_ID";
+    public static final String ENV_API_TOKENS_FILE = "LONGWATCH_API_TOKENS_FILE";
 
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -75,6 +88,9 @@ public record QueryServiceSettings(
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(peers, "peers");
         Objects.requireNonNull(keyframes, "keyframes");
+        allowedHosts = List.copyOf(allowedHosts);
+        AllowedHosts.of(bindHost, allowedHosts); // fails now on an entry that is not a host
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** Settings with the default peer and keyframe settings. */
@@ -87,7 +103,7 @@ public record QueryServiceSettings(
             LlmSettings llm,
             ApiTokens tokens) {
         this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens,
-                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT);
+                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, List.of(), TenantLimits.DEFAULT);
     }
 
     /** Settings of an open API (no tokens). */
@@ -121,19 +137,21 @@ public record QueryServiceSettings(
                 value(env, ENV_STATE_DIR).map(Path::of).orElse(defaultStateDir()),
                 value(env, ENV_APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
                 llm,
-                ApiTokens.parse(env.get(ApiTokens.ENV)),
+                ApiTokens.parse(ApiTokenSources.read(env.get(ApiTokens.ENV), value(env, ENV_API_TOKENS_FILE))),
                 PeerSettings.fromEnv(env, llm),
-                KeyframeRetention.fromEnv(env));
+                KeyframeRetention.fromEnv(env),
+                AllowedHosts.parseList(env.get(AllowedHosts.ENV)),
+                TenantLimits.fromEnv(env));
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
@@ -141,32 +159,44 @@ public record QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens,
                 // A forward timeout derived from the old model's timeout follows the new model.
                 peers.equals(PeerSettings.defaults(llm)) ? PeerSettings.defaults(newLlm) : peers,
-                keyframes);
+                keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withTokens(ApiTokens newTokens) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withBindHost(String newBindHost) {
         return new QueryServiceSettings(
-                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withApplicationId(String newApplicationId) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withPeers(PeerSettings newPeers) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, allowedHosts, limits);
     }
 
     public QueryServiceSettings withKeyframes(KeyframeRetention newKeyframes) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, allowedHosts, limits);
+    }
+
+    public QueryServiceSettings withAllowedHosts(List<String> newAllowedHosts) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                newAllowedHosts, limits);
+    }
+
+    public QueryServiceSettings withLimits(TenantLimits newLimits) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, newLimits);
     }
 
     private static Path defaultStateDir() {

@@ -2,7 +2,9 @@ package dev.longwatch.query.http;
 
 import dev.longwatch.query.ask.SlotSpan;
 import dev.longwatch.query.ask.TimeWindow;
+import dev.longwatch.query.config.TenantLimits;
 import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.proto.MemorySnapshot;
@@ -28,10 +30,21 @@ final class StreamResource {
     private final RequestBodies bodies;
     private final Clock clock;
     private final OwnerRouting routing;
+    private final SubscriptionRegistry subscriptions;
+    private final TenantLimits limits;
 
-    StreamResource(MemoryViews views, StreamRegistry registry, RequestBodies bodies, Clock clock, OwnerRouting routing) {
+    StreamResource(
+            MemoryViews views,
+            StreamRegistry registry,
+            SubscriptionRegistry subscriptions,
+            RequestBodies bodies,
+            Clock clock,
+            OwnerRouting routing,
+            TenantLimits limits) {
         this.views = views;
         this.routing = routing;
+        this.subscriptions = subscriptions;
+        this.limits = limits;
         this.registry = registry;
         this.bodies = bodies;
         this.clock = clock;
@@ -65,6 +78,7 @@ final class StreamResource {
         if (views.spec(request.id()).isPresent()) {
             throw new ApiException(409, "stream_exists", "stream '" + request.id() + "' already exists");
         }
+        requireRoomForAStream(ctx);
         StreamSpec spec =
                 StreamSpec.newBuilder()
                         .setId(request.id())
@@ -103,6 +117,23 @@ final class StreamResource {
             return;
         }
         ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
+    }
+
+    /**
+     * 429 when the caller's tenant has {@code limits.streams()} streams already: the streams its
+     * scope can see, on every instance alike (lw.streams is a global table). Like the 409 check,
+     * two racing POSTs may both pass.
+     */
+    private void requireRoomForAStream(Context ctx) {
+        var access = AuthFilter.access(ctx);
+        long held = views.specs().stream().filter(s -> access.canSee(s.getId())).count();
+        if (held >= limits.streams()) {
+            throw ApiException.tooMany(
+                    "too_many_streams",
+                    "this tenant has " + held + " streams; the limit is " + limits.streams()
+                            + ": delete one first",
+                    60);
+        }
     }
 
     private void delete(Context ctx) {

@@ -2,6 +2,8 @@ package dev.longwatch.query.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.longwatch.query.auth.Access;
+import dev.longwatch.query.auth.TenantSlots;
 import dev.longwatch.query.subscriptions.EventAnswerBus;
 import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.views.MemoryViews;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * ({@code event: answer}, {@code id:} the answer id, {@code data:} the JSON answer). A client that
  * reconnects with {@code Last-Event-ID} first gets what it missed. Without a model, subscriptions
  * are accepted but not evaluated, and the POST answer says so ({@code "evaluated": false}).
+ * Each tenant may have {@code maxSubscriptions} subscriptions (over the streams its scope sees)
+ * and {@code eventStreams.max()} open event streams on this instance; beyond either, 429.
  */
 final class SubscriptionResource {
     static final int DEFAULT_COOLDOWN_SEC = 60;
@@ -37,6 +41,8 @@ final class SubscriptionResource {
     private final boolean evaluated;
     private final RequestBodies bodies;
     private final Clock clock;
+    private final int maxSubscriptions;
+    private final TenantSlots eventStreams;
 
     SubscriptionResource(
             MemoryViews views,
@@ -44,8 +50,12 @@ final class SubscriptionResource {
             EventAnswerBus answers,
             boolean evaluated,
             RequestBodies bodies,
-            Clock clock) {
+            Clock clock,
+            int maxSubscriptions,
+            TenantSlots eventStreams) {
         this.views = views;
+        this.maxSubscriptions = maxSubscriptions;
+        this.eventStreams = eventStreams;
         this.registry = registry;
         this.answers = answers;
         this.evaluated = evaluated;
@@ -76,6 +86,7 @@ final class SubscriptionResource {
             throw ApiException.badRequest(
                     "invalid_cooldown", "'cooldownSec' must be 1.." + MAX_COOLDOWN_SEC + ", got " + cooldown);
         }
+        requireRoomForASubscription(AuthFilter.access(ctx));
         Subscription subscription =
                 Subscription.newBuilder()
                         .setId("sub-" + UUID.randomUUID())
@@ -87,6 +98,18 @@ final class SubscriptionResource {
         registry.put(subscription);
         ctx.status(201).header("Location", "/v1/subscriptions/" + subscription.getId());
         ctx.json(view(subscription));
+    }
+
+    /** 429 when the tenant has {@code maxSubscriptions} on the streams its scope can see. */
+    private void requireRoomForASubscription(Access access) {
+        long held = registry.all().stream().filter(s -> access.canSee(s.getStreamId())).count();
+        if (held >= maxSubscriptions) {
+            throw ApiException.tooMany(
+                    "too_many_subscriptions",
+                    "this tenant has " + held + " subscriptions; the limit is " + maxSubscriptions
+                            + ": delete one first",
+                    60);
+        }
     }
 
     private void get(Context ctx) {
@@ -104,11 +127,24 @@ final class SubscriptionResource {
                 Optional.ofNullable(ctx.header("Last-Event-ID"))
                         .or(() -> Optional.ofNullable(ctx.queryParam("lastEventId")))
                         .filter(id -> !id.isBlank());
+        String tenant = AuthFilter.access(ctx).tenant();
+        TenantSlots.Slot slot =
+                eventStreams.tryAcquire(tenant)
+                        .orElseThrow(() -> ApiException.tooMany(
+                                "too_many_event_streams",
+                                "this tenant has " + eventStreams.max() + " event streams open on this instance;"
+                                        + " close one first",
+                                5));
         // Checked above with a normal JSON error; only then does the connection become a stream.
-        new SseHandler(client -> stream(client, subscription.getId(), lastEventId)).handle(ctx);
+        try {
+            new SseHandler(client -> stream(client, subscription.getId(), lastEventId, slot)).handle(ctx);
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
     }
 
-    private void stream(SseClient client, String subscriptionId, Optional<String> lastEventId) {
+    private void stream(SseClient client, String subscriptionId, Optional<String> lastEventId, TenantSlots.Slot slot) {
         client.keepAlive();
         AutoCloseable listening;
         // The greeting says the listener is registered: sent before registering, an answer
@@ -119,14 +155,20 @@ final class SubscriptionResource {
             listening = answers.listen(subscriptionId, lastEventId, answer -> send(client, answer));
             client.sendComment("subscription " + subscriptionId + (evaluated ? "" : "; no language model configured, nothing will be evaluated"));
         }
-        client.onClose(
+        // The listener and the tenant's slot are the connection's: both go when it closes.
+        Runnable release =
                 () -> {
+                    slot.close();
                     try {
                         listening.close();
                     } catch (Exception e) {
                         LOG.debug("closing SSE listener", e);
                     }
-                });
+                };
+        client.onClose(release);
+        if (client.terminated()) {
+            release.run(); // gone before the callback was set: it will not be called
+        }
     }
 
     private static void send(SseClient client, EventAnswer answer) {
