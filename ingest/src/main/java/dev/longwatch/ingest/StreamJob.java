@@ -11,6 +11,8 @@ import dev.longwatch.schema.proto.StreamStatus;
  * @param resumeLastSeq the last seq already on lw.frames from an earlier run, -1 for a fresh start
  * @param resumeFramesProduced frames an earlier run already produced
  * @param resumeLastPtsMs presentation time of {@code resumeLastSeq}, -1 if none
+ * @param incarnation the spec's {@code created_ms}, stamped on every frame and status so that a
+ *     stream deleted and created again is told apart from its predecessor; 0 without a spec
  */
 record StreamJob(
         String streamId,
@@ -18,10 +20,17 @@ record StreamJob(
         double sampleFps,
         long resumeLastSeq,
         long resumeFramesProduced,
-        long resumeLastPtsMs) {
+        long resumeLastPtsMs,
+        long incarnation) {
 
     static StreamJob fresh(String streamId, String uri, double sampleFps) {
-        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1);
+        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1, 0);
+    }
+
+    /** The same job for the stream incarnation {@code createdMs}. */
+    StreamJob withIncarnation(long createdMs) {
+        return new StreamJob(
+                streamId, uri, sampleFps, resumeLastSeq, resumeFramesProduced, resumeLastPtsMs, createdMs);
     }
 
     /** Continues after what {@code previous} reports as acknowledged. */
@@ -35,7 +44,8 @@ record StreamJob(
                 sampleFps,
                 previous.getLastSeq(),
                 previous.getFramesProduced(),
-                previous.getLastPtsMs());
+                previous.getLastPtsMs(),
+                0);
     }
 
     /**
@@ -52,6 +62,7 @@ record StreamJob(
                 sampleFps,
                 lastSeq,
                 resumeFramesProduced + (lastSeq - resumeLastSeq),
-                lastPtsMs);
+                lastPtsMs,
+                incarnation);
     }
 }

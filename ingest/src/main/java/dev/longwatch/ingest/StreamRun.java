@@ -286,6 +286,7 @@ final class StreamRun {
                             .setHeight(jpeg.height())
                             .setJpeg(ByteString.copyFrom(jpeg.bytes()))
                             .setGapBefore(gapNext)
+                            .setIncarnation(job.incarnation())
                             .build();
             if (gapNext) {
                 publishGap(seq, ptsMs, now);
@@ -324,6 +325,7 @@ final class StreamRun {
                                 .setKind(EventKind.GAP)
                                 .setScore(outageSeconds)
                                 .setSeq(seq)
+                                .setIncarnation(job.incarnation())
                                 .build());
         log.info("stream {} back at seq {} after {} s", job.streamId(), seq, outageSeconds);
     }
@@ -385,6 +387,7 @@ final class StreamRun {
                 .setError(error)
                 .setUpdatedMs(deps.clock().millis())
                 .setInstance(deps.instanceId())
+                .setIncarnation(job.incarnation())
                 .build();
     }
 

@@ -22,10 +22,14 @@ package dev.longwatch.memory.job;
  *       the idle timer's domain is known rather than guessed from its timestamp. The idle timer of
  *       older state (processing time in version 2, event time in version 3) is replaced by an
  *       event-time timer on the stream's next frame, or when it fires.
+ *   <li>adds {@value #INCARNATION} (a {@code StreamIncarnation}): which incarnation of the stream
+ *       the bank holds and whether the stream was deleted, kept apart from the bank because it
+ *       outlives it; a processing-time timer clears a deleted stream's entry a day later. State
+ *       restored from version 4 has none: its bank takes the incarnation of its next frame.
  * </ol>
  */
 public final class MemoryStateSchema {
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
 
     public static final String OPERATOR_UID = "memory-bank";
 
@@ -43,6 +47,9 @@ public final class MemoryStateSchema {
 
     /** {@code ValueState<ChapterCursor>}: first pts, chapter index, frames sealed before (v2). */
     public static final String CHAPTER = "chapter";
+
+    /** {@code ValueState<StreamIncarnation>}: current and bank incarnation, deletion (v5). */
+    public static final String INCARNATION = "incarnation";
 
     private MemoryStateSchema() {}
 }

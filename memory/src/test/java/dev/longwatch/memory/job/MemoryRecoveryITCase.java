@@ -171,6 +171,16 @@ class MemoryRecoveryITCase {
     }
 
     /**
+     * Version 5: each stream's incarnation is kept apart from its bank; the restored banks go on
+     * with frames of the incarnation they hold, and publish it.
+     */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion5(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("5", copy);
+    }
+
+    /**
      * Version 2 state written with an idle retention (by that version's code, with this test's
      * options): its idle timers are processing-time timers
      * (long due when this runs), which move to event time when they fire, so every stream still
@@ -192,6 +202,9 @@ class MemoryRecoveryITCase {
 
         assertThat(startEvents(out)).as("the banks came from the savepoint").isEmpty();
         assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
+        // Banks of versions before 5 take the incarnation of the frames that follow.
+        assertThat(finalBanks(out).values())
+                .allSatisfy(bank -> assertThat(bank.getIncarnation()).isEqualTo(SyntheticEmbeddingSource.INCARNATION));
         assertThat(endEvents(out)).isEqualTo(endEvents(uninterrupted));
         Map<String, Chapter> sealedAfterThePause = chapters(out);
         assertThat(sealedAfterThePause.keySet())
