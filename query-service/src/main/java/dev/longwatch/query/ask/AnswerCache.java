@@ -14,10 +14,17 @@ public final class AnswerCache {
     /**
      * What identifies an answer.
      *
+     * @param incarnation the stream incarnation: a stream created again under the same id starts
+     *     its versions anew, and must not get its predecessor's answers
      * @param chapters how many sealed chapters the answer's slots were merged from
      */
     public record Key(
-            String streamId, long memoryVersion, int chapters, TimeWindow window, String question) {}
+            String streamId,
+            long incarnation,
+            long memoryVersion,
+            int chapters,
+            TimeWindow window,
+            String question) {}
 
     private final int capacity;
     // Guarded by this; access order makes it an LRU.

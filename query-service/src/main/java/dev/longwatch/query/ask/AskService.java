@@ -106,7 +106,8 @@ public final class AskService {
         }
         AnswerCache.Key key =
                 new AnswerCache.Key(
-                        memory.getStreamId(), memory.getVersion(), chapters.size(), window, question);
+                        memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(), window,
+                        question);
         Optional<AskResult> cached = cache.get(key);
         if (cached.isPresent()) {
             cacheHits.increment();
@@ -115,7 +116,7 @@ public final class AskService {
         ChatPrompt prompt =
                 MemoryPrompt.build(
                         slots,
-                        slot -> views.frameJpeg(memory.getStreamId(), slot.keyframeSeq()),
+                        slot -> views.frameJpeg(memory.getStreamId(), memory.getIncarnation(), slot.keyframeSeq()),
                         question);
         ChatResponse response = generate(prompt);
         AskResult result =

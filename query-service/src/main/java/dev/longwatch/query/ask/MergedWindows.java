@@ -14,7 +14,9 @@ import java.util.Map;
  * are only added), so an entry is valid for as long as it is kept. Least recently used out first.
  */
 final class MergedWindows {
-    private record Key(String streamId, long memoryVersion, int chapters, long lastChapter, TimeWindow window) {}
+    // The incarnation: a stream created again under the same id starts its versions anew.
+    private record Key(
+            String streamId, long incarnation, long memoryVersion, int chapters, long lastChapter, TimeWindow window) {}
 
     private final int capacity;
     // Guarded by this; access order makes it an LRU.
@@ -34,7 +36,10 @@ final class MergedWindows {
     /** {@link SlotSpan#of(MemorySnapshot, List, TimeWindow)}, merged once per distinct input. */
     List<SlotSpan> slots(MemorySnapshot memory, List<Chapter> chapters, TimeWindow window) {
         long lastChapter = chapters.isEmpty() ? -1 : chapters.get(chapters.size() - 1).getIndex();
-        Key key = new Key(memory.getStreamId(), memory.getVersion(), chapters.size(), lastChapter, window);
+        Key key =
+                new Key(
+                        memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(), lastChapter,
+                        window);
         synchronized (this) {
             List<SlotSpan> known = entries.get(key);
             if (known != null) {

@@ -71,7 +71,8 @@ final class AskResource {
                 new ApiJson.Answer(
                         result.answer(),
                         result.evidence().stream()
-                                .map(s -> new ApiJson.Evidence(s.startSec(), s.endSec(), ApiJson.frameUrl(id, s.keyframeSeq())))
+                                .map(s -> new ApiJson.Evidence(
+                                        s.startSec(), s.endSec(), ApiJson.frameUrl(id, memory.getIncarnation(), s.keyframeSeq())))
                                 .toList(),
                         result.memoryVersion(),
                         result.llm().map(l -> new ApiJson.Llm(l.model(), l.latencyMs())).orElse(null)));

@@ -170,6 +170,17 @@ public final class HttpApi {
                     config.events.handlerAdded(onRoute);
                     config.jsonMapper(new JavalinJackson(mapper, false));
                     config.requestLogger.http((ctx, ms) -> countRequest(deps.metrics(), ctx));
+                    SubscriptionResource subscriptions =
+                            new SubscriptionResource(
+                                    deps.views(),
+                                    deps.subscriptions(),
+                                    deps.answers(),
+                                    deps.asks().model().isPresent(),
+                                    bodies,
+                                    deps.clock(),
+                                    limits.subscriptions(),
+                                    new TenantSlots(limits.eventStreams()));
+                    config.events.serverStopped(subscriptions::close);
                     routing(
                             config.routes,
                             new Filters(
@@ -182,15 +193,7 @@ public final class HttpApi {
                             new AskResource(
                                     deps.views(), deps.asks(), bodies, deps.metrics(), routing,
                                     new TenantSlots(limits.asks())),
-                            new SubscriptionResource(
-                                    deps.views(),
-                                    deps.subscriptions(),
-                                    deps.answers(),
-                                    deps.asks().model().isPresent(),
-                                    bodies,
-                                    deps.clock(),
-                                    limits.subscriptions(),
-                                    new TenantSlots(limits.eventStreams())),
+                            subscriptions,
                             new FrameResource(deps.views(), routing),
                             new HealthResource(deps.readiness(), deps.metrics()),
                             new StaticResource());

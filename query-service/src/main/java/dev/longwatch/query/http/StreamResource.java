@@ -11,6 +11,7 @@ import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
+import dev.longwatch.schema.proto.Subscription;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -68,11 +69,7 @@ final class StreamResource {
         }
         AuthFilter.requireVisible(ctx, request.id());
         SourceUris.check(request.uri());
-        double fps = request.sampleFps() == null ? DEFAULT_SAMPLE_FPS : request.sampleFps();
-        if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
-            throw ApiException.badRequest(
-                    "invalid_sample_fps", "'sampleFps' must be > 0 and <= " + MAX_SAMPLE_FPS + ", got " + fps);
-        }
+        double fps = sampleFps(request.sampleFps());
         // Read-your-writes is not guaranteed: two racing POSTs of one id may both pass this check
         // before the view sees either; the later spec then wins on the compacted topic.
         if (views.spec(request.id()).isPresent()) {
@@ -119,6 +116,16 @@ final class StreamResource {
         ctx.json(view(spec, views.status(spec.getId()), views.memory(spec.getId())));
     }
 
+    /** The sample rate asked for, or the default; 400 unless within (0, {@value #MAX_SAMPLE_FPS}]. */
+    static double sampleFps(Double requested) {
+        double fps = requested == null ? DEFAULT_SAMPLE_FPS : requested;
+        if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
+            throw ApiException.badRequest(
+                    "invalid_sample_fps", "'sampleFps' must be > 0 and <= " + MAX_SAMPLE_FPS + ", got " + fps);
+        }
+        return fps;
+    }
+
     /**
      * 429 when the caller's tenant has {@code limits.streams()} streams already: the streams its
      * scope can see, on every instance alike (lw.streams is a global table). Like the 409 check,
@@ -136,9 +143,24 @@ final class StreamResource {
         }
     }
 
+    /**
+     * Deleting means gone: the spec's tombstone stops ingest and ends the memory job's bank, and
+     * from then on the views show nothing of the stream (404); its subscriptions are tombstoned,
+     * and so are its memory and chapters (the job does so too while it holds the bank). What is
+     * left anywhere carries the deleted incarnation and never shows under a stream created again
+     * with the same id. A failure after the spec's tombstone answers 503; leftovers stay hidden.
+     */
     private void delete(Context ctx) {
         StreamSpec spec = requireSpec(ctx, ctx.pathParam("id"));
-        registry.delete(spec.getId());
+        String id = spec.getId();
+        List<String> chapterKeys = views.chapterKeys(id);
+        registry.delete(id);
+        for (Subscription subscription : subscriptions.all()) {
+            if (subscription.getStreamId().equals(id)) {
+                subscriptions.delete(subscription.getId());
+            }
+        }
+        registry.purge(id, chapterKeys);
         ctx.status(204);
     }
 
@@ -162,7 +184,9 @@ final class StreamResource {
         MemorySnapshot snapshot = memory.get();
         List<ApiJson.Slot> slots =
                 SlotSpan.of(snapshot, views.chapters(id), window).stream()
-                        .map(s -> new ApiJson.Slot(s.startSec(), s.endSec(), s.frames(), ApiJson.frameUrl(id, s.keyframeSeq())))
+                        .map(s -> new ApiJson.Slot(
+                                s.startSec(), s.endSec(), s.frames(),
+                                ApiJson.frameUrl(id, snapshot.getIncarnation(), s.keyframeSeq())))
                         .toList();
         ctx.json(new ApiJson.Memory(id, snapshot.getVersion(), snapshot.getFramesSeen(), slots));
     }

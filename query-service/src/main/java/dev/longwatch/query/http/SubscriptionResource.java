@@ -6,17 +6,25 @@ import dev.longwatch.query.auth.Access;
 import dev.longwatch.query.auth.TenantSlots;
 import dev.longwatch.query.subscriptions.EventAnswerBus;
 import dev.longwatch.query.subscriptions.SubscriptionRegistry;
+import dev.longwatch.query.views.Incarnations;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.proto.EventAnswer;
+import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.Subscription;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +35,15 @@ import org.slf4j.LoggerFactory;
  * reconnects with {@code Last-Event-ID} first gets what it missed. Without a model, subscriptions
  * are accepted but not evaluated, and the POST answer says so ({@code "evaluated": false}).
  * Each tenant may have {@code maxSubscriptions} subscriptions (over the streams its scope sees)
- * and {@code eventStreams.max()} open event streams on this instance; beyond either, 429.
+ * and {@code eventStreams.max()} open event streams on this instance; beyond either, 429. Every
+ * open stream gets a comment every {@link #HEARTBEAT}: a client that went away without closing
+ * (a dropped network) is noticed by the failing write, and its slot freed, even on a quiet
+ * subscription.
  */
 final class SubscriptionResource {
     static final int DEFAULT_COOLDOWN_SEC = 60;
     static final int MAX_COOLDOWN_SEC = 24 * 3600;
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,6 +55,14 @@ final class SubscriptionResource {
     private final Clock clock;
     private final int maxSubscriptions;
     private final TenantSlots eventStreams;
+    // The event streams open on this instance, each from its greeting until it closes.
+    private final Set<SseClient> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "sse-heartbeat");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     SubscriptionResource(
             MemoryViews views,
@@ -56,6 +76,7 @@ final class SubscriptionResource {
         this.views = views;
         this.maxSubscriptions = maxSubscriptions;
         this.eventStreams = eventStreams;
+        heartbeats.scheduleWithFixedDelay(this::beat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         this.registry = registry;
         this.answers = answers;
         this.evaluated = evaluated;
@@ -77,15 +98,10 @@ final class SubscriptionResource {
             throw ApiException.badRequest("invalid_id", "invalid stream id '" + streamId + "'");
         }
         AuthFilter.requireVisible(ctx, streamId);
-        if (views.spec(streamId).isEmpty()) {
-            throw ApiException.notFound("unknown stream '" + streamId + "'");
-        }
+        StreamSpec spec =
+                views.spec(streamId).orElseThrow(() -> ApiException.notFound("unknown stream '" + streamId + "'"));
         String question = Questions.check(request.question());
-        int cooldown = request.cooldownSec() == null ? DEFAULT_COOLDOWN_SEC : request.cooldownSec();
-        if (cooldown < 1 || cooldown > MAX_COOLDOWN_SEC) {
-            throw ApiException.badRequest(
-                    "invalid_cooldown", "'cooldownSec' must be 1.." + MAX_COOLDOWN_SEC + ", got " + cooldown);
-        }
+        int cooldown = cooldown(request.cooldownSec());
         requireRoomForASubscription(AuthFilter.access(ctx));
         Subscription subscription =
                 Subscription.newBuilder()
@@ -94,10 +110,22 @@ final class SubscriptionResource {
                         .setQuestion(question)
                         .setCooldownS(cooldown)
                         .setCreatedMs(clock.millis())
+                        // Asks about this stream only: never about one created later under its id.
+                        .setStreamIncarnation(spec.getCreatedMs())
                         .build();
         registry.put(subscription);
         ctx.status(201).header("Location", "/v1/subscriptions/" + subscription.getId());
         ctx.json(view(subscription));
+    }
+
+    /** The cooldown asked for, or the default; 400 unless 1..{@value #MAX_COOLDOWN_SEC}. */
+    static int cooldown(Integer requested) {
+        int cooldown = requested == null ? DEFAULT_COOLDOWN_SEC : requested;
+        if (cooldown < 1 || cooldown > MAX_COOLDOWN_SEC) {
+            throw ApiException.badRequest(
+                    "invalid_cooldown", "'cooldownSec' must be 1.." + MAX_COOLDOWN_SEC + ", got " + cooldown);
+        }
+        return cooldown;
     }
 
     /** 429 when the tenant has {@code maxSubscriptions} on the streams its scope can see. */
@@ -158,6 +186,7 @@ final class SubscriptionResource {
         // The listener and the tenant's slot are the connection's: both go when it closes.
         Runnable release =
                 () -> {
+                    open.remove(client);
                     slot.close();
                     try {
                         listening.close();
@@ -165,10 +194,31 @@ final class SubscriptionResource {
                         LOG.debug("closing SSE listener", e);
                     }
                 };
+        open.add(client);
         client.onClose(release);
         if (client.terminated()) {
             release.run(); // gone before the callback was set: it will not be called
         }
+    }
+
+    /** A comment to every open stream; a write that fails closes the stream (and frees its slot). */
+    private void beat() {
+        for (SseClient client : open) {
+            synchronized (client) {
+                if (!client.terminated()) {
+                    try {
+                        client.sendComment("keep-alive");
+                    } catch (RuntimeException e) {
+                        LOG.debug("SSE client gone: {}", e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops the heartbeats; the server is stopping. */
+    void close() {
+        heartbeats.shutdownNow();
     }
 
     private static void send(SseClient client, EventAnswer answer) {
@@ -185,11 +235,18 @@ final class SubscriptionResource {
         }
     }
 
+    /**
+     * The subscription of the path, 404 also when its stream was deleted since (the delete
+     * tombstones it too, but that write may lag or have failed).
+     */
     private Subscription require(Context ctx) {
         String id = ctx.pathParam("id");
         Subscription subscription =
                 registry.get(id).orElseThrow(() -> ApiException.notFound("unknown subscription '" + id + "'"));
         AuthFilter.requireVisible(ctx, subscription.getStreamId());
+        if (!Incarnations.current(views.spec(subscription.getStreamId()), subscription.getStreamIncarnation())) {
+            throw ApiException.notFound("unknown subscription '" + id + "' (its stream was deleted)");
+        }
         return subscription;
     }
 

@@ -1,18 +1,32 @@
 package dev.longwatch.query.registry;
 
 import dev.longwatch.schema.Topics;
+import dev.longwatch.schema.proto.Chapter;
+import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
+import java.util.List;
 
-/** {@link StreamRegistry} on lw.streams, each write acknowledged before the request answers. */
+/**
+ * {@link StreamRegistry} on lw.streams, each write acknowledged before the request answers; a
+ * purge tombstones lw.memory and lw.chapters the same way.
+ */
 public final class KafkaStreamRegistry implements StreamRegistry {
     private final TopicWriter<StreamSpec> writer;
+    private final TopicWriter<MemorySnapshot> memory;
+    private final TopicWriter<Chapter> chapters;
 
-    public KafkaStreamRegistry(TopicWriter<StreamSpec> writer) {
+    public KafkaStreamRegistry(
+            TopicWriter<StreamSpec> writer, TopicWriter<MemorySnapshot> memory, TopicWriter<Chapter> chapters) {
         this.writer = writer;
+        this.memory = memory;
+        this.chapters = chapters;
     }
 
     public static KafkaStreamRegistry create(String bootstrapServers, String clientId) {
-        return new KafkaStreamRegistry(TopicWriter.create(Topics.STREAMS, bootstrapServers, clientId));
+        return new KafkaStreamRegistry(
+                TopicWriter.create(Topics.STREAMS, bootstrapServers, clientId),
+                TopicWriter.create(Topics.MEMORY, bootstrapServers, clientId + "-memory"),
+                TopicWriter.create(Topics.CHAPTERS, bootstrapServers, clientId + "-chapters"));
     }
 
     @Override
@@ -26,7 +40,17 @@ public final class KafkaStreamRegistry implements StreamRegistry {
     }
 
     @Override
+    public void purge(String streamId, List<String> chapterKeys) {
+        memory.write(streamId, null, "the memory of stream '" + streamId + "'");
+        for (String key : chapterKeys) {
+            chapters.write(key, null, "chapter '" + key + "'");
+        }
+    }
+
+    @Override
     public void close() {
         writer.close();
+        memory.close();
+        chapters.close();
     }
 }

@@ -176,8 +176,8 @@ class JsonErrorsTest {
         }
 
         @Override
-        public Optional<byte[]> frameJpeg(String streamId, long seq) {
-            return delegate.frameJpeg(streamId, seq);
+        public Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq) {
+            return delegate.frameJpeg(streamId, incarnation, seq);
         }
     }
 }

@@ -160,6 +160,14 @@ public final class TestViews implements AutoCloseable {
             }
 
             @Override
+            public void purge(String streamId, java.util.List<String> chapterKeys) {
+                synchronized (TestViews.this) {
+                    memory.pipeInput(streamId, null);
+                    chapterKeys.forEach(key -> chapters.pipeInput(key, null));
+                }
+            }
+
+            @Override
             public void close() {}
         };
     }
