@@ -11,6 +11,8 @@ import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
 import dev.longwatch.query.QueryService;
+import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.query.auth.BindPolicy;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -51,6 +54,7 @@ public final class LocalStack implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private String bootstrapServers;
     private QueryService queryService;
+    private ApiTokens apiTokens = ApiTokens.none();
     private JobClient memoryJob;
     private Thread encoderThread;
     private MetricsServer endpoints;
@@ -58,10 +62,21 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack() {}
 
+    /** The stack with the query service configured from the environment, as the service is. */
     public static LocalStack start(LocalStackSettings settings) throws Exception {
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /**
+     * The stack with the query service configured from the environment ({@link
+     * QueryServiceSettings#fromEnv}: tokens, allowed hosts, limits, ...), then by {@code query}
+     * ({@code up}'s flags); Kafka, port, state directory and model come from {@code settings}.
+     */
+    public static LocalStack start(LocalStackSettings settings, UnaryOperator<QueryServiceSettings> query)
+            throws Exception {
         LocalStack stack = new LocalStack();
         try {
-            stack.startAll(settings);
+            stack.startAll(settings, query);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -69,8 +84,16 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(LocalStackSettings settings) throws Exception {
+    private void startAll(LocalStackSettings settings, UnaryOperator<QueryServiceSettings> query) throws Exception {
         Path dataDir = Files.createDirectories(settings.dataDir());
+        QueryServiceSettings querySettings =
+                query.apply(QueryServiceSettings.fromEnv(System.getenv()))
+                        .withPort(settings.httpPort())
+                        .withStateDir(dataDir.resolve("query-state"))
+                        .withLlm(settings.llm());
+        // Before anything starts: an open API may only listen on loopback.
+        BindPolicy.check(querySettings.bindHost(), querySettings.tokens());
+        apiTokens = querySettings.tokens();
         if (settings.externalBootstrap() == null) {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
             started.push(kafka);
@@ -87,12 +110,7 @@ public final class LocalStack implements AutoCloseable {
         started.push(ingest);
         ingest.start();
 
-        queryService =
-                new QueryService(
-                        QueryServiceSettings.defaults(bootstrapServers)
-                                .withPort(settings.httpPort())
-                                .withStateDir(dataDir.resolve("query-state"))
-                                .withLlm(settings.llm()));
+        queryService = new QueryService(querySettings.withBootstrapServers(bootstrapServers));
         started.push(queryService);
         queryService.start();
         awaitReady(queryService, READY_TIMEOUT);
@@ -164,6 +182,11 @@ public final class LocalStack implements AutoCloseable {
                     worker.close();
                     thread.join();
                 });
+    }
+
+    /** A configured token that may see {@code streamId}, for the stack's own calls; empty when open. */
+    Optional<String> apiTokenFor(String streamId) {
+        return apiTokens.tokenFor(streamId);
     }
 
     public URI httpBase() {

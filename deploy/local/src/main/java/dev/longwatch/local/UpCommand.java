@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
@@ -15,7 +16,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "${env:LONGWATCH_HTTP_PORT:-8080}", description = "HTTP port of the query service (default: ${DEFAULT-VALUE}; env LONGWATCH_HTTP_PORT)")
     int port;
 
     @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
@@ -30,21 +31,25 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
     List<String> sources = new ArrayList<>();
 
+    /** The query service's API settings: tokens, host names, per-tenant limits. */
+    @Mixin ApiOptions apiOptions = new ApiOptions();
+
     @Override
     public Integer call() throws Exception {
         LocalStackSettings settings =
                 LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
                         .withMetricsPort(metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
-        try (LocalStack stack = LocalStack.start(settings)) {
+        try (LocalStack stack = LocalStack.start(settings, apiOptions::applyTo)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            ApiClient api = new ApiClient(stack.httpBase());
             for (String source : sources) {
                 int eq = source.indexOf('=');
                 if (eq <= 0) {
                     System.err.println("up: --source wants ID=URI, got " + source);
                     return 2;
                 }
+                // With tokens, a source is added with a token that may see it, as a client would.
+                ApiClient api = new ApiClient(stack.httpBase(), stack.apiTokenFor(source.substring(0, eq)).orElse(null));
                 ApiClient.Reply reply =
                         api.post("/v1/streams", Map.of("id", source.substring(0, eq), "uri", source.substring(eq + 1)));
                 if (reply.status() != 201 && reply.status() != 409) {

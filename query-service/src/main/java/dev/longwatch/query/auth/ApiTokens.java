@@ -85,6 +85,11 @@ public final class ApiTokens {
      */
     public record Tenant(String name, StreamScope scope) {}
 
+    /** A token whose scope allows {@code streamId}, for the service's own calls; empty if none. */
+    public Optional<String> tokenFor(String streamId) {
+        return scopes.entrySet().stream().filter(e -> e.getValue().allows(streamId)).map(Map.Entry::getKey).findFirst();
+    }
+
     public int size() {
         return scopes.size();
     }

@@ -144,6 +144,12 @@ public record QueryServiceSettings(
                 TenantLimits.fromEnv(env));
     }
 
+    public QueryServiceSettings withBootstrapServers(String newBootstrapServers) {
+        return new QueryServiceSettings(
+                newBootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, limits);
+    }
+
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
                 bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
