@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "longwatch",
         mixinStandardHelpOptions = true,
+        // Every subcommand answers --help (with its options' defaults) and --version too.
+        scope = CommandLine.ScopeType.INHERIT,
         version = "longwatch 0.1.0",
         description = "Ask questions about hours of live and recorded video.",
         subcommands = {DemoCommand.class, UpCommand.class, IngestCommand.class, AskCommand.class, SubscribeCommand.class, BenchCommand.class})
