@@ -1,6 +1,7 @@
 package dev.longwatch.ingest;
 
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.service.EnvironmentNames;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,16 +24,19 @@ import org.slf4j.LoggerFactory;
  * consumer group (each stream read by exactly one; a dead instance's streams move).
  *
  * <ul>
- *   <li>settings: {@link IngestSettings#fromEnvironment} ({@code LONGWATCH_BOOTSTRAP_SERVERS},
- *       {@code LONGWATCH_INGEST_*});
- *   <li>{@code GET /healthz} (200 while the instance runs) and {@code GET /metrics} (Prometheus:
- *       {@code lw_ingest_*} per stream, JVM meters) on {@code LONGWATCH_METRICS_HOST} (default
- *       {@code 0.0.0.0}) and {@code LONGWATCH_METRICS_PORT} (default {@value #DEFAULT_METRICS_PORT};
- *       0 = any free port).
+ *   <li>settings: {@link #configFrom} reads every variable ({@link IngestSettings#fromEnvironment}:
+ *       {@code LONGWATCH_BOOTSTRAP_SERVERS}, {@code LONGWATCH_INGEST_*}; the endpoints' address);
+ *       {@link #environmentVariables()} lists them;
+ *   <li>{@code GET /healthz} (200 while the instance runs), {@code GET /readyz} (200 once it has
+ *       joined the group and read its partitions of {@code lw.streams}) and {@code GET /metrics}
+ *       (Prometheus: {@code lw_ingest_*} per stream, JVM meters) on {@code LONGWATCH_METRICS_HOST}
+ *       (default {@code 0.0.0.0}) and {@code LONGWATCH_METRICS_PORT} (default {@value
+ *       #DEFAULT_METRICS_PORT}; 0 = any free port).
  * </ul>
  *
- * On SIGTERM the instance stops its streams (each writes its last status), leaves the group so
- * its streams move at once, and exits.
+ * On SIGTERM the instance stops its streams (each closes its FFmpeg source, flushes its frames and
+ * writes its last status), leaves the group so its streams move at once, and exits; that takes a
+ * second or two, at most twice the settings' shutdown timeout (30 s) when a source hangs.
  */
 public final class IngestMain implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestMain.class);
@@ -41,16 +47,29 @@ public final class IngestMain implements AutoCloseable {
     /** What /healthz reports: true from start until close. */
     private final AtomicBoolean running;
 
+    /** Everything an instance is configured with, read from its environment in one place. */
+    record Config(IngestSettings settings, InetSocketAddress metricsAddress) {}
+
     private IngestMain(IngestService service, MetricsServer endpoints, AtomicBoolean running) {
         this.service = service;
         this.endpoints = endpoints;
         this.running = running;
     }
 
+    /** Reads every variable an instance uses; unset ones take their defaults. */
+    static Config configFrom(Map<String, String> env) {
+        return new Config(IngestSettings.fromEnvironment(env), metricsAddress(env));
+    }
+
+    /** The names of every environment variable an ingest instance reads. */
+    public static SortedSet<String> environmentVariables() {
+        return EnvironmentNames.readBy(IngestMain::configFrom);
+    }
+
     /** Starts an instance configured by {@code env}; it runs until {@link #close()}. */
     public static IngestMain start(Map<String, String> env) throws IOException {
-        IngestSettings settings = IngestSettings.fromEnvironment(env);
-        InetSocketAddress address = metricsAddress(env);
+        Config config = configFrom(env);
+        IngestSettings settings = config.settings();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -59,8 +78,9 @@ public final class IngestMain implements AutoCloseable {
         service.start();
         try {
             AtomicBoolean running = new AtomicBoolean(true);
-            MetricsServer endpoints = MetricsServer.start(address, metrics, running::get);
-            LOG.info("ingest instance {} of group {} started; /healthz and /metrics on port {}",
+            MetricsServer endpoints =
+                    MetricsServer.start(config.metricsAddress(), metrics, running::get, service::waitingFor);
+            LOG.info("ingest instance {} of group {} started; /healthz, /readyz and /metrics on port {}",
                     settings.instanceId(), settings.groupId(), endpoints.port());
             return new IngestMain(service, endpoints, running);
         } catch (IOException | RuntimeException e) {
@@ -71,16 +91,22 @@ public final class IngestMain implements AutoCloseable {
 
     private static InetSocketAddress metricsAddress(Map<String, String> env) {
         String port = env.getOrDefault("LONGWATCH_METRICS_PORT", Integer.toString(DEFAULT_METRICS_PORT));
+        String host = env.getOrDefault("LONGWATCH_METRICS_HOST", "0.0.0.0");
         try {
-            return new InetSocketAddress(env.getOrDefault("LONGWATCH_METRICS_HOST", "0.0.0.0"), Integer.parseInt(port.strip()));
+            return new InetSocketAddress(host, Integer.parseInt(port.strip()));
         } catch (IllegalArgumentException e) { // NumberFormatException too
             throw new IllegalArgumentException("LONGWATCH_METRICS_PORT must be a port number (0 = any free one), got '" + port + "'", e);
         }
     }
 
-    /** The port of {@code /healthz} and {@code /metrics}. */
+    /** The port of {@code /healthz}, {@code /readyz} and {@code /metrics}. */
     public int metricsPort() {
         return endpoints.port();
+    }
+
+    /** Empty once the instance can ingest (see {@link IngestService#waitingFor()}). */
+    public Optional<String> waitingFor() {
+        return service.waitingFor();
     }
 
     @Override
@@ -98,6 +124,7 @@ public final class IngestMain implements AutoCloseable {
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM halts once its hooks return: the hook closes the instance before it does.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("SIGTERM: stopping the streams and leaving the group");
             main.close();
             stopped.countDown();
         }, "ingest-shutdown"));

@@ -4,21 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-stream meters, tagged {@code stream}; in Prometheus: {@code lw_ingest_frames_total} (frames
- * produced, i.e. acknowledged by Kafka), {@code lw_ingest_fps} (frames produced per second over the
- * last {@link #FPS_WINDOW}),
- * {@code lw_ingest_reconnects_total}, {@code lw_ingest_last_frame_age_seconds}, plus {@code
- * lw_ingest_decoded_total} and {@code lw_ingest_failures_total}.
+ * produced, i.e. acknowledged by Kafka; frames per second is {@code
+ * rate(lw_ingest_frames_total[1m])}), {@code lw_ingest_reconnects_total}, {@code
+ * lw_ingest_last_frame_age_seconds}, plus {@code lw_ingest_decoded_total} and {@code
+ * lw_ingest_failures_total}.
  */
 final class IngestMetrics {
-    /** The sliding window of the fps gauge: long enough to smooth 1 fps sampling. */
-    static final Duration FPS_WINDOW = Duration.ofSeconds(10);
-
     private final MeterRegistry registry;
     private final Clock clock;
     // Gauges hold their state weakly: this map keeps it alive for the life of the service.
@@ -64,11 +60,6 @@ final class IngestMetrics {
                 .baseUnit("seconds")
                 .tag("stream", streamId)
                 .register(registry);
-        Gauge.builder("lw.ingest.fps", m, StreamMeters::framesPerSecond)
-                .description(
-                        "frames produced per second over the last " + FPS_WINDOW.toSeconds() + " s")
-                .tag("stream", streamId)
-                .register(registry);
         return m;
     }
 
@@ -79,7 +70,6 @@ final class IngestMetrics {
         final Counter failures;
         private final Clock clock;
         private volatile long lastFrameMs = -1;
-        private final RateWindow rate = new RateWindow(FPS_WINDOW);
 
         StreamMeters(Counter frames, Counter decoded, Counter reconnects, Counter failures, Clock clock) {
             this.frames = frames;
@@ -92,12 +82,7 @@ final class IngestMetrics {
         /** A frame was acknowledged by Kafka at {@code wallMs}; called on the producer's I/O thread. */
         void frameProduced(long wallMs) {
             frames.increment();
-            rate.record(wallMs);
             lastFrameMs = wallMs;
-        }
-
-        double framesPerSecond() {
-            return rate.perSecond(clock.millis());
         }
 
         double lastFrameAgeSeconds() {

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -87,6 +88,8 @@ public final class IngestService implements AutoCloseable {
     private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
     private final Map<TopicPartition, Map<String, StreamSpec>> catchUp = new HashMap<>();
     private volatile boolean assignedOnce;
+    // catchUp is the control thread's; /readyz reads this copy of "is any partition still behind".
+    private volatile boolean catchingUp = true;
 
     private record Deferred(StreamSpec spec, TopicPartition partition) {}
 
@@ -110,13 +113,13 @@ public final class IngestService implements AutoCloseable {
                                 settings.rtspTransport(),
                                 false)),
                 new FrameProducer(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frames",
                         settings.instanceId()),
-                new StatusPublisher(settings.bootstrapServers(), settings.instanceId() + "-status"),
-                new EventPublisher(settings.bootstrapServers(), settings.instanceId() + "-events"),
+                new StatusPublisher(settings.kafkaConnection(), settings.instanceId() + "-status"),
+                new EventPublisher(settings.kafkaConnection(), settings.instanceId() + "-events"),
                 new FrameLog(
-                        settings.bootstrapServers(),
+                        settings.kafkaConnection(),
                         settings.instanceId() + "-frame-log",
                         settings.startTimeout()));
     }
@@ -171,7 +174,7 @@ public final class IngestService implements AutoCloseable {
         deps.statuses()
                 .seed(
                         StatusReader.readAll(
-                                settings.bootstrapServers(),
+                                settings.kafkaConnection(),
                                 settings.instanceId() + "-status-reader",
                                 settings.startTimeout()));
         consumer = createConsumer();
@@ -235,6 +238,24 @@ public final class IngestService implements AutoCloseable {
         return new StreamRun(job, deps, new StopSignal()).run(listener);
     }
 
+    /**
+     * Empty while this instance follows the control plane: it has joined the group and read its
+     * partitions of {@code lw.streams}, and its control loop is alive; otherwise why not (for
+     * {@code /readyz}).
+     */
+    public Optional<String> waitingFor() {
+        if (controlFailure != null) {
+            return Optional.of("the control loop failed: " + controlFailure);
+        }
+        if (!running || controlThread == null || !controlThread.isAlive()) {
+            return Optional.of("not following " + Topics.STREAMS.name());
+        }
+        if (catchingUp) {
+            return Optional.of("reading its partitions of " + Topics.STREAMS.name());
+        }
+        return Optional.empty();
+    }
+
     /** Streams this instance is running (or waiting to run) now. */
     public Set<String> activeStreams() {
         return Set.copyOf(active.keySet());
@@ -266,8 +287,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     private Consumer<String, StreamSpec> createConsumer() {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> configs = settings.kafkaConnection();
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Offsets are never committed: every assignment re-reads its partitions from the start.
@@ -305,6 +325,7 @@ public final class IngestService implements AutoCloseable {
                     }
                 }
                 applyCaughtUp();
+                catchingUp = !assignedOnce || !catchUp.isEmpty();
                 if (assignedOnce && catchUp.isEmpty()) {
                     ready.countDown();
                 }
@@ -351,7 +372,7 @@ public final class IngestService implements AutoCloseable {
             // it wrote (and flushed) to lw.stream-status before giving the partition up.
             Map<String, StreamStatus> statuses =
                     StatusReader.readAll(
-                            settings.bootstrapServers(),
+                            settings.kafkaConnection(),
                             settings.instanceId() + "-status-reader",
                             settings.startTimeout());
             statuses.keySet().removeAll(active.keySet()); // ours are fresher in memory

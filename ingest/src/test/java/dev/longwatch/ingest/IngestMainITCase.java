@@ -46,6 +46,8 @@ class IngestMainITCase {
             try (IngestMain ingest = IngestMain.start(env)) {
                 port = ingest.metricsPort();
                 assertThat(get(port, "/healthz")).isEqualTo("200 ok\n");
+                // start() returns once the group is joined and lw.streams read: ready at once
+                assertThat(get(port, "/readyz")).isEqualTo("200 ready\n");
 
                 register(kafka, "boat", CLIP.toUri().toString());
 

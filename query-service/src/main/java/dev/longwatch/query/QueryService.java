@@ -102,7 +102,7 @@ public final class QueryService implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         BindPolicy.check(settings.bindHost(), settings.tokens());
-        registry = KafkaStreamRegistry.create(settings.bootstrapServers(), settings.applicationId() + "-registry");
+        registry = KafkaStreamRegistry.create(settings.kafkaConnection(), settings.applicationId() + "-registry");
         metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("longwatch.query.active.tasks", this::activeTasks)
                 .description("Kafka Streams tasks (partitions of lw.memory + lw.frames) this instance owns")
@@ -112,12 +112,12 @@ public final class QueryService implements AutoCloseable {
         KafkaStreamsOwners owners = new KafkaStreamsOwners(() -> streams, () -> advertised);
         subscriptions =
                 KafkaSubscriptionRegistry.create(
-                        settings.bootstrapServers(), settings.applicationId() + "-subscriptions", stores);
+                        settings.kafkaConnection(), settings.applicationId() + "-subscriptions", stores);
         AskService asks =
                 new AskService(
                         views, model, metrics, new ModelSlots(settings.llm().maxConcurrent(), AskService.SLOT_WAIT));
         EventAnswerBus answers = new EventAnswerBus();
-        feed = new KafkaEventAnswerFeed(settings.bootstrapServers(), answers, Clock.systemUTC());
+        feed = new KafkaEventAnswerFeed(settings.kafkaConnection(), answers, Clock.systemUTC());
         if (model.isPresent()) {
             Properties standingConfig = StandingQuestionsTopology.streamsConfig(settings);
             // lw.events partitions are assigned apart from the views' lw.memory partitions.

@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,13 +21,14 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final AtomicReference<Optional<String>> waitingFor = new AtomicReference<>(Optional.of("the group"));
     private final HttpClient http = HttpClient.newHttpClient();
     private MetricsServer server;
 
     @BeforeEach
     void start() throws Exception {
         server = MetricsServer.start(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, healthy::get);
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, healthy::get, waitingFor::get);
     }
 
     @AfterEach
@@ -49,6 +52,19 @@ class MetricsServerTest {
         HttpResponse<String> stopped = get("/healthz", "GET");
         assertThat(stopped.statusCode()).isEqualTo(503);
         assertThat(stopped.body()).isEqualTo("stopped\n");
+    }
+
+    @Test
+    void shouldReportReadinessOnlyWhileAliveAndNotWaiting() throws Exception {
+        HttpResponse<String> waiting = get("/readyz", "GET");
+        assertThat(waiting.statusCode()).isEqualTo(503);
+        assertThat(waiting.body()).isEqualTo("not ready: the group\n");
+        waitingFor.set(Optional.empty());
+        HttpResponse<String> ready = get("/readyz", "GET");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("ready\n");
+        healthy.set(false);
+        assertThat(get("/readyz", "GET").body()).isEqualTo("not ready: stopped\n");
     }
 
     @Test

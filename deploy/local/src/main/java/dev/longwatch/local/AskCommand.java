@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./longwatch ask ID "Q"}: a client of a running stack. */
-@Command(name = "ask", description = "Ask a question about a stream of a running stack.")
+@Command(name = "ask", mixinStandardHelpOptions = true, description = "Ask a question about a stream of a running stack.")
 final class AskCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "stream id")
     String streamId;
@@ -17,10 +17,10 @@ final class AskCommand implements Callable<Integer> {
     @Parameters(index = "1", description = "the question")
     String question;
 
-    @Option(names = "--from", description = "window start, seconds from the stream's first frame")
+    @Option(names = "--from", description = "window start, seconds from the stream's first frame (default: its first frame)")
     Double fromSec;
 
-    @Option(names = "--to", description = "window end, seconds from the stream's first frame")
+    @Option(names = "--to", description = "window end, seconds from the stream's first frame (default: its last frame)")
     Double toSec;
 
     @Option(names = "--server", defaultValue = "http://127.0.0.1:8080", description = "query service URL (default: ${DEFAULT-VALUE})")

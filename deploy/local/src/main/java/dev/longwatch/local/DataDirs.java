@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class DataDirs {
+/** Deletes the temporary directories of a run (the launcher's commands and the bench module's). */
+public final class DataDirs {
     private DataDirs() {}
 
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * stack, register a video as a stream over HTTP, wait until every sampled frame is in the memory
  * bank, ask, print, shut down.
  */
-@Command(name = "demo", description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Ingest a video, wait until it is all in memory, ask a question, print the answer.")
 final class DemoCommand implements Callable<Integer> {
     static final String STREAM_ID = "demo";
 
@@ -54,7 +54,8 @@ final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
             LocalStackSettings settings =
-                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config());
+                    LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config())
+                            .withEnvironment(System.getenv());
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());

@@ -9,8 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code --encoder} and {@code --model}, shared by the commands that run a vision encoder. */
-final class EncoderOptions {
+/**
+ * {@code --encoder} and {@code --model}, shared by the commands that run a vision encoder (also
+ * {@code bench fidelity} in the bench module).
+ */
+public final class EncoderOptions {
     /** Grid of the weight-free encoder: 8 x 8 patches. */
     static final int BUILTIN_GRID = 8;
 
@@ -20,16 +23,16 @@ final class EncoderOptions {
     @Option(names = "--encoder", description = "builtin, onnx, tensorrt or auto (default: builtin; bench fidelity: onnx with ../shared/data/models/mobilenetv2-12-int8.onnx)")
     String encoder;
 
-    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx")
+    @Option(names = "--model", description = "ONNX model for --encoder onnx/tensorrt/auto, e.g. ../shared/data/models/mobilenetv2-12-int8.onnx (default: none)")
     Path model;
 
     /** The configured encoder, or the built-in one when none is given. */
-    EncoderConfig config() {
+    public EncoderConfig config() {
         return config(() -> EncoderConfig.builtin(BUILTIN_GRID));
     }
 
     /** The configured encoder, or the command's own default when {@code --encoder} is not given. */
-    EncoderConfig config(Supplier<EncoderConfig> commandDefault) {
+    public EncoderConfig config(Supplier<EncoderConfig> commandDefault) {
         if (encoder == null) {
             return model == null ? commandDefault.get() : EncoderConfig.onnx(model.toAbsolutePath());
         }

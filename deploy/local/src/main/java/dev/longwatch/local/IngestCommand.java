@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * {@code ./longwatch ingest URI --stream ID}: registers a source with a running stack and, for a
  * file, shows a progress bar until the whole file is in the memory bank.
  */
-@Command(name = "ingest", description = "Add a file or camera to a running stack; for a file, wait with a progress bar until it is all in memory.")
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Add a file or camera to a running stack; for a file, wait with a progress bar until it is all in memory.")
 final class IngestCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "a video file, or an rtsp://, http(s):// or file: URI")
     String uri;

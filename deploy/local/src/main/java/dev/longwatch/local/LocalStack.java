@@ -27,11 +27,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -49,6 +50,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String BOOTSTRAP_SERVERS = "LONGWATCH_BOOTSTRAP_SERVERS";
+    private static final String ENCODER_TRANSACTIONAL_ID = "LONGWATCH_ENCODER_TRANSACTIONAL_ID";
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -62,21 +65,16 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack() {}
 
-    /** The stack with the query service configured from the environment, as the service is. */
-    public static LocalStack start(LocalStackSettings settings) throws Exception {
-        return start(settings, UnaryOperator.identity());
-    }
-
     /**
-     * The stack with the query service configured from the environment ({@link
-     * QueryServiceSettings#fromEnv}: tokens, allowed hosts, limits, ...), then by {@code query}
-     * ({@code up}'s flags); Kafka, port, state directory and model come from {@code settings}.
+     * Starts every service. The query service reads {@link LocalStackSettings#environment} as its
+     * own process reads its environment ({@link QueryServiceSettings#fromEnv}: tokens, allowed
+     * hosts, tenant limits, ...; {@code up}'s API flags are written into it); Kafka, port, state
+     * directory and model come from {@code settings}.
      */
-    public static LocalStack start(LocalStackSettings settings, UnaryOperator<QueryServiceSettings> query)
-            throws Exception {
+    public static LocalStack start(LocalStackSettings settings) throws Exception {
         LocalStack stack = new LocalStack();
         try {
-            stack.startAll(settings, query);
+            stack.startAll(settings);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
@@ -84,10 +82,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(LocalStackSettings settings, UnaryOperator<QueryServiceSettings> query) throws Exception {
+    private void startAll(LocalStackSettings settings) throws Exception {
         Path dataDir = Files.createDirectories(settings.dataDir());
         QueryServiceSettings querySettings =
-                query.apply(QueryServiceSettings.fromEnv(System.getenv()))
+                QueryServiceSettings.fromEnv(settings.environment())
+                        .withKafkaClient(settings.kafkaClient())
                         .withPort(settings.httpPort())
                         .withStateDir(dataDir.resolve("query-state"))
                         .withLlm(settings.llm());
@@ -101,12 +100,15 @@ public final class LocalStack implements AutoCloseable {
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
-        TopicAdmin.createAll(bootstrapServers, settings.partitions(), (short) 1);
+        TopicAdmin.createAll(
+                settings.kafkaClient().clientConfig(bootstrapServers), settings.partitions(), (short) 1);
 
         startMemoryJob(settings, dataDir);
         startEncoder(settings);
 
-        IngestService ingest = new IngestService(IngestSettings.defaults(bootstrapServers), metrics);
+        IngestService ingest = new IngestService(
+                IngestSettings.fromEnvironment(serviceEnvironment(settings)).withKafkaClient(settings.kafkaClient()),
+                metrics);
         started.push(ingest);
         ingest.start();
 
@@ -122,6 +124,16 @@ public final class LocalStack implements AutoCloseable {
                         metrics,
                         () -> encoderThread != null && encoderThread.isAlive());
         started.push(endpoints);
+    }
+
+    /**
+     * The environment the services read as their own processes would ({@link ServiceEnvironment}),
+     * with the stack's Kafka as their bootstrap servers.
+     */
+    private Map<String, String> serviceEnvironment(LocalStackSettings settings) {
+        Map<String, String> environment = new HashMap<>(settings.environment());
+        environment.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return environment;
     }
 
     /**
@@ -157,11 +169,14 @@ public final class LocalStack implements AutoCloseable {
     private void startMemoryJob(LocalStackSettings settings, Path dataDir) throws Exception {
         Configuration options = new Configuration();
         options.set(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers);
+        settings.kafkaClient().values().forEach(
+                (name, value) -> options.setString(MemoryOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         options.set(MemoryOptions.BANK_SLOTS, settings.slots());
         options.set(MemoryOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(settings.checkpointIntervalMs()));
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
+        FlinkOnLoopback.apply(cluster);
         flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
-        cluster.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        cluster.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
         cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
         JobClient job = MemoryJob.start(env, options);
@@ -170,7 +185,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startEncoder(LocalStackSettings settings) {
-        EncoderSettings encoderSettings = EncoderSettings.defaults(bootstrapServers);
+        Map<String, String> environment = serviceEnvironment(settings);
+        // One worker: a fixed transactional id, so a restart fences what the last run left open.
+        environment.putIfAbsent(ENCODER_TRANSACTIONAL_ID, "longwatch-encoder-0");
+        EncoderSettings encoderSettings =
+                EncoderSettings.fromEnvironment(environment, "local").withKafkaClient(settings.kafkaClient());
         VisionEncoder encoder = EncoderFactory.create(settings.encoder(), metrics);
         started.push(encoder);
         EncoderWorker worker = new EncoderWorker(encoderSettings, encoder, metrics);

@@ -2,7 +2,9 @@ package dev.longwatch.local;
 
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.query.config.LlmSettings;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Configuration of the all-in-one stack.
@@ -23,6 +25,12 @@ import java.nio.file.Path;
  * @param metricsPort port of {@code /healthz} and {@code /metrics} for the ingest and encoder
  *     meters (the query service serves its own on {@code httpPort}); 0 picks a free one; default
  *     9400 for {@code up}, 0 otherwise
+ * @param kafkaClient client settings (SASL, TLS) of every service's Kafka clients; only with an
+ *     {@code externalBootstrap} (the embedded broker is plaintext on loopback); default none
+ * @param environment the variables the stack's ingest, encoder worker and query service read as
+ *     their own processes would ({@link ServiceEnvironment} says which and how {@code up} treats
+ *     each); default none, so every service runs on its defaults; {@code up} and {@code demo} pass
+ *     the process environment
  */
 public record LocalStackSettings(
         Path dataDir,
@@ -33,33 +41,67 @@ public record LocalStackSettings(
         long checkpointIntervalMs,
         LlmSettings llm,
         EncoderConfig encoder,
-        int metricsPort) {
+        int metricsPort,
+        KafkaClientProperties kafkaClient,
+        Map<String, String> environment) {
+
+    public LocalStackSettings {
+        environment = Map.copyOf(environment);
+        if (externalBootstrap == null && !kafkaClient.isEmpty()) {
+            throw new IllegalArgumentException("Kafka client settings (" + KafkaClientProperties.ENV_PREFIX
+                    + "*) are for an external cluster (--kafka); the embedded broker takes plaintext on loopback only");
+        }
+    }
+
+    /** Settings with no Kafka client settings (plaintext, as the embedded broker takes). */
+    public LocalStackSettings(
+            Path dataDir,
+            String externalBootstrap,
+            int httpPort,
+            int partitions,
+            int slots,
+            long checkpointIntervalMs,
+            LlmSettings llm,
+            EncoderConfig encoder,
+            int metricsPort) {
+        this(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort,
+                KafkaClientProperties.none(), Map.of());
+    }
 
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0);
+        return new LocalStackSettings(dataDir, null, 8080, 4, 20, 1000, LlmSettings.fromEnv(), EncoderConfig.builtin(8), 0, KafkaClientProperties.none(), Map.of());
     }
 
     public LocalStackSettings withHttpPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, port, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment);
     }
 
     public LocalStackSettings withExternalBootstrap(String bootstrap) {
-        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, bootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment);
     }
 
     public LocalStackSettings withSlots(int bankSlots) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, bankSlots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, environment);
     }
 
     public LocalStackSettings withEncoder(EncoderConfig config) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, config, metricsPort, kafkaClient, environment);
     }
 
     public LocalStackSettings withLlm(LlmSettings model) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, model, encoder, metricsPort, kafkaClient, environment);
     }
 
     public LocalStackSettings withMetricsPort(int port) {
-        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port);
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, port, kafkaClient, environment);
+    }
+
+    public LocalStackSettings withKafkaClient(KafkaClientProperties properties) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, properties, environment);
+    }
+
+    /** These settings with {@code variables} as the services' environment (see {@link #environment}). */
+    public LocalStackSettings withEnvironment(Map<String, String> variables) {
+        return new LocalStackSettings(dataDir, externalBootstrap, httpPort, partitions, slots, checkpointIntervalMs, llm, encoder, metricsPort, kafkaClient, variables);
     }
 }

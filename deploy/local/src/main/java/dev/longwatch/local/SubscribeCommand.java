@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./longwatch subscribe ID "Q"}: a standing question; prints each matching answer until Ctrl-C. */
-@Command(name = "subscribe", description = "Ask a standing question; print every answer the stack pushes, until Ctrl-C.")
+@Command(name = "subscribe", mixinStandardHelpOptions = true, description = "Ask a standing question; print every answer the stack pushes, until Ctrl-C.")
 final class SubscribeCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "stream id")
     String streamId;

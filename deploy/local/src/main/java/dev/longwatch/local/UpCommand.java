@@ -1,5 +1,7 @@
 package dev.longwatch.local;
 
+import dev.longwatch.encoder.EncoderConfig;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./longwatch up}: the embedded stack as a service, until interrupted. */
-@Command(name = "up", description = "Run the whole stack in this JVM until Ctrl-C.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Run the whole stack in this JVM until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
@@ -19,7 +21,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:LONGWATCH_HTTP_PORT:-8080}", description = "HTTP port of the query service (default: ${DEFAULT-VALUE}; env LONGWATCH_HTTP_PORT)")
     int port;
 
-    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker")
+    @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker; LONGWATCH_KAFKA_* give its client settings (default: the embedded broker, on loopback)")
     String kafka;
 
     @Option(names = "--slots", defaultValue = "20", description = "memory bank capacity M (default: ${DEFAULT-VALUE})")
@@ -28,19 +30,27 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "9400", description = "port of /healthz and /metrics of ingest and the encoder; the query service serves its own on --port (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
-    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable")
+    @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
-    /** The query service's API settings: tokens, host names, per-tenant limits. */
+    /** The query service's API settings (tokens, host names, per-tenant limits), as variables. */
     @Mixin ApiOptions apiOptions = new ApiOptions();
 
     @Override
     public Integer call() throws Exception {
-        LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
-                        .withMetricsPort(metricsPort);
+        LocalStackSettings settings;
+        try {
+            settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
+                    .withMetricsPort(metricsPort)
+                    .withKafkaClient(KafkaClientProperties.fromEnvironment(System.getenv()))
+                    .withEncoder(EncoderConfig.fromEnvironment(System.getenv()))
+                    .withEnvironment(apiOptions.over(System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("up: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
-        try (LocalStack stack = LocalStack.start(settings, apiOptions::applyTo)) {
+        try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             for (String source : sources) {
                 int eq = source.indexOf('=');
@@ -48,8 +58,11 @@ final class UpCommand implements Callable<Integer> {
                     System.err.println("up: --source wants ID=URI, got " + source);
                     return 2;
                 }
-                // With tokens, a source is added with a token that may see it, as a client would.
-                ApiClient api = new ApiClient(stack.httpBase(), stack.apiTokenFor(source.substring(0, eq)).orElse(null));
+                // With tokens, a source is added as a client would add it: with LONGWATCH_API_TOKEN,
+                // else with a configured token that may see the stream.
+                String token = System.getenv("LONGWATCH_API_TOKEN");
+                ApiClient api = new ApiClient(stack.httpBase(),
+                        token != null && !token.isBlank() ? token : stack.apiTokenFor(source.substring(0, eq)).orElse(null));
                 ApiClient.Reply reply =
                         api.post("/v1/streams", Map.of("id", source.substring(0, eq), "uri", source.substring(eq + 1)));
                 if (reply.status() != 201 && reply.status() != 409) {

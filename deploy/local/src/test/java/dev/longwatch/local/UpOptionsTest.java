@@ -11,11 +11,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** {@code up}'s API flags: listed with their defaults, and applied over the environment's settings. */
+/**
+ * {@code up}'s API flags: listed with their defaults, and written over the environment the
+ * services read, so the query service parses them as it parses its own environment.
+ */
 class UpOptionsTest {
 
     private static UpCommand parse(String... args) {
@@ -27,7 +30,7 @@ class UpOptionsTest {
     @Test
     void shouldListTheApiSettingsWithTheirDefaultsInHelp() {
         StringWriter help = new StringWriter();
-        new CommandLine(new LongwatchCli()).setOut(new PrintWriter(help)).execute("up", "--help");
+        LongwatchCli.commandLine().setOut(new PrintWriter(help)).execute("up", "--help");
 
         // Words as printed, whatever picocli's line wrapping.
         assertThat(help.toString().replaceAll("\\s+", " "))
@@ -46,7 +49,7 @@ class UpOptionsTest {
         UpCommand up = parse("--api-tokens-file", tokens.toString(), "--allowed-host", "lw.lan,proxy.lan:443",
                 "--max-streams", "7", "--max-asks", "2");
 
-        QueryServiceSettings settings = up.apiOptions.applyTo(QueryServiceSettings.defaults("k:9092"));
+        QueryServiceSettings settings = QueryServiceSettings.fromEnv(up.apiOptions.over(Map.of()));
 
         assertThat(settings.tokens().size()).isEqualTo(2);
         assertThat(settings.tokens().scopeOf("labToken123")).isPresent();
@@ -56,21 +59,39 @@ class UpOptionsTest {
     }
 
     @Test
-    void shouldKeepTheEnvironmentsTokensWithoutFlagsAndRefuseTwoSources(@TempDir Path dir) throws Exception {
-        QueryServiceSettings fromEnv = QueryServiceSettings.defaults("k:9092").withTokens(ApiTokens.parse("envToken12=*"));
-
-        assertThat(parse().apiOptions.applyTo(fromEnv).tokens().size()).isEqualTo(1);
+    void shouldKeepTheEnvironmentsTokensWithoutFlagsReplaceThemWithAFlagAndRefuseTwoFlags(@TempDir Path dir)
+            throws Exception {
         Path file = Files.writeString(dir.resolve("t"), "fileToken1=*");
+        Map<String, String> environment = Map.of(ApiTokens.ENV, "envToken12=*;envToken34=cam-*");
+
+        assertThat(QueryServiceSettings.fromEnv(parse().apiOptions.over(environment)).tokens().scopeOf("envToken12"))
+                .isPresent();
+        ApiTokens fromFile =
+                QueryServiceSettings.fromEnv(parse("--api-tokens-file", file.toString()).apiOptions.over(environment))
+                        .tokens();
+        assertThat(fromFile.scopeOf("fileToken1")).isPresent();
+        assertThat(fromFile.scopeOf("envToken12")).isEmpty();
         assertThatThrownBy(() -> parse("--api-tokens", "flagToken1=*", "--api-tokens-file", file.toString())
-                        .apiOptions.applyTo(fromEnv))
+                        .apiOptions.over(environment))
                 .hasMessageContaining("not both");
+    }
+
+    @Test
+    void shouldLeaveTheEnvironmentAsItIsWithoutFlags() {
+        Map<String, String> environment =
+                Map.of(TenantLimits.ENV_ASKS, "3", QueryServiceSettings.ENV_HOST, "::1", "LONGWATCH_OTHER", "x");
+
+        assertThat(parse().apiOptions.over(environment)).isEqualTo(environment);
+        assertThat(QueryServiceSettings.fromEnv(parse("--max-streams", "9").apiOptions.over(environment)).limits())
+                .isEqualTo(new TenantLimits(9, TenantLimits.DEFAULT_SUBSCRIPTIONS, TenantLimits.DEFAULT_EVENT_STREAMS, 3));
     }
 
     @Test
     void shouldRefuseAnOpenApiOnAnAddressThatIsNotLoopbackBeforeStartingAnything(@TempDir Path dir) {
         UpCommand up = parse("--host", "0.0.0.0");
 
-        assertThatThrownBy(() -> LocalStack.start(LocalStackSettings.defaults(dir).withHttpPort(0), up.apiOptions::applyTo))
+        assertThatThrownBy(() -> LocalStack.start(
+                        LocalStackSettings.defaults(dir).withHttpPort(0).withEnvironment(up.apiOptions.over(Map.of()))))
                 .hasMessageContaining("refusing to serve the API without authentication");
         assertThat(dir.resolve("kafka")).doesNotExist();
         assertThat(List.of(dir.toFile().list())).doesNotContain("kafka", "flink");

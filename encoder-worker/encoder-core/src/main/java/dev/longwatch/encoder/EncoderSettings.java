@@ -1,7 +1,9 @@
 package dev.longwatch.encoder;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Configuration of one encoder worker.
@@ -18,6 +20,8 @@ import java.util.Map;
  * @param maxBatchDelay how long the worker keeps polling to fill a batch of the encoder's
  *     preferred size, counted from the first frame of the batch (the latency bound of
  *     micro-batching across partitions); default 50 ms, zero encodes every poll at once
+ * @param kafkaClient security and other client settings for its consumer and producer ({@code
+ *     LONGWATCH_KAFKA_*}); default none
  */
 public record EncoderSettings(
         String bootstrapServers,
@@ -26,12 +30,14 @@ public record EncoderSettings(
         int maxBatch,
         Duration pollTimeout,
         int grid,
-        Duration maxBatchDelay) {
+        Duration maxBatchDelay,
+        KafkaClientProperties kafkaClient) {
 
     public EncoderSettings {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
         }
+        Objects.requireNonNull(kafkaClient, "kafkaClient");
         if (maxBatchDelay.isNegative()) {
             throw new IllegalArgumentException("maxBatchDelay must not be negative, was " + maxBatchDelay);
         }
@@ -45,7 +51,27 @@ public record EncoderSettings(
                 32,
                 Duration.ofMillis(200),
                 8,
-                Duration.ofMillis(50));
+                Duration.ofMillis(50),
+                KafkaClientProperties.none());
+    }
+
+    /** These settings with {@code properties} for the consumer and the producer. */
+    public EncoderSettings withKafkaClient(KafkaClientProperties properties) {
+        return new EncoderSettings(
+                bootstrapServers, groupId, transactionalId, maxBatch, pollTimeout, grid, maxBatchDelay, properties);
+    }
+
+    /** Settings with no extra Kafka client settings. */
+    public EncoderSettings(
+            String bootstrapServers,
+            String groupId,
+            String transactionalId,
+            int maxBatch,
+            Duration pollTimeout,
+            int grid,
+            Duration maxBatchDelay) {
+        this(bootstrapServers, groupId, transactionalId, maxBatch, pollTimeout, grid, maxBatchDelay,
+                KafkaClientProperties.none());
     }
 
     /**
@@ -55,7 +81,8 @@ public record EncoderSettings(
      * {@code LONGWATCH_ENCODER_MAX_BATCH} (default 32; the same variable sets the encoder's
      * frames per model call in {@link EncoderConfig#fromEnvironment}),
      * {@code LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS} (default 50), {@code LONGWATCH_ENCODER_GRID}
-     * (default 8).
+     * (default 8), and the Kafka client settings {@code LONGWATCH_KAFKA_*} ({@link
+     * KafkaClientProperties#fromEnvironment}).
      *
      * @throws IllegalArgumentException when a number does not parse or is out of range
      */
@@ -69,7 +96,8 @@ public record EncoderSettings(
                 defaults.pollTimeout(),
                 intVariable(env, "LONGWATCH_ENCODER_GRID", defaults.grid()),
                 Duration.ofMillis(intVariable(
-                        env, "LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS", (int) defaults.maxBatchDelay().toMillis())));
+                        env, "LONGWATCH_ENCODER_MAX_BATCH_DELAY_MS", (int) defaults.maxBatchDelay().toMillis())),
+                KafkaClientProperties.fromEnvironment(env));
     }
 
     private static int intVariable(Map<String, String> env, String name, int defaultValue) {

@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -53,6 +56,10 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    // For /readyz, written by the worker thread: the transactional producer is initialised (any
+    // zombie with our id is fenced), and the consumer has joined the group once.
+    private volatile boolean transactionsReady;
+    private volatile boolean joinedGroup;
     private final FrameEmbedder embedder;
     private final Counter deadLetters;
 
@@ -78,7 +85,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     static Properties consumerProperties(EncoderSettings settings) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafkaClient().clientConfig(settings.bootstrapServers()));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         // Static membership: a worker restarted after a crash rejoins under the same identity and
         // gets its partitions back at once, instead of the group waiting out the dead member's
@@ -96,7 +103,7 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
 
     static Properties producerProperties(EncoderSettings settings) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafkaClient().clientConfig(settings.bootstrapServers()));
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -112,7 +119,8 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
         GroupMembershipOperation onClose = GroupMembershipOperation.LEAVE_GROUP;
         try {
             producer.initTransactions();
-            consumer.subscribe(Pattern.compile(Pattern.quote(Topics.FRAMES.name())));
+            transactionsReady = true;
+            consumer.subscribe(Pattern.compile(Pattern.quote(Topics.FRAMES.name())), new GroupJoined());
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
                 if (!records.isEmpty()) {
@@ -244,6 +252,37 @@ public final class EncoderWorker implements Runnable, AutoCloseable {
             } else {
                 consumer.seek(partition, offset.offset());
             }
+        }
+    }
+
+    /**
+     * Empty once this worker can encode: its transactions are initialised and it has joined the
+     * group (a member with no partition, one worker more than {@code lw.frames} has partitions, is
+     * a ready standby); otherwise what it waits for.
+     */
+    public Optional<String> waitingFor() {
+        if (!running.get()) {
+            return Optional.of("stopping");
+        }
+        if (!transactionsReady) {
+            return Optional.of("initialising the transactional producer " + settings.transactionalId());
+        }
+        if (!joinedGroup) {
+            return Optional.of("joining the consumer group " + settings.groupId());
+        }
+        return Optional.empty();
+    }
+
+    /** Runs inside poll() on the worker thread. */
+    private final class GroupJoined implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joinedGroup = true;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Nothing to hand over: offsets commit with each transaction.
         }
     }
 

@@ -188,6 +188,7 @@ class EncoderExactlyOnceITCase {
                 dir);
         workers.add(worker);
         await(transactionalId + " answers /healthz", worker::healthy, worker);
+        await(transactionalId + " is ready (transactions initialised, group joined)", worker::ready, worker);
         return worker;
     }
 

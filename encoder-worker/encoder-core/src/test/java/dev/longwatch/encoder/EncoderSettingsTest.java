@@ -34,6 +34,21 @@ class EncoderSettingsTest {
     }
 
     @Test
+    void shouldGiveTheKafkaClientSettingsToItsConsumerAndProducer() {
+        EncoderSettings settings = EncoderSettings.fromEnvironment(Map.of(
+                        "LONGWATCH_BOOTSTRAP_SERVERS", "kafka:9093",
+                        "LONGWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                        "LONGWATCH_KAFKA_ISOLATION_LEVEL", "read_uncommitted"),
+                "h");
+        assertThat(EncoderWorker.consumerProperties(settings))
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("bootstrap.servers", "kafka:9093")
+                // The worker's own settings win: it must never read aborted frames.
+                .containsEntry("isolation.level", "read_committed");
+        assertThat(EncoderWorker.producerProperties(settings)).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
     void shouldNameTheVariableThatDoesNotParse() {
         assertThatThrownBy(() -> EncoderSettings.fromEnvironment(Map.of("LONGWATCH_ENCODER_MAX_BATCH", "lots"), "h"))
                 .isInstanceOf(IllegalArgumentException.class)

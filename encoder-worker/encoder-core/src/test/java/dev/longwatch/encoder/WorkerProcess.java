@@ -104,6 +104,11 @@ final class WorkerProcess implements AutoCloseable {
         return get("/healthz").map(response -> response.statusCode() == 200).orElse(false);
     }
 
+    /** True once {@code /readyz} answers 200: transactions initialised and the group joined. */
+    boolean ready() {
+        return get("/readyz").map(response -> response.statusCode() == 200).orElse(false);
+    }
+
     /** Frames this worker has encoded so far ({@code longwatch_encoder_frames_total}), 0 if unknown. */
     long framesEncoded() {
         return get("/metrics")

@@ -1,6 +1,7 @@
 package dev.longwatch.ingest.config;
 
 import dev.longwatch.ingest.live.ReconnectPolicy;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import java.util.Objects;
  *     their {@code group.min.session.timeout.ms} (6 s unless configured)
  * @param heartbeatInterval how often an instance tells the group it is alive ({@code
  *     heartbeat.interval.ms}); default 3 s, must be below {@code sessionTimeout} (a third is usual)
+ * @param kafkaClient security and other settings for every Kafka client of the instance ({@code
+ *     LONGWATCH_KAFKA_*}, see {@link KafkaClientProperties}); default none
  */
 public record IngestSettings(
         String bootstrapServers,
@@ -53,9 +56,11 @@ public record IngestSettings(
         String rtspTransport,
         String groupId,
         Duration sessionTimeout,
-        Duration heartbeatInterval) {
+        Duration heartbeatInterval,
+        KafkaClientProperties kafkaClient) {
 
     public IngestSettings {
+        Objects.requireNonNull(kafkaClient, "kafkaClient");
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
@@ -108,56 +113,57 @@ public record IngestSettings(
                 "tcp",
                 "longwatch-ingest",
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3),
+                KafkaClientProperties.none());
     }
 
     public IngestSettings withInstanceId(String id) {
         return new IngestSettings(
                 bootstrapServers, id, jpegMaxWidth, jpegQuality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withAllowedRoots(List<Path> roots) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps, roots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withJpeg(int maxWidth, float quality) {
         return new IngestSettings(
                 bootstrapServers, instanceId, maxWidth, quality, defaultSampleFps, allowedRoots,
                 pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withMaxConcurrentStreams(int n) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval, n,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
+                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withReconnect(ReconnectPolicy policy) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId, sessionTimeout, heartbeatInterval);
+                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withRtspTransport(String transport) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId, sessionTimeout, heartbeatInterval);
+                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     public IngestSettings withGroupId(String group) {
         return new IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group, sessionTimeout, heartbeatInterval);
+                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group, sessionTimeout, heartbeatInterval, kafkaClient);
     }
 
     /** Group membership timing: how fast the streams of a dead instance move (see the record doc). */
@@ -166,7 +172,24 @@ public record IngestSettings(
                 bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
                 allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
                 maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
-                session, heartbeat);
+                session, heartbeat, kafkaClient);
+    }
+
+    /** These settings with {@code kafkaClient} for every Kafka client. */
+    public IngestSettings withKafkaClient(KafkaClientProperties properties) {
+        return new IngestSettings(
+                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
+                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
+                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
+                sessionTimeout, heartbeatInterval, properties);
+    }
+
+    /**
+     * A new, mutable client configuration holding the bootstrap servers and {@link #kafkaClient};
+     * each client puts its own settings on top.
+     */
+    public Map<String, Object> kafkaConnection() {
+        return kafkaClient.clientConfig(bootstrapServers);
     }
 
     /**
@@ -184,6 +207,8 @@ public record IngestSettings(
      *   <tr><td>{@code LONGWATCH_INGEST_MAX_STREAMS}</td><td>8</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_JPEG_MAX_WIDTH} / {@code LONGWATCH_INGEST_JPEG_QUALITY}</td><td>640 / 0.85</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_RTSP_TRANSPORT}</td><td>{@code tcp}</td></tr>
+     *   <tr><td>{@code LONGWATCH_KAFKA_*}</td><td>none: Kafka client settings, e.g. SASL and TLS
+     *       ({@link KafkaClientProperties#fromEnvironment})</td></tr>
      * </table>
      *
      * @throws IllegalArgumentException naming the variable whose value is malformed
@@ -213,7 +238,8 @@ public record IngestSettings(
                 env.getOrDefault("LONGWATCH_INGEST_RTSP_TRANSPORT", defaults.rtspTransport()),
                 env.getOrDefault("LONGWATCH_INGEST_GROUP", defaults.groupId()),
                 defaults.sessionTimeout(),
-                defaults.heartbeatInterval());
+                defaults.heartbeatInterval(),
+                KafkaClientProperties.fromEnvironment(env));
     }
 
     private static Number number(Map<String, String> env, String name, Number fallback) {

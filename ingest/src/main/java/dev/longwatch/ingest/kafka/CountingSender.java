@@ -1,6 +1,7 @@
 package dev.longwatch.ingest.kafka;
 
 import dev.longwatch.schema.Topic;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -26,11 +27,11 @@ final class CountingSender<V> implements AutoCloseable {
     }
 
     /** An idempotent producer for {@code topic}. */
-    static <V> CountingSender<V> create(Topic<String, V> topic, String bootstrapServers, String clientId) {
+    static <V> CountingSender<V> create(Topic<String, V> topic, Map<String, Object> connection, String clientId) {
         return new CountingSender<>(
                 topic,
                 new KafkaProducer<>(
-                        ProducerConfigs.idempotent(bootstrapServers, clientId),
+                        ProducerConfigs.idempotent(connection, clientId),
                         topic.keySerde().serializer(),
                         topic.valueSerde().serializer()));
     }

@@ -2,6 +2,7 @@ package dev.longwatch.ingest.kafka;
 
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.MemoryEvent;
+import java.util.Map;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -12,8 +13,8 @@ import org.apache.kafka.clients.producer.Producer;
 public final class EventPublisher implements AutoCloseable {
     private final CountingSender<MemoryEvent> sender;
 
-    public EventPublisher(String bootstrapServers, String clientId) {
-        this.sender = CountingSender.create(Topics.EVENTS, bootstrapServers, clientId);
+    public EventPublisher(Map<String, Object> connection, String clientId) {
+        this.sender = CountingSender.create(Topics.EVENTS, connection, clientId);
     }
 
     /** Wraps an existing producer (tests pass a {@code MockProducer}). */

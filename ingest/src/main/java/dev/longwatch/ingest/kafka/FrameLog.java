@@ -36,12 +36,13 @@ public final class FrameLog {
     /** The newest frame of a stream on {@code lw.frames}. */
     public record LastFrame(long seq, long ptsMs) {}
 
-    private final String bootstrapServers;
+    /** Bootstrap servers and client settings ({@code IngestSettings.kafkaConnection()}). */
+    private final Map<String, Object> connection;
     private final String clientId;
     private final Duration timeout;
 
-    public FrameLog(String bootstrapServers, String clientId, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
+    public FrameLog(Map<String, Object> connection, String clientId, Duration timeout) {
+        this.connection = Map.copyOf(connection);
         this.clientId = clientId;
         this.timeout = timeout;
     }
@@ -54,8 +55,7 @@ public final class FrameLog {
      */
     public Optional<LastFrame> lastFrame(String streamId, long notBeforeMs) {
         byte[] key = Topics.FRAMES.keySerde().serializer().serialize(Topics.FRAMES.name(), streamId);
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> configs = new HashMap<>(connection);
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CHUNK);

@@ -3,6 +3,7 @@ package dev.longwatch.ingest.kafka;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Frame;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -26,10 +27,10 @@ public final class FrameProducer implements AutoCloseable {
      * @param clientId the Kafka client id
      * @param instanceId written to every record's {@link #INSTANCE_HEADER}
      */
-    public FrameProducer(String bootstrapServers, String clientId, String instanceId) {
+    public FrameProducer(Map<String, Object> connection, String clientId, String instanceId) {
         this(
                 new KafkaProducer<>(
-                        ProducerConfigs.idempotent(bootstrapServers, clientId),
+                        ProducerConfigs.idempotent(connection, clientId),
                         Topics.FRAMES.keySerde().serializer(),
                         Topics.FRAMES.valueSerde().serializer()),
                 instanceId);

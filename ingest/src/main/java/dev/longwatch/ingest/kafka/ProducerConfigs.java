@@ -18,10 +18,11 @@ public final class ProducerConfigs {
     /**
      * Idempotent, acks=all: a retried batch is never duplicated or reordered, so seqs stay dense
      * and in order per stream. JPEG does not compress further, so compression is off.
+     *
+     * @param connection bootstrap servers and client settings ({@code IngestSettings.kafkaConnection()})
      */
-    public static Map<String, Object> idempotent(String bootstrapServers, String clientId) {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> idempotent(Map<String, Object> connection, String clientId) {
+        Map<String, Object> configs = new HashMap<>(connection);
         configs.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         configs.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         configs.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -17,8 +17,8 @@ public final class StatusPublisher implements AutoCloseable {
     // updated on every publish. Entries die with a tombstone (stream deleted).
     private final Map<String, StreamStatus> latest = new ConcurrentHashMap<>();
 
-    public StatusPublisher(String bootstrapServers, String clientId) {
-        this.sender = CountingSender.create(Topics.STREAM_STATUS, bootstrapServers, clientId);
+    public StatusPublisher(Map<String, Object> connection, String clientId) {
+        this.sender = CountingSender.create(Topics.STREAM_STATUS, connection, clientId);
     }
 
     public StatusPublisher(Producer<String, StreamStatus> producer) {

@@ -21,9 +21,8 @@ public final class StatusReader {
      * @throws org.apache.kafka.common.errors.TimeoutException if the end is not reached in time
      */
     public static Map<String, StreamStatus> readAll(
-            String bootstrapServers, String clientId, Duration timeout) {
-        Map<String, Object> configs = new HashMap<>();
-        configs.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Map<String, Object> connection, String clientId, Duration timeout) {
+        Map<String, Object> configs = new HashMap<>(connection);
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,5 +1,6 @@
 package dev.longwatch.kafka.embedded;
 
+import dev.longwatch.schema.KafkaClientProperties;
 import dev.longwatch.schema.Topic;
 import dev.longwatch.schema.Topics;
 import java.util.Collection;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -36,7 +36,26 @@ public final class TopicAdmin {
             ToIntFunction<? super Topic<?, ?>> partitionsOf,
             short replication)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        create(KafkaClientProperties.none().clientConfig(bootstrapServers), topics, partitionsOf, replication);
+    }
+
+    /**
+     * Every topic of {@link Topics#ALL} on a cluster that wants client settings (SASL, TLS):
+     * {@code connection} holds the bootstrap servers and them ({@link
+     * KafkaClientProperties#clientConfig}).
+     */
+    public static void createAll(Map<String, Object> connection, int partitions, short replication)
+            throws InterruptedException {
+        create(connection, Topics.ALL, topic -> partitions, replication);
+    }
+
+    private static void create(
+            Map<String, Object> connection,
+            Collection<? extends Topic<?, ?>> topics,
+            ToIntFunction<? super Topic<?, ?>> partitionsOf,
+            short replication)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(connection)) {
             for (Topic<?, ?> topic : topics) {
                 NewTopic newTopic =
                         new NewTopic(topic.name(), partitionsOf.applyAsInt(topic), replication)

@@ -55,6 +55,11 @@ class EmbeddedKafkaRestartITCase {
             assertThat(admin.listTopics().names().get()).doesNotContain(TOPIC);
         }
         assertThat(dir.resolve("fresh").resolve(EmbeddedKafka.CLUSTER_ID_FILE)).isRegularFile();
+        // Kafka's own server on the configuration an operator would write for kafka-server-start.sh
+        assertThat(dir.resolve("fresh").resolve(EmbeddedKafka.CONFIG_FILE))
+                .content()
+                .contains("process.roles=broker,controller", "offsets.topic.replication.factor=1")
+                .containsPattern("(?m)^listeners=PLAINTEXT://127\\.0\\.0\\.1:\\d+,CONTROLLER://127\\.0\\.0\\.1:\\d+$");
     }
 
     private static KafkaProducer<String, String> producer(EmbeddedKafka kafka) {

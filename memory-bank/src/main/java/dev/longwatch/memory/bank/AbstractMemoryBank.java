@@ -30,4 +30,94 @@ abstract class AbstractMemoryBank implements MemoryBank {
 
     /** Appends a frame that is newer than the bank and of its shape. */
     abstract AppendOutcome appendNew(BankIndex index, BankFrame frame, BankStorage storage);
+
+    /** The stores as slots of one lane entry: a whole frame, or one token. */
+    abstract SlotTensors entries(BankIndex index, BankStorage storage);
+
+    /** Whether each entry keeps its token mean as a descriptor (frame mode). */
+    abstract boolean keepsDescriptors();
+
+    @Override
+    public final BankIndex fit(BankIndex index, BankStorage storage) {
+        if (index.size() <= config.capacity()) {
+            return index;
+        }
+        SlotTensors slots = entries(index, storage);
+        Lane[] lanes = new Lane[index.lanes().length];
+        for (int n = 0; n < lanes.length; n++) {
+            LaneEditor lane = new LaneEditor(index.lanes()[n], index.size() + 1);
+            while (lane.size > config.capacity()) {
+                LaneCompressor.Merge merge = compressor.shrink(lane, slots);
+                if (keepsDescriptors()) {
+                    storage.descriptors().put(merge.keptId(), descriptor(merge.merged(), slots));
+                    storage.descriptors().remove(merge.removedId());
+                }
+            }
+            lanes[n] = lane.toLane();
+        }
+        return new BankIndex(
+                index.tokens(),
+                index.dim(),
+                index.nextId(),
+                index.framesSeen(),
+                index.lastSeq(),
+                lanes);
+    }
+
+    @Override
+    public final BankIndex adopt(BankIndex index, TensorStore kept, BankStorage storage) {
+        if (index.isEmpty()) {
+            return index;
+        }
+        SlotTensors slots = entries(index, storage);
+        int length = slots.tokens() * slots.dim();
+        Lane[] lanes = new Lane[index.lanes().length];
+        for (int n = 0; n < lanes.length; n++) {
+            Lane lane = index.lanes()[n];
+            double[] similarities = new double[Math.max(lane.size() - 1, 0)];
+            SlotTensor previous = null;
+            for (int i = 0; i < lane.size(); i++) {
+                long id = lane.ids()[i];
+                float[] values = kept.get(id);
+                if (values == null || values.length != length) {
+                    throw new IllegalStateException(
+                            "slot "
+                                    + id
+                                    + " of the bank index has "
+                                    + (values == null ? "no tensor" : values.length + " values")
+                                    + " in the store it is adopted from, "
+                                    + length
+                                    + " expected");
+                }
+                SlotTensor stored = slots.store(id, slots.arriving(values, 0));
+                if (keepsDescriptors()) {
+                    storage.descriptors().put(id, descriptor(stored, slots));
+                }
+                if (previous != null) {
+                    similarities[i - 1] = slots.similarity(previous, stored);
+                }
+                previous = stored;
+            }
+            lanes[n] =
+                    new Lane(
+                            lane.ids(),
+                            lane.counts(),
+                            lane.startMs(),
+                            lane.endMs(),
+                            lane.keyframeSeqs(),
+                            lane.gapBefore(),
+                            similarities);
+        }
+        return new BankIndex(
+                index.tokens(),
+                index.dim(),
+                index.nextId(),
+                index.framesSeen(),
+                index.lastSeq(),
+                lanes);
+    }
+
+    private static float[] descriptor(SlotTensor slot, SlotTensors slots) {
+        return SlotMath.tokenMean(slot, slots.tokens(), slots.dim());
+    }
 }

@@ -53,6 +53,16 @@ final class FrameMemoryBank extends AbstractMemoryBank {
     }
 
     @Override
+    SlotTensors entries(BankIndex index, BankStorage storage) {
+        return new SlotTensors(storage, index.tokens(), index.dim(), true);
+    }
+
+    @Override
+    boolean keepsDescriptors() {
+        return true;
+    }
+
+    @Override
     public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
         if (index.isEmpty()) {
             return List.of();

@@ -79,7 +79,7 @@ final class HalfSlotBuilder {
             boolean withMean) {
         short[] halves = new short[tokens * dim];
         double[] norms = new double[tokens];
-        double[] sum = withMean ? new double[dim] : null;
+        float[] sum = withMean ? new float[dim] : null;
         double[] leftNorms = left == null ? null : left.norms(tokens, dim);
         double[] rightNorms = right == null ? null : right.norms(tokens, dim);
         Scratch scratch = scratch(dim);

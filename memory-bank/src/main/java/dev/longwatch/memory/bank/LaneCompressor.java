@@ -37,7 +37,6 @@ final class LaneCompressor {
         }
         LaneEditor.PairChoice choice = lane.choosePair(allowAcrossGaps);
         int t = choice.index();
-        long keptId = lane.ids[t];
         long removedId = lane.ids[t + 1];
         SlotTensor stored = null;
         SlotTensor right;
@@ -50,6 +49,36 @@ final class LaneCompressor {
             right = loaded.get(removedId);
             slots.remove(removedId);
         }
+        return new Step(similarityToPrevious, stored, merge(lane, slots, loaded, choice, right));
+    }
+
+    /**
+     * One merge without a new entry, for a lane kept with more entries than this capacity (a bank
+     * restored after the capacity was lowered): the lane's chosen pair, by the same rule as {@link
+     * #append}.
+     */
+    Merge shrink(LaneEditor lane, SlotTensors slots) {
+        Loaded loaded = new Loaded(slots);
+        LaneEditor.PairChoice choice = lane.choosePair(allowAcrossGaps);
+        long removedId = lane.ids[choice.index() + 1];
+        SlotTensor right = loaded.get(removedId);
+        slots.remove(removedId);
+        return merge(lane, slots, loaded, choice, right);
+    }
+
+    /**
+     * Merges the chosen pair (its right entry already in hand and gone from the store) into its
+     * left entry's id, and sets the similarities of the merged entry to its neighbours.
+     */
+    private static Merge merge(
+            LaneEditor lane,
+            SlotTensors slots,
+            Loaded loaded,
+            LaneEditor.PairChoice choice,
+            SlotTensor right) {
+        int t = choice.index();
+        long keptId = lane.ids[t];
+        long removedId = lane.ids[t + 1];
         // The neighbours the merged entry will have: their similarities to it are summed while
         // it is made (read before lane.merge shifts the ids).
         SlotTensor leftNeighbour = t > 0 ? loaded.get(lane.ids[t - 1]) : null;
@@ -71,10 +100,7 @@ final class LaneCompressor {
         if (t + 1 < lane.size) {
             lane.similarities[t] = result.right();
         }
-        return new Step(
-                similarityToPrevious,
-                stored,
-                new Merge(keptId, removedId, merged, choice.acrossGap()));
+        return new Merge(keptId, removedId, merged, choice.acrossGap());
     }
 
     /**

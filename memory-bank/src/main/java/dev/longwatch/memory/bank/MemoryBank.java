@@ -27,6 +27,30 @@ public interface MemoryBank {
     /** The slots, oldest first. Token mode summarises each slot position over its tokens. */
     List<SlotSummary> slots(BankIndex index, BankStorage storage);
 
+    /**
+     * Brings a bank kept with a larger capacity down to this one: the most similar allowed pair is
+     * merged, by the same rule and arithmetic as an append, until the bank holds {@code capacity}
+     * entries (in token mode, in every lane). A bank kept with a smaller capacity needs nothing: it
+     * grows into this one as frames arrive.
+     *
+     * @return the index after the merges; {@code index} itself when it is within capacity
+     */
+    BankIndex fit(BankIndex index, BankStorage storage);
+
+    /**
+     * Moves a bank whose tensors were kept in another store (an older state layout, for example
+     * F32 before the Flink job kept F16) into {@code storage}: every slot is written in the
+     * storage's form (rounded once when it is narrower), its norms and, in frame mode, its
+     * descriptor are derived from what is stored, and the cached similarities are recomputed from
+     * the stored slots, so the bank goes on exactly as if it had always been kept there. Removes
+     * nothing from {@code kept}.
+     *
+     * @return the index with the recomputed similarities
+     * @throws IllegalStateException when {@code kept} lacks a slot of the index or holds one of
+     *     another length
+     */
+    BankIndex adopt(BankIndex index, TensorStore kept, BankStorage storage);
+
     static MemoryBank create(BankConfig config) {
         return switch (config.granularity()) {
             case FRAME -> new FrameMemoryBank(config);

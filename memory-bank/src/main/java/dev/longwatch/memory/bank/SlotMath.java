@@ -183,7 +183,7 @@ final class SlotMath {
             return VectorMath.tokenMean(tensor.floats(), tokens, dim);
         }
         short[] halves = tensor.halves();
-        double[] sum = new double[dim];
+        float[] sum = new float[dim];
         for (int t = 0; t < tokens; t++) {
             int base = t * dim;
             for (int d = 0; d < dim; d++) {
@@ -198,7 +198,7 @@ final class SlotMath {
     }
 
     /** Sets the token mean from column sums (in token order, as {@link VectorMath#tokenMean}). */
-    static SlotTensor withMean(SlotTensor tensor, double[] sum, int tokens) {
+    static SlotTensor withMean(SlotTensor tensor, float[] sum, int tokens) {
         if (sum != null) {
             float[] mean = new float[sum.length];
             for (int d = 0; d < sum.length; d++) {

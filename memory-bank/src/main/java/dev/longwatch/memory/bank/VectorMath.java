@@ -133,9 +133,15 @@ public final class VectorMath {
         return out;
     }
 
-    /** The mean over tokens of a {@code tokens × dim} row-major tensor: {@code dim} floats. */
+    /**
+     * The mean over tokens of a {@code tokens × dim} row-major tensor: {@code dim} floats. The
+     * column sums run in float, token after token (a float loop C2 vectorizes; in double the
+     * conversion of every value kept it scalar, 13% of an F16 compression step at 256 x 1024):
+     * off by at most {@code tokens} units of float roundoff of the summed magnitudes, 1.5e-5
+     * relative for 256 tokens, far below binary16 storage's 4.9e-4.
+     */
     public static float[] tokenMean(float[] tensor, int tokens, int dim) {
-        double[] sum = new double[dim];
+        float[] sum = new float[dim];
         for (int t = 0; t < tokens; t++) {
             int base = t * dim;
             for (int d = 0; d < dim; d++) {

@@ -1,130 +1,87 @@
 package dev.longwatch.memory.bank;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import dev.longwatch.memory.bank.reference.MaLmmReference;
+import dev.longwatch.memory.bank.reference.MaLmmOracle;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.Arrays;
+import java.util.Random;
 
 /**
- * The incremental bank against the plain port of MA-LMM, step by step, on many seeded random
- * streams. Both run in float, but the reference rescales every entry by its count on every step and
- * the bank caches double similarities, so their values differ in the last bits. Where the
- * reference's best and second-best pair are closer than {@link #NEAR_TIE}, a last-bit difference
- * may legitimately pick the other pair; such a stream (frame mode) or token lane (token mode) is
- * compared up to that step only, and the test requires that this stays rare.
+ * The incremental bank against the plain port of MA-LMM, step by step, in both granularities and
+ * both storage types, on many seeded streams: Gaussian frames and scene walks, non-negative ones
+ * (as ReLU features are), values of magnitude 1, 300 and 10<sup>-4</sup> (where binary16 is
+ * subnormal), with and without gap markers, and a few larger shapes. {@link MaLmmOracle} holds
+ * every value and cached similarity within the bound it derives from the arithmetic, and follows
+ * the bank's pick only where the two pairs are a near tie by that bound (any other difference of
+ * pick fails); the near ties are counted and printed.
  */
 class MaLmmOracleTest {
-    private static final float TOLERANCE = 1e-5f;
-    private static final double NEAR_TIE = 1e-5;
     private static final int SEEDS = 300;
+    private static final int LARGE_SEEDS = 12;
 
-    @Test
-    void shouldMatchReferenceAtFrameGranularity() {
-        Tally tally = new Tally();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            compareStream(seed, Granularity.FRAME, tally);
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"FRAME, F32", "TOKEN, F32", "FRAME, F16", "TOKEN, F16"})
+    void shouldBeMaLmmWithinTheDerivedBound(Granularity granularity, StorageDtype dtype) {
+        MaLmmOracle.Tally total = new MaLmmOracle.Tally();
+        long streamsWithNearTies = 0;
+        for (long seed = 1; seed <= SEEDS + LARGE_SEEDS; seed++) {
+            MaLmmOracle.Tally tally = compareStream(seed, seed > SEEDS, granularity, dtype);
+            streamsWithNearTies += tally.nearTies > 0 ? 1 : 0;
+            total.steps += tally.steps;
+            total.laneMerges += tally.laneMerges;
+            total.nearTies += tally.nearTies;
+            total.worstValueRatio = Math.max(total.worstValueRatio, tally.worstValueRatio);
+            total.worstSimilarityRatio =
+                    Math.max(total.worstSimilarityRatio, tally.worstSimilarityRatio);
+            total.largestRelativeValueBound =
+                    Math.max(total.largestRelativeValueBound, tally.largestRelativeValueBound);
         }
-        assertMostlyCompared(tally);
-    }
+        System.out.printf(
+                "MaLmmOracleTest %s %s: %d streams, %d with near ties; %s%n",
+                granularity, dtype, SEEDS + LARGE_SEEDS, streamsWithNearTies, total);
 
-    @Test
-    void shouldMatchReferenceAtTokenGranularity() {
-        Tally tally = new Tally();
-        for (long seed = 1; seed <= SEEDS; seed++) {
-            compareStream(seed, Granularity.TOKEN, tally);
+        assertThat(total.laneMerges).as("merges compared").isGreaterThan(SEEDS * 10L);
+        if (dtype == StorageDtype.F32) {
+            // Float storage rounds nothing: only the order of float operations differs.
+            assertThat(total.largestRelativeValueBound).isLessThan(1e-4);
         }
-        assertMostlyCompared(tally);
     }
 
-    private static void assertMostlyCompared(Tally tally) {
-        assertThat(tally.compressions).as("steps that compressed").isGreaterThan(SEEDS * 5);
-        assertThat(tally.skipped)
-                .as("lane-steps left out after a near tie, of %d compared", tally.compared)
-                .isLessThan(tally.compared / 20);
-    }
-
-    private static void compareStream(long seed, Granularity granularity, Tally tally) {
-        RandomFrames shapes = new RandomFrames(seed * 7919, 1, 1);
-        int capacity = 1 + shapes.random().nextInt(8);
-        int tokens = 1 + shapes.random().nextInt(6);
-        int dim = 2 + shapes.random().nextInt(15);
-        int steps = capacity * 3 + 10;
-        boolean sync = granularity == Granularity.FRAME;
+    private static MaLmmOracle.Tally compareStream(
+            long seed, boolean large, Granularity granularity, StorageDtype dtype) {
+        Random shape = new Random(seed * 7919);
+        int capacity = large ? 8 + shape.nextInt(33) : 1 + shape.nextInt(8);
+        int tokens = large ? 16 : 1 + shape.nextInt(6);
+        int dim = large ? 64 : 2 + shape.nextInt(15);
+        int steps = large ? 120 : capacity * 3 + 10;
+        float scale = new float[] {1f, 300f, 1e-4f}[(int) (seed % 3)];
+        boolean nonNegative = seed % 5 < 2;
+        double gapChance = seed % 4 == 0 ? 0.15 : 0;
+        BankConfig config = new BankConfig(capacity, granularity, false);
 
         RandomFrames frames = new RandomFrames(seed, tokens, dim);
-        MemoryBank bank = MemoryBank.create(new BankConfig(capacity, granularity, false));
-        BankStorage storage = BankStorage.inMemory();
+        MemoryBank bank = MemoryBank.create(config);
+        BankStorage storage = BankStorage.inMemory(dtype);
         BankIndex index = BankIndex.empty();
-        MaLmmReference.Bank reference = MaLmmReference.Bank.empty();
-        boolean[] diverged = new boolean[tokens];
-
+        MaLmmOracle oracle = new MaLmmOracle(config, dtype);
         for (int step = 0; step < steps; step++) {
             float[] values = frames.next();
-            if (reference.length() == capacity) {
-                tally.compressions++;
+            for (int i = 0; i < values.length; i++) {
+                values[i] = scale * (nonNegative ? Math.abs(values[i]) : values[i]);
             }
-            // a token whose pick was a near tie is not compared from here on
-            reference = MaLmmReference.appendMarkingNearTies(
-                    reference, frames.asTokens(values), capacity, sync, diverged, NEAR_TIE);
-            index =
-                    bank.append(
-                                    index,
-                                    new BankFrame(step, step * 40L, tokens, dim, values, false),
-                                    storage)
-                            .index();
-
-            assertThat(index.size()).isEqualTo(reference.length());
-            for (int n = 0; n < tokens; n++) {
-                if (diverged[n]) {
-                    tally.skipped++;
-                    continue;
-                }
-                tally.compared++;
-                compareLane(index, storage, reference, granularity, n, dim, seed, step);
-            }
-            if (sync && diverged[0]) {
-                return; // frame mode: all tokens merge together, the whole stream diverges
+            boolean gap = step > 0 && shape.nextDouble() < gapChance;
+            BankFrame frame = new BankFrame(step, step * 40L, tokens, dim, values, gap);
+            index = bank.append(index, frame, storage).index();
+            try {
+                oracle.step(frame, index, storage);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        "seed " + seed + " (" + granularity + ", " + dtype + "): " + e.getMessage(), e);
             }
         }
-    }
-
-    private static void compareLane(
-            BankIndex index,
-            BankStorage storage,
-            MaLmmReference.Bank reference,
-            Granularity granularity,
-            int token,
-            int dim,
-            long seed,
-            int step) {
-        Lane lane = granularity == Granularity.FRAME ? index.lanes()[0] : index.lanes()[token];
-        for (int i = 0; i < lane.size(); i++) {
-            float[] stored = storage.tensors().get(lane.ids()[i]);
-            float[] actual =
-                    granularity == Granularity.FRAME
-                            ? Arrays.copyOfRange(stored, token * dim, (token + 1) * dim)
-                            : stored;
-            float[] expected = reference.memory()[i][token];
-            assertThat(lane.counts()[i])
-                    .as("seed %d step %d entry %d token %d count", seed, step, i, token)
-                    .isEqualTo((long) reference.sizes()[i][token]);
-            for (int k = 0; k < dim; k++) {
-                if (Math.abs(actual[k] - expected[k]) > TOLERANCE) {
-                    fail(
-                            "seed %d step %d entry %d token %d channel %d: bank %s, reference %s",
-                            seed, step, i, token, k, actual[k], expected[k]);
-                }
-            }
-        }
-    }
-
-    private static final class Tally {
-        long compared;
-        long skipped;
-        long compressions;
+        return oracle.tally();
     }
 }

@@ -114,6 +114,15 @@ public final class MemoryOptions {
                     .defaultValue("localhost:9092")
                     .withDescription("Kafka brokers to read embeddings from and write results to.");
 
+    /**
+     * Kafka client settings for the job's sources and sink, one option each: {@code
+     * memory.kafka.properties.security.protocol: SASL_SSL} sets the client property {@code
+     * security.protocol}, and so on (SASL, TLS). What the job sets itself (bootstrap servers,
+     * group id, isolation, transactions, sizes) wins over them. The same settings the separate
+     * services read from {@code LONGWATCH_KAFKA_*}.
+     */
+    public static final String KAFKA_PROPERTIES_PREFIX = "memory.kafka.properties.";
+
     public static final ConfigOption<String> KAFKA_GROUP_ID =
             key("memory.kafka.group-id")
                     .stringType()

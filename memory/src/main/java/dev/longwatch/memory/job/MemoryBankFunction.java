@@ -4,6 +4,7 @@ import dev.longwatch.memory.bank.AppendOutcome;
 import dev.longwatch.memory.bank.BankIndex;
 import dev.longwatch.memory.bank.BankStorage;
 import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bank.TensorStore;
 import dev.longwatch.memory.chapter.ChapterCursor;
 import dev.longwatch.memory.chapter.ChapteredBank;
 import dev.longwatch.memory.config.MemorySettings;
@@ -17,6 +18,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -52,8 +54,20 @@ public class MemoryBankFunction
     /** The bank's index (order, counts, spans, cached similarities); small, rewritten per frame. */
     private transient ValueState<BankIndex> bankIndex;
 
-    /** Slot id → slot tensor; one RocksDB entry per slot, so a frame touches only changed slots. */
-    private transient MapState<Long, float[]> tensors;
+    /**
+     * Slot id → slot tensor in binary16 (tokens × dim halves); one RocksDB entry per slot, so a
+     * frame touches only the slots it changes.
+     */
+    private transient MapState<Long, short[]> halves;
+
+    /** Slot id → the L2 norm of each token of the slot (tokens doubles), kept with its tensor. */
+    private transient MapState<Long, double[]> norms;
+
+    /**
+     * Slot id → F32 tensor, as state schema version 4 and before kept them: read once per stream to
+     * adopt the bank into {@link #halves}, then cleared (see {@link #upToDate}).
+     */
+    private transient MapState<Long, float[]> legacyTensors;
 
     /** Slot id → token-mean descriptor (frame granularity), so a snapshot reads M small vectors. */
     private transient MapState<Long, float[]> descriptors;
@@ -85,7 +99,21 @@ public class MemoryBankFunction
                         .getState(
                                 new ValueStateDescriptor<>(
                                         MemoryStateSchema.BANK_INDEX, BankIndex.class));
-        tensors =
+        halves =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        MemoryStateSchema.SLOT_HALVES,
+                                        LongSerializer.INSTANCE,
+                                        HalfArraySerializer.INSTANCE));
+        norms =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        MemoryStateSchema.SLOT_NORMS,
+                                        Types.LONG,
+                                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        legacyTensors =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
@@ -112,8 +140,12 @@ public class MemoryBankFunction
         incarnations = new IncarnationTracker(getRuntimeContext());
         bank = MemoryBank.create(settings.bank());
         chapters = new ChapteredBank(bank, settings.chapters());
+        // The layout bench memory measures: binary16 tensors, F32 descriptors, cached norms.
         storage =
-                new BankStorage(new MapStateSlotStore(tensors), new MapStateSlotStore(descriptors));
+                new BankStorage(
+                        TensorStore.f16(new MapStateHalfSlotStore(halves)),
+                        new MapStateSlotStore(descriptors),
+                        new MapStateNormStore(norms));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateFramesIgnored");
         refused = getRuntimeContext().getMetricGroup().counter("framesDeadLettered");
         late = getRuntimeContext().getMetricGroup().counter("lateFrames");
@@ -136,6 +168,11 @@ public class MemoryBankFunction
         long frameMs = ctx.timestamp() != null ? ctx.timestamp() : event.wallMs();
         BankIndex index = bankIndex.value();
         StreamProgress current = progress.value();
+        if (current != null) {
+            Kept kept = upToDate(index, current);
+            index = kept.index();
+            current = kept.progress();
+        }
         if (current != null && idleBefore(current, frameMs)) {
             // The stream was idle for the retention in event time before this frame: its bank
             // ends here even if the watermark has not fired the idle timer yet. Checked before
@@ -191,6 +228,42 @@ public class MemoryBankFunction
         // Lives and dies with the bank state above.
         progress.update(next);
     }
+
+    /**
+     * Brings a stream's restored state to this version and these options before its bank is used,
+     * and keeps the result: F32 tensors of state schema version 4 and before are adopted into the
+     * binary16 states (then cleared), and a bank kept with more slots than {@code
+     * memory.bank.slots} is merged down to it by its own rule (one kept with fewer grows into the
+     * new capacity as frames come). Without this, every frame of such a stream would throw and
+     * Flink would restart the job forever.
+     *
+     * @return the index and progress as stored now
+     */
+    private Kept upToDate(BankIndex index, StreamProgress current) throws Exception {
+        if (index == null) {
+            return new Kept(null, current);
+        }
+        BankIndex fitted = index;
+        StreamProgress next = current;
+        if (current.stateVersion() < MemoryStateSchema.HALVES_SINCE) {
+            fitted = bank.adopt(fitted, TensorStore.f32(new MapStateSlotStore(legacyTensors)), storage);
+            // The F32 copy dies here: every slot of the bank is in the binary16 states now.
+            legacyTensors.clear();
+            next = current.inVersion(MemoryStateSchema.VERSION);
+        }
+        fitted = bank.fit(fitted, storage);
+        if (fitted != index) {
+            // Lives as long as the stream, as every write of the index (processElement1).
+            bankIndex.update(fitted);
+        }
+        if (next != current) {
+            progress.update(next);
+        }
+        return new Kept(fitted, next);
+    }
+
+    /** A stream's bank index and progress as {@link #upToDate} left them. */
+    private record Kept(BankIndex index, StreamProgress progress) {}
 
     /** Whether a stream's frames stopped for the idle retention before event time {@code ms}. */
     private boolean idleBefore(StreamProgress current, long ms) {
@@ -293,7 +366,9 @@ public class MemoryBankFunction
         if (current == null) {
             return; // the state was cleared after this timer was set
         }
-        BankIndex index = bankIndex.value();
+        Kept kept = upToDate(bankIndex.value(), current);
+        BankIndex index = kept.index();
+        current = kept.progress();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             if (current.pendingFlushMs() == timestamp) {
                 out.collect(
@@ -430,7 +505,9 @@ public class MemoryBankFunction
     /** Every state of the current stream (see {@link MemoryStateSchema}). */
     private void clearState() {
         bankIndex.clear();
-        tensors.clear();
+        halves.clear();
+        norms.clear();
+        legacyTensors.clear();
         descriptors.clear();
         progress.clear();
         chapter.clear();

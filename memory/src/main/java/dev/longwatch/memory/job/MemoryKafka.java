@@ -6,11 +6,16 @@ import dev.longwatch.schema.Topics;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The Kafka ends of the memory job. */
 public final class MemoryKafka {
@@ -20,14 +25,29 @@ public final class MemoryKafka {
     private MemoryKafka() {}
 
     /**
+     * The {@link MemoryOptions#KAFKA_PROPERTIES_PREFIX} options as client properties, prefix
+     * removed. Set first on each builder, so the job's own settings win.
+     */
+    static Map<String, String> clientProperties(Configuration options) {
+        Map<String, String> properties = new TreeMap<>();
+        options.toMap().forEach((key, value) -> {
+            if (key.startsWith(MemoryOptions.KAFKA_PROPERTIES_PREFIX)) {
+                properties.put(key.substring(MemoryOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+            }
+        });
+        return properties;
+    }
+
+    /**
      * Reads {@code lw.embeddings} from the group's committed offsets, or from the earliest offsets
      * for a new group, and only committed data (the encoder worker writes transactionally).
      */
     // The connector's committedOffsets(...) still takes Kafka's deprecated OffsetResetStrategy.
     @SuppressWarnings("deprecation")
     public static KafkaSource<RawKafkaRecord> source(Configuration options) {
-        return KafkaSource.<RawKafkaRecord>builder()
-                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+        KafkaSourceBuilder<RawKafkaRecord> builder = KafkaSource.builder();
+        clientProperties(options).forEach(builder::setProperty);
+        return builder.setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(Topics.EMBEDDINGS.name())
                 .setGroupId(options.get(MemoryOptions.KAFKA_GROUP_ID))
                 .setStartingOffsets(
@@ -50,8 +70,9 @@ public final class MemoryKafka {
      */
     @SuppressWarnings("deprecation")
     public static KafkaSource<RawKafkaRecord> streamsSource(Configuration options) {
-        return KafkaSource.<RawKafkaRecord>builder()
-                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+        KafkaSourceBuilder<RawKafkaRecord> builder = KafkaSource.builder();
+        clientProperties(options).forEach(builder::setProperty);
+        return builder.setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(Topics.STREAMS.name())
                 .setGroupId(options.get(MemoryOptions.KAFKA_GROUP_ID) + "-streams")
                 .setStartingOffsets(
@@ -65,8 +86,9 @@ public final class MemoryKafka {
      * One exactly-once sink for snapshots, events and dead letters; each record names its topic.
      */
     public static KafkaSink<OutRecord> sink(Configuration options) {
-        return KafkaSink.<OutRecord>builder()
-                .setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
+        KafkaSinkBuilder<OutRecord> builder = KafkaSink.builder();
+        clientProperties(options).forEach(builder::setProperty);
+        return builder.setBootstrapServers(options.get(MemoryOptions.KAFKA_BOOTSTRAP_SERVERS))
                 .setRecordSerializer(new OutRecordSerializer())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(options.get(MemoryOptions.KAFKA_TRANSACTIONAL_ID_PREFIX))

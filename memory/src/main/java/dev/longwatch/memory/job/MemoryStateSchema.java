@@ -22,22 +22,45 @@ package dev.longwatch.memory.job;
  *       the idle timer's domain is known rather than guessed from its timestamp. The idle timer of
  *       older state (processing time in version 2, event time in version 3) is replaced by an
  *       event-time timer on the stream's next frame, or when it fires.
+ *   <li>slot tensors in binary16 with their norms, the layout {@code bench memory} measures: adds
+ *       {@value #SLOT_HALVES} ({@link HalfArraySerializer}) and {@value #SLOT_NORMS}, and {@code
+ *       StreamProgress.stateVersion} (POJO evolution: 0 in older state). A stream whose progress
+ *       says an older version has its F32 {@value #SLOT_TENSORS} adopted into the new states
+ *       (each value rounded once, norms, descriptors and cached similarities derived from what is
+ *       stored, see {@code MemoryBank.adopt}) the first time its bank is used, and that state
+ *       cleared; {@value #SLOT_TENSORS} stays declared for those streams.
  *   <li>adds {@value #INCARNATION} (a {@code StreamIncarnation}): which incarnation of the stream
  *       the bank holds and whether the stream was deleted, kept apart from the bank because it
  *       outlives it; a processing-time timer clears a deleted stream's entry a day later. State
- *       restored from version 4 has none: its bank takes the incarnation of its next frame.
+ *       restored from version 5 or older has none: its bank takes the incarnation of its next frame.
  * </ol>
+ *
+ * <p>Not a schema change: a bank restored with more slots than {@code memory.bank.slots} is merged
+ * down to it by the bank's own rule the first time it is used ({@code MemoryBank.fit}); one with
+ * fewer grows into the new capacity.
  */
 public final class MemoryStateSchema {
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     public static final String OPERATOR_UID = "memory-bank";
 
     /** {@code ValueState<BankIndex>}: order, counts, spans, cached similarities. */
     public static final String BANK_INDEX = "bank-index";
 
-    /** {@code MapState<Long, float[]>}: slot id → tensor, one RocksDB entry per slot. */
+    /**
+     * {@code MapState<Long, float[]>}: slot id → F32 tensor, in state of version 4 and before
+     * only; read once per stream to adopt it into {@link #SLOT_HALVES}, then cleared.
+     */
     public static final String SLOT_TENSORS = "slot-tensors";
+
+    /** {@code MapState<Long, short[]>}: slot id → binary16 tensor, one RocksDB entry per slot (v5). */
+    public static final String SLOT_HALVES = "slot-halves";
+
+    /** {@code MapState<Long, double[]>}: slot id → the L2 norm of each of its tokens (v5). */
+    public static final String SLOT_NORMS = "slot-norms";
+
+    /** The version that moved the slot tensors to {@link #SLOT_HALVES}. */
+    static final int HALVES_SINCE = 5;
 
     /** {@code MapState<Long, float[]>}: slot id → token-mean descriptor. */
     public static final String SLOT_DESCRIPTORS = "slot-descriptors";
@@ -48,7 +71,7 @@ public final class MemoryStateSchema {
     /** {@code ValueState<ChapterCursor>}: first pts, chapter index, frames sealed before (v2). */
     public static final String CHAPTER = "chapter";
 
-    /** {@code ValueState<StreamIncarnation>}: current and bank incarnation, deletion (v5). */
+    /** {@code ValueState<StreamIncarnation>}: current and bank incarnation, deletion (v6). */
     public static final String INCARNATION = "incarnation";
 
     private MemoryStateSchema() {}

@@ -15,6 +15,8 @@ package dev.longwatch.memory.job;
  *     false in older state, whose idle timer is a processing-time timer in version 2 and an
  *     event-time timer in version 3: either is replaced on the stream's next frame or when it
  *     fires)
+ * @param stateVersion the {@link MemoryStateSchema} version the stream's state was last brought
+ *     up to (since version 5; 0 in older state, whose slot tensors are still F32)
  */
 public record StreamProgress(
         String encoderId,
@@ -23,10 +25,25 @@ public record StreamProgress(
         long pendingFlushMs,
         long lastFrameMs,
         long idleCheckMs,
-        boolean idleTimerInEventTime) {
+        boolean idleTimerInEventTime,
+        int stateVersion) {
 
     static StreamProgress start(String encoderId) {
-        return new StreamProgress(encoderId, 0, Long.MIN_VALUE, 0, 0, 0, true);
+        return new StreamProgress(
+                encoderId, 0, Long.MIN_VALUE, 0, 0, 0, true, MemoryStateSchema.VERSION);
+    }
+
+    /** The same progress, with the stream's state brought up to {@code version}. */
+    StreamProgress inVersion(int version) {
+        return new StreamProgress(
+                encoderId,
+                this.version,
+                lastPublishedMs,
+                pendingFlushMs,
+                lastFrameMs,
+                idleCheckMs,
+                idleTimerInEventTime,
+                version);
     }
 
     /** One more change, made by a frame of event time {@code frameMs}. */
@@ -38,12 +55,20 @@ public record StreamProgress(
                 pendingFlushMs,
                 Math.max(lastFrameMs, frameMs),
                 idleCheckMs,
-                idleTimerInEventTime);
+                idleTimerInEventTime,
+                stateVersion);
     }
 
     StreamProgress publishedAt(long nowMs) {
         return new StreamProgress(
-                encoderId, version, nowMs, 0, lastFrameMs, idleCheckMs, idleTimerInEventTime);
+                encoderId,
+                version,
+                nowMs,
+                0,
+                lastFrameMs,
+                idleCheckMs,
+                idleTimerInEventTime,
+                stateVersion);
     }
 
     StreamProgress pendingUntil(long flushMs) {
@@ -54,12 +79,20 @@ public record StreamProgress(
                 flushMs,
                 lastFrameMs,
                 idleCheckMs,
-                idleTimerInEventTime);
+                idleTimerInEventTime,
+                stateVersion);
     }
 
     /** The idle timer is now the event-time timer at {@code checkMs} (0: none). */
     StreamProgress idleCheckAt(long checkMs) {
         return new StreamProgress(
-                encoderId, version, lastPublishedMs, pendingFlushMs, lastFrameMs, checkMs, true);
+                encoderId,
+                version,
+                lastPublishedMs,
+                pendingFlushMs,
+                lastFrameMs,
+                checkMs,
+                true,
+                stateVersion);
     }
 }

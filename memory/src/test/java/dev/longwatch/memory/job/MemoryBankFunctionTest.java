@@ -7,7 +7,15 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.bank.BankIndex;
+import dev.longwatch.memory.bank.BankStorage;
+import dev.longwatch.memory.bank.Lane;
+import dev.longwatch.memory.bank.MemoryBank;
+import dev.longwatch.memory.bank.SlotSummary;
+import dev.longwatch.memory.bank.StorageDtype;
+import dev.longwatch.memory.chapter.SealedChapter;
 import dev.longwatch.memory.config.MemorySettings;
+import dev.longwatch.schema.TokenCodec;
 import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.EventKind;
@@ -17,9 +25,13 @@ import dev.longwatch.schema.proto.Slot;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -213,9 +225,10 @@ class MemoryBankFunctionTest {
         assertThat(last.getSlotsList())
                 .extracting(Slot::getEndMs)
                 .containsExactly(2000L, 4000L, 4500L);
-        // Slot 0 averages three frames on axis 0 and two on axis 1.
-        assertThat(last.getSlots(0).getDescriptor(0)).isCloseTo(0.6f, within(1e-6f));
-        assertThat(last.getSlots(0).getDescriptor(1)).isCloseTo(0.4f, within(1e-6f));
+        // Slot 0 averages three frames on axis 0 and two on axis 1, stored in binary16: each of
+        // its two merges rounded once, by at most half a unit in the last place (2^-11 here).
+        assertThat(last.getSlots(0).getDescriptor(0)).isCloseTo(0.6f, within(0x1p-11f));
+        assertThat(last.getSlots(0).getDescriptor(1)).isCloseTo(0.4f, within(0x1p-11f));
     }
 
     @Test
@@ -313,7 +326,7 @@ class MemoryBankFunctionTest {
                         ctx.timerService().deleteEventTimeTimer(p.idleCheckMs());
                         ctx.timerService().registerProcessingTimeTimer(checkMs);
                         progress.update(new StreamProgress(p.encoderId(), p.version(), p.lastPublishedMs(),
-                                p.pendingFlushMs(), p.lastFrameMs(), checkMs, false));
+                                p.pendingFlushMs(), p.lastFrameMs(), checkMs, false, p.stateVersion()));
                     }
 
                     @Override
@@ -525,6 +538,166 @@ class MemoryBankFunctionTest {
         assertThat(snapshot.getSlotsList()).hasSize(3);
         assertThat(snapshot.getSlotsList().stream().mapToLong(Slot::getFrameCount).sum())
                 .isEqualTo(6);
+    }
+
+    private static EmbeddingEvent scene(long seq) {
+        return TestFrames.frame(STREAM, seq, TestFrames.sceneValues(STREAM, seq), false);
+    }
+
+    /**
+     * State schema version 4 kept the slot tensors in F32 ({@code slot-tensors}); this version
+     * adopts them into binary16 at the stream's next frame. Here the F32 values are halves widened
+     * (so nothing is lost in the move), and the restored run must end bit for bit as the run that
+     * was never interrupted, with the F32 state gone.
+     */
+    @Test
+    void shouldAdoptTheF32SlotsOfVersion4StateAtTheStreamsNextFrame() throws Exception {
+        open(settings(3, 0));
+        for (int seq = 0; seq < 6; seq++) {
+            send(scene(seq));
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 100);
+        drain();
+        for (int seq = 6; seq < 12; seq++) {
+            send(scene(seq));
+        }
+        List<OutRecord> uninterrupted = drain();
+        int entries = harness.numKeyedStateEntries();
+        harness.close();
+
+        open(settings(3, 0), asVersion4Tensors(checkpoint), false);
+        for (int seq = 6; seq < 12; seq++) {
+            send(scene(seq));
+        }
+        List<OutRecord> restored = drain();
+
+        assertThat(snapshotsWithoutTime(restored)).isEqualTo(snapshotsWithoutTime(uninterrupted));
+        assertThat(OutRecords.events(restored)).isEqualTo(OutRecords.events(uninterrupted));
+        assertThat(harness.numKeyedStateEntries()).as("no F32 slot left").isEqualTo(entries);
+    }
+
+    /**
+     * {@code state} as state schema version 4 would have left it: every slot tensor in {@code
+     * slot-tensors} as floats, no {@code slot-halves} or {@code slot-norms}, and the progress
+     * without a state version. Written by a function that declares only those states.
+     */
+    private static OperatorSubtaskState asVersion4Tensors(OperatorSubtaskState state) throws Exception {
+        KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> rewrite =
+                new KeyedCoProcessFunction<>() {
+                    private transient ValueState<BankIndex> index;
+                    private transient ValueState<StreamProgress> progress;
+                    private transient MapState<Long, short[]> halves;
+                    private transient MapState<Long, double[]> norms;
+                    private transient MapState<Long, float[]> tensors;
+
+                    @Override
+                    public void open(OpenContext context) {
+                        index = getRuntimeContext().getState(
+                                new ValueStateDescriptor<>(MemoryStateSchema.BANK_INDEX, BankIndex.class));
+                        progress = getRuntimeContext().getState(
+                                new ValueStateDescriptor<>(MemoryStateSchema.PROGRESS, StreamProgress.class));
+                        halves = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                                MemoryStateSchema.SLOT_HALVES, LongSerializer.INSTANCE, HalfArraySerializer.INSTANCE));
+                        norms = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                                MemoryStateSchema.SLOT_NORMS, Types.LONG, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+                        tensors = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                                MemoryStateSchema.SLOT_TENSORS, Types.LONG, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+                    }
+
+                    @Override
+                    public void processElement1(EmbeddingEvent event, Context ctx, Collector<OutRecord> out) throws Exception {
+                        for (Lane lane : index.value().lanes()) {
+                            for (long id : lane.ids()) {
+                                short[] bits = halves.get(id);
+                                float[] values = new float[bits.length];
+                                for (int i = 0; i < bits.length; i++) {
+                                    values[i] = TokenCodec.fromHalf(bits[i]);
+                                }
+                                tensors.put(id, values);
+                            }
+                        }
+                        halves.clear();
+                        norms.clear();
+                        StreamProgress p = progress.value();
+                        progress.update(new StreamProgress(p.encoderId(), p.version(), p.lastPublishedMs(),
+                                p.pendingFlushMs(), p.lastFrameMs(), p.idleCheckMs(), p.idleTimerInEventTime(), 0));
+                    }
+
+                    @Override
+                    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out) {}
+                };
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> writer =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamDeleted::streamId, Types.STRING)) {
+            writer.setProcessingTime(0);
+            writer.initializeState(state);
+            writer.open();
+            writer.processElement1(axisFrame(STREAM, 99, 0), 0);
+            return writer.snapshot(2, 200);
+        }
+    }
+
+    /**
+     * A restart with a lower {@code memory.bank.slots}: the restored bank is merged down by the
+     * bank's own rule before it is used, so the pending snapshot and the next frame show a bank of
+     * the new capacity, the one the bank library makes of the same frames.
+     */
+    @Test
+    void shouldMergeARestoredBankDownToFewerSlots() throws Exception {
+        open(settings(6, 500), null, true);
+        harness.setProcessingTime(100);
+        for (int seq = 0; seq < 10; seq++) {
+            send(scene(seq)); // the first at once, the rest pending until processing time 600
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 100);
+        harness.close();
+
+        open(settings(3, 500), checkpoint, true);
+        harness.setProcessingTime(600);
+        List<MemorySnapshot> flushed = OutRecords.snapshots(drain());
+        harness.setProcessingTime(2_000);
+        send(scene(10));
+        List<MemorySnapshot> next = OutRecords.snapshots(drain());
+
+        BankStorage storage = BankStorage.inMemory(StorageDtype.F16);
+        MemoryBank before = MemoryBank.create(BankConfig.frames(6));
+        MemoryBank after = MemoryBank.create(BankConfig.frames(3));
+        BankIndex index = BankIndex.empty();
+        for (int seq = 0; seq < 10; seq++) {
+            index = before.append(index, scene(seq).toBankFrame(), storage).index();
+        }
+        index = after.fit(index, storage);
+        assertThat(flushed).singleElement().satisfies(snapshot -> {
+            assertThat(snapshot.getCapacity()).isEqualTo(3);
+            assertThat(snapshot.getFramesSeen()).isEqualTo(10);
+        });
+        assertThat(flushed.get(0).getSlotsList()).isEqualTo(slots(after.slots(index, storage)));
+        index = after.append(index, scene(10).toBankFrame(), storage).index();
+        assertThat(next).singleElement().satisfies(snapshot -> assertThat(snapshot.getFramesSeen()).isEqualTo(11));
+        assertThat(next.get(0).getSlotsList()).isEqualTo(slots(after.slots(index, storage)));
+    }
+
+    /** A restart with a higher {@code memory.bank.slots}: the bank grows into it. */
+    @Test
+    void shouldGrowARestoredBankIntoMoreSlots() throws Exception {
+        open(settings(3, 0), null, true);
+        for (int seq = 0; seq < 8; seq++) {
+            send(scene(seq));
+        }
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 100);
+        harness.close();
+
+        open(settings(6, 0), checkpoint, true);
+        List<Integer> sizes = new ArrayList<>();
+        for (int seq = 8; seq < 13; seq++) {
+            send(scene(seq));
+            sizes.add(OutRecords.snapshots(drain()).get(0).getSlotsCount());
+        }
+        assertThat(sizes).containsExactly(4, 5, 6, 6, 6);
+    }
+
+    private static List<Slot> slots(List<SlotSummary> summaries) {
+        return Snapshots.chapter(STREAM, new SealedChapter(0, 0, 0, summaries)).getSlotsList();
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.longwatch.memory.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.longwatch.memory.bank.BankConfig;
+import dev.longwatch.memory.bank.StorageDtype;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.EventKind;
@@ -147,7 +149,7 @@ class MemoryRecoveryITCase {
         List<OutRecord> out = drainRecords();
 
         assertThat(startEvents(out)).as("the banks came from the savepoint").isEmpty();
-        assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
+        assertBanksAsReplayed(out, uninterrupted, replayOfF32(Duration.ZERO));
     }
 
     @Test
@@ -163,21 +165,14 @@ class MemoryRecoveryITCase {
         restoreTheCommittedSavepointWithChapters("3", copy);
     }
 
-    /** Version 4: the idle timer's domain is kept with it (see {@link MemoryStateSchema}). */
+    /**
+     * Version 4: the idle timer's domain is kept with it; its F32 slots are adopted into binary16
+     * (see {@link MemoryStateSchema}).
+     */
     @Test
     void shouldRestoreTheCommittedSavepointOfStateSchemaVersion4(@TempDir Path copy)
             throws Exception {
         restoreTheCommittedSavepointWithChapters("4", copy);
-    }
-
-    /**
-     * Version 5: each stream's incarnation is kept apart from its bank; the restored banks go on
-     * with frames of the incarnation they hold, and publish it.
-     */
-    @Test
-    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion5(@TempDir Path copy)
-            throws Exception {
-        restoreTheCommittedSavepointWithChapters("5", copy);
     }
 
     /**
@@ -201,8 +196,7 @@ class MemoryRecoveryITCase {
         List<OutRecord> out = drainRecords();
 
         assertThat(startEvents(out)).as("the banks came from the savepoint").isEmpty();
-        assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
-        // Banks of versions before 5 take the incarnation of the frames that follow.
+        // Each bank publishes its frames' incarnation (before version 6 it takes it from the next frame).
         assertThat(finalBanks(out).values())
                 .allSatisfy(bank -> assertThat(bank.getIncarnation()).isEqualTo(SyntheticEmbeddingSource.INCARNATION));
         assertThat(endEvents(out)).isEqualTo(endEvents(uninterrupted));
@@ -211,7 +205,109 @@ class MemoryRecoveryITCase {
                 .containsExactlyInAnyOrder(
                         "cam-a/2", "cam-a/3", "cam-a/4", "cam-b/2", "cam-b/3", "cam-b/4", "cam-c/2",
                         "cam-c/3", "cam-c/4");
-        assertThat(chapters(uninterrupted)).containsAllEntriesOf(sealedAfterThePause);
+        if (Integer.parseInt(version.substring(0, 1)) < MemoryStateSchema.HALVES_SINCE) {
+            // F32 slots until the pause, adopted into binary16 there.
+            BankReplay replay = replayOfF32(CHAPTER);
+            assertBanksAsReplayed(out, uninterrupted, replay);
+            assertThat(sealedAfterThePause).isEqualTo(replay.chaptersAfterPause());
+        } else {
+            assertThat(finalBanks(out)).isEqualTo(finalBanks(uninterrupted));
+            assertThat(chapters(uninterrupted)).containsAllEntriesOf(sealedAfterThePause);
+        }
+    }
+
+    /** Version 5: slot tensors in binary16 with their norms (see {@link MemoryStateSchema}). */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion5(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("5", copy);
+    }
+
+    /**
+     * Version 6: each stream's incarnation is kept apart from its bank; the restored banks go on
+     * with frames of the incarnation they hold, and publish it.
+     */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion6(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("6", copy);
+    }
+
+    /**
+     * A restart with a lower {@code memory.bank.slots} than the checkpoint's banks were kept with:
+     * each bank is merged down by its own rule at its stream's first frame, and the job runs to the
+     * end (a bank that threw would exhaust the restart strategy and fail the job).
+     */
+    @Test
+    void shouldMergeTheRestoredBanksDownWhenRestartedWithFewerSlots() throws Exception {
+        restartWithCapacity(CAPACITY - 2);
+    }
+
+    /** The same with a higher {@code memory.bank.slots}: the banks grow into it. */
+    @Test
+    void shouldGrowTheRestoredBanksWhenRestartedWithMoreSlots() throws Exception {
+        restartWithCapacity(CAPACITY + 3);
+    }
+
+    private void restartWithCapacity(int capacity) throws Exception {
+        List<OutRecord> uninterrupted = uninterruptedRun(CHAPTER);
+        JobClient first = submit(gate(GatedFramesReader.Gate.Mode.HOLD), null, CHAPTER);
+        awaitPausedWithACheckpoint();
+        first.cancel().get();
+        await(() -> status(first) == JobStatus.CANCELED, "the job is cancelled");
+        Path retained =
+                RetainedCheckpoints.latest(checkpoints)
+                        .orElseThrow(() -> new AssertionError("no checkpoint retained"));
+        List<OutRecord> beforeCancel = drainRecords();
+
+        submit(null, retained, CHAPTER, capacity).getJobExecutionResult().get();
+        List<OutRecord> afterRestore = drainRecords();
+
+        BankReplay replay =
+                BankReplay.of(
+                        STREAMS,
+                        PAUSE_AT,
+                        StorageDtype.F16,
+                        BankConfig.frames(CAPACITY),
+                        BankConfig.frames(capacity),
+                        CHAPTER.toMillis());
+        assertThat(startEvents(afterRestore)).as("the banks were restored, not rebuilt").isEmpty();
+        assertBanksAsReplayed(afterRestore, uninterrupted, replay);
+        assertThat(finalBanks(afterRestore).values())
+                .allSatisfy(bank -> assertThat(bank.getSlotsCount()).isEqualTo(capacity));
+        assertThat(endEvents(afterRestore)).isEqualTo(endEvents(uninterrupted));
+        Map<String, Chapter> sealed = chapters(afterRestore);
+        sealed.keySet().removeAll(chapters(beforeCancel).keySet());
+        assertThat(sealed).isEqualTo(replay.chaptersAfterPause());
+    }
+
+    /** The banks of a restore of F32 state (version 4 and before) at the pause. */
+    private static BankReplay replayOfF32(Duration chapter) {
+        return BankReplay.of(
+                STREAMS,
+                PAUSE_AT,
+                StorageDtype.F32,
+                BankConfig.frames(CAPACITY),
+                BankConfig.frames(CAPACITY),
+                chapter.toMillis());
+    }
+
+    /**
+     * Each stream's final snapshot says what the uninterrupted run's says (version, frames seen,
+     * last seq, encoder) and holds the slots the bank library makes of the same frames under the
+     * restore's terms ({@link BankReplay}), bit for bit.
+     */
+    private static void assertBanksAsReplayed(
+            List<OutRecord> out, List<OutRecord> uninterrupted, BankReplay replay) {
+        Map<String, MemorySnapshot> restored = finalBanks(out);
+        Map<String, MemorySnapshot> expected = finalBanks(uninterrupted);
+        assertThat(restored.keySet()).isEqualTo(expected.keySet());
+        for (String stream : restored.keySet()) {
+            MemorySnapshot bank = restored.get(stream);
+            assertThat(bank.toBuilder().clearSlots().clearCapacity().build())
+                    .isEqualTo(expected.get(stream).toBuilder().clearSlots().clearCapacity().build());
+            assertThat(bank.getSlotsList()).as(stream + "'s slots").isEqualTo(replay.slots().get(stream));
+        }
     }
 
     /**
@@ -259,6 +355,12 @@ class MemoryRecoveryITCase {
 
     private JobClient submit(GatedFramesReader.Gate gate, Path restoreFrom, Duration chapter)
             throws Exception {
+        return submit(gate, restoreFrom, chapter, CAPACITY);
+    }
+
+    private JobClient submit(
+            GatedFramesReader.Gate gate, Path restoreFrom, Duration chapter, int capacity)
+            throws Exception {
         Configuration flink = new Configuration();
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
@@ -279,7 +381,7 @@ class MemoryRecoveryITCase {
         env.setParallelism(2);
 
         Configuration options = new Configuration();
-        options.set(MemoryOptions.BANK_SLOTS, CAPACITY);
+        options.set(MemoryOptions.BANK_SLOTS, capacity);
         options.set(MemoryOptions.EMIT_INTERVAL, Duration.ZERO);
         options.set(MemoryOptions.IDLE_STATE_RETENTION, IDLE_RETENTION);
         options.set(MemoryOptions.CHAPTER_LENGTH, chapter);

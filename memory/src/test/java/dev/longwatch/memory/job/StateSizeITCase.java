@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.longwatch.memory.bank.BankConfig;
-import dev.longwatch.memory.bench.StateGrowthBenchmark;
-import dev.longwatch.memory.bench.SyntheticFootage;
+import dev.longwatch.memory.testing.SyntheticFootage;
 import dev.longwatch.memory.config.MemorySettings;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Chapter;
@@ -41,13 +40,13 @@ import java.util.List;
 /**
  * Issue 3, item 4 on the real thing: the keyed state of one stream after 1 h and after 10 h of
  * footage, as {@link MemoryBankFunction} leaves it in {@link EmbeddedRocksDBStateBackend}
- * (non-incremental, timers in RocksDB so they are part of the state). {@link
- * StateGrowthBenchmark} models the same with in-memory stores.
+ * (non-incremental, timers in RocksDB so they are part of the state). {@code bench state}
+ * ({@code StateGrowthBenchmark} in the bench module) models the same with in-memory stores.
  *
  * <p>Three snapshots at each point. In Flink 2.x a non-incremental RocksDB checkpoint is the
  * native format: a copy of every live SST file plus the MANIFEST, so its size also holds values
  * that compaction has not yet dropped and the MANIFEST's history of flushes and compactions. That
- * checkpoint is measured as it comes and once more after compacting the five states (not the
+ * checkpoint is measured as it comes and once more after compacting the states (not the
  * timer queues: a few KB); the state itself, key by key, is what a canonical savepoint writes
  * (Flink's key/value full-snapshot format). The MANIFEST belongs to the RocksDB instance, not to a
  * stream, and grows with every flush and compaction until RocksDB rolls it over: at 1 GB by
@@ -76,12 +75,14 @@ class StateSizeITCase {
     private static final long WALL_START_MS = 1_764_633_600_000L; // 2025-12-02T00:00Z
     private static final int MAX_PARALLELISM = 128; // MemoryJob's: it sets the key-group prefix
 
-    /** Bank index, progress, chapter cursor and the idle timer, next to 2·M slot entries. */
+    /** Bank index, progress, chapter cursor and the idle timer, next to 3·M slot entries. */
     private static final int ENTRIES_BESIDES_SLOTS = 4;
 
     private static final List<String> STATES =
             List.of(
                     MemoryStateSchema.BANK_INDEX,
+                    MemoryStateSchema.SLOT_HALVES,
+                    MemoryStateSchema.SLOT_NORMS,
                     MemoryStateSchema.SLOT_TENSORS,
                     MemoryStateSchema.SLOT_DESCRIPTORS,
                     MemoryStateSchema.PROGRESS,
@@ -93,7 +94,7 @@ class StateSizeITCase {
      * What was measured after {@code frames} frames.
      *
      * @param savepointBytes the canonical savepoint's keyed state: every entry's key and value
-     * @param entries RocksDB entries over every column family (the five states and the timers)
+     * @param entries RocksDB entries over every column family (the states and the timers)
      * @param checkpoint the non-incremental checkpoint as it comes
      * @param compacted the same after compacting every state
      */
@@ -202,14 +203,19 @@ class StateSizeITCase {
                 seconds);
 
         // The state: one bank of M slots however long the footage.
+        // Binary16 slots (state schema version 5): about half of the F32 slots' 1 310 720 bytes.
+        long halfSlots = (long) SLOTS * TOKENS * DIM * 2;
         assertThat(oneHour.savepointBytes())
-                .as("the 20 slot tensors alone are 20 × 64 × 256 floats")
-                .isGreaterThan((long) SLOTS * TOKENS * DIM * Float.BYTES);
+                .as("the 20 slot tensors alone are 20 × 64 × 256 halves")
+                .isGreaterThan(halfSlots)
+                .as("slots with their norms and descriptors, bank index, progress, cursor")
+                .isLessThan(halfSlots + halfSlots / 10);
         assertThat((double) tenHours.savepointBytes())
                 .as("canonical savepoint bytes at 10 h against 1 h")
                 .isCloseTo(oneHour.savepointBytes(), within(0.02 * oneHour.savepointBytes()));
         assertThat(tenHours.entries()).isEqualTo(oneHour.entries());
-        assertThat(oneHour.entries()).isBetween(2 * SLOTS, 2 * SLOTS + ENTRIES_BESIDES_SLOTS);
+        // Tensor, norms and descriptor per slot.
+        assertThat(oneHour.entries()).isBetween(3 * SLOTS, 3 * SLOTS + ENTRIES_BESIDES_SLOTS);
         // RocksDB's own files hold the same once compaction has dropped overwritten values.
         assertThat((double) tenHours.compacted().sst())
                 .as("compacted SST bytes at 10 h against 1 h")

@@ -8,6 +8,7 @@ import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -22,14 +23,19 @@ import java.util.Optional;
  * <p>A window is answered from the stream's sealed chapters and its current bank, merged down to
  * M slots ({@link WindowSlots}).
  *
- * <p>Model answers are cached by (stream, memory version, chapter count, window, question), and
- * at most {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}).
+ * <p>Model answers are cached by (stream, incarnation, memory version, chapter count, window,
+ * question), and at most {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}).
  * Timeouts and retries with backoff are the model client's ({@code OpenAiChatModel}).
+ *
+ * <p>Both caches ({@link OncePerKeyCache}: the answers, and the slots a window merges to) hold
+ * values that never go stale: a memory snapshot never changes once versioned and a sealed chapter
+ * never changes, so a new version or a newly sealed chapter is a new key and old keys age out.
+ * An identical ask that arrives while the first is with the model waits for that answer.
  */
 public final class AskService {
     /** Questions longer than this are refused (they would crowd out the images). */
     public static final int MAX_QUESTION_CHARS = 2000;
-    /** How many model answers are kept. */
+    /** How many model answers are kept, and how many merged windows. */
     public static final int CACHE_ENTRIES = 1024;
     /** How long a question waits for a free model slot before 503. */
     public static final Duration SLOT_WAIT = Duration.ofSeconds(1);
@@ -38,10 +44,26 @@ public final class AskService {
     private final Optional<ChatModel> model;
     private final Counter llmCalls;
     private final Counter llmErrors;
-    private final Counter cacheHits;
     private final ModelSlots modelSlots;
-    private final AnswerCache cache = new AnswerCache(CACHE_ENTRIES);
-    private final MergedWindows windows = new MergedWindows(CACHE_ENTRIES);
+    private final OncePerKeyCache<AnswerKey, AskResult> answers;
+    // The slots of recent windows, so that asking about the same window again (another question,
+    // another client) does not merge hundreds of chapter slots down to M again: over 10 h that
+    // merge is most of an ask's time when the model answers fast.
+    private final OncePerKeyCache<WindowKey, List<SlotSpan>> windows;
+
+    /**
+     * What identifies an answer.
+     *
+     * @param chapters how many sealed chapters the answer's slots were merged from
+     */
+    // The incarnation in both keys: a stream created again under the same id starts its versions
+    // anew, and must not get its predecessor's answers or windows.
+    private record AnswerKey(
+            String streamId, long incarnation, long memoryVersion, int chapters, TimeWindow window, String question) {}
+
+    /** What the merge of a window reads: the snapshot and the chapters (count and newest index). */
+    private record WindowKey(
+            String streamId, long incarnation, long memoryVersion, int chapters, long lastChapter, TimeWindow window) {}
 
     public AskService(MemoryViews views, Optional<ChatModel> model, MeterRegistry metrics) {
         this(views, model, metrics, new ModelSlots(4, SLOT_WAIT));
@@ -54,7 +76,11 @@ public final class AskService {
         this.modelSlots = slots;
         this.llmCalls = metrics.counter("longwatch.llm.calls");
         this.llmErrors = metrics.counter("longwatch.llm.errors");
-        this.cacheHits = metrics.counter("longwatch.ask.cache.hits");
+        this.answers = new OncePerKeyCache<>("ask.answers", CACHE_ENTRIES, metrics);
+        this.windows = new OncePerKeyCache<>("ask.windows", CACHE_ENTRIES, metrics);
+        FunctionCounter.builder("longwatch.ask.cache.hits", answers, OncePerKeyCache::hits)
+                .description("asks answered from the answer cache, or from an identical ask in flight")
+                .register(metrics);
     }
 
     /** The model behind this service, if any. */
@@ -92,7 +118,13 @@ public final class AskService {
      */
     public AskResult ask(MemorySnapshot memory, String question, TimeWindow window) {
         List<Chapter> chapters = views.chapters(memory.getStreamId());
-        List<SlotSpan> slots = windows.slots(memory, chapters, window);
+        long lastChapter = chapters.isEmpty() ? -1 : chapters.get(chapters.size() - 1).getIndex();
+        List<SlotSpan> slots =
+                windows.get(
+                        new WindowKey(
+                                memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(),
+                                lastChapter, window),
+                        () -> List.copyOf(SlotSpan.of(memory, chapters, window)));
         if (slots.isEmpty()) {
             return new AskResult(
                     "The memory holds no slots in the requested window, so there is nothing to"
@@ -104,29 +136,26 @@ public final class AskService {
         if (model.isEmpty()) {
             return new AskResult(evidenceOnlyAnswer(slots), slots, memory.getVersion(), Optional.empty());
         }
-        AnswerCache.Key key =
-                new AnswerCache.Key(
+        AnswerKey key =
+                new AnswerKey(
                         memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(), window,
                         question);
-        Optional<AskResult> cached = cache.get(key);
-        if (cached.isPresent()) {
-            cacheHits.increment();
-            return cached.get();
-        }
+        return answers.get(key, () -> answer(memory, question, slots));
+    }
+
+    /** One model call for {@code question} over {@code slots}; the evidence is what it cites. */
+    private AskResult answer(MemorySnapshot memory, String question, List<SlotSpan> slots) {
         ChatPrompt prompt =
                 MemoryPrompt.build(
                         slots,
                         slot -> views.frameJpeg(memory.getStreamId(), memory.getIncarnation(), slot.keyframeSeq()),
                         question);
         ChatResponse response = generate(prompt);
-        AskResult result =
-                new AskResult(
-                        response.text(),
-                        EvidenceSpans.cited(response.text(), slots),
-                        memory.getVersion(),
-                        Optional.of(new AskResult.LlmCall(response.model(), response.latencyMs())));
-        cache.put(key, result);
-        return result;
+        return new AskResult(
+                response.text(),
+                EvidenceSpans.cited(response.text(), slots),
+                memory.getVersion(),
+                Optional.of(new AskResult.LlmCall(response.model(), response.latencyMs())));
     }
 
     static String evidenceOnlyAnswer(List<SlotSpan> slots) {

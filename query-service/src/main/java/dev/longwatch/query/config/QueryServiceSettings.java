@@ -2,6 +2,7 @@ package dev.longwatch.query.config;
 
 import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * </table>
  *
  * plus the {@link LlmSettings}, {@link PeerSettings}, {@link KeyframeRetention} and {@link
- * TenantLimits} variables.
+ * TenantLimits} variables, and the Kafka client settings {@code LONGWATCH_KAFKA_*} ({@link
+ * KafkaClientProperties}).
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param bindHost interface the HTTP server listens on
@@ -45,6 +47,8 @@ import java.util.Optional;
  * @param keyframes how long unreferenced keyframes are kept
  * @param allowedHosts extra host names an open API answers to (see {@link AllowedHosts})
  * @param limits what one tenant may hold at once
+ * @param kafkaClient security and other settings for every Kafka client (both Streams apps, the
+ *     producers, the answer feed); default none
  */
 public record QueryServiceSettings(
         String bootstrapServers,
@@ -57,7 +61,8 @@ public record QueryServiceSettings(
         PeerSettings peers,
         KeyframeRetention keyframes,
         List<String> allowedHosts,
-        TenantLimits limits) {
+        TenantLimits limits,
+        KafkaClientProperties kafkaClient) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
@@ -91,6 +96,7 @@ public record QueryServiceSettings(
         allowedHosts = List.copyOf(allowedHosts);
         AllowedHosts.of(bindHost, allowedHosts); // fails now on an entry that is not a host
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(kafkaClient, "kafkaClient");
     }
 
     /** Settings with the default peer and keyframe settings. */
@@ -103,7 +109,8 @@ public record QueryServiceSettings(
             LlmSettings llm,
             ApiTokens tokens) {
         this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens,
-                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, List.of(), TenantLimits.DEFAULT);
+                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, List.of(), TenantLimits.DEFAULT,
+                KafkaClientProperties.none());
     }
 
     /** Settings of an open API (no tokens). */
@@ -141,23 +148,24 @@ public record QueryServiceSettings(
                 PeerSettings.fromEnv(env, llm),
                 KeyframeRetention.fromEnv(env),
                 AllowedHosts.parseList(env.get(AllowedHosts.ENV)),
-                TenantLimits.fromEnv(env));
+                TenantLimits.fromEnv(env),
+                KafkaClientProperties.fromEnvironment(env));
     }
 
     public QueryServiceSettings withBootstrapServers(String newBootstrapServers) {
         return new QueryServiceSettings(
                 newBootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
-                allowedHosts, limits);
+                allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
@@ -165,44 +173,58 @@ public record QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens,
                 // A forward timeout derived from the old model's timeout follows the new model.
                 peers.equals(PeerSettings.defaults(llm)) ? PeerSettings.defaults(newLlm) : peers,
-                keyframes, allowedHosts, limits);
+                keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withTokens(ApiTokens newTokens) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withBindHost(String newBindHost) {
         return new QueryServiceSettings(
-                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withApplicationId(String newApplicationId) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withPeers(PeerSettings newPeers) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withKeyframes(KeyframeRetention newKeyframes) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, allowedHosts, limits);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withAllowedHosts(List<String> newAllowedHosts) {
         return new QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
-                newAllowedHosts, limits);
+                newAllowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withLimits(TenantLimits newLimits) {
         return new QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
-                allowedHosts, newLimits);
+                allowedHosts, newLimits, kafkaClient);
+    }
+
+    public QueryServiceSettings withKafkaClient(KafkaClientProperties newKafkaClient) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, limits, newKafkaClient);
+    }
+
+    /**
+     * A new, mutable client configuration holding the bootstrap servers and {@link #kafkaClient};
+     * each client puts its own settings on top.
+     */
+    public Map<String, Object> kafkaConnection() {
+        return kafkaClient.clientConfig(bootstrapServers);
     }
 
     private static Path defaultStateDir() {

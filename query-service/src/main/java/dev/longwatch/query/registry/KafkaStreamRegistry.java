@@ -5,6 +5,7 @@ import dev.longwatch.schema.proto.Chapter;
 import dev.longwatch.schema.proto.MemorySnapshot;
 import dev.longwatch.schema.proto.StreamSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@link StreamRegistry} on lw.streams, each write acknowledged before the request answers; a
@@ -22,11 +23,11 @@ public final class KafkaStreamRegistry implements StreamRegistry {
         this.chapters = chapters;
     }
 
-    public static KafkaStreamRegistry create(String bootstrapServers, String clientId) {
+    public static KafkaStreamRegistry create(Map<String, Object> connection, String clientId) {
         return new KafkaStreamRegistry(
-                TopicWriter.create(Topics.STREAMS, bootstrapServers, clientId),
-                TopicWriter.create(Topics.MEMORY, bootstrapServers, clientId + "-memory"),
-                TopicWriter.create(Topics.CHAPTERS, bootstrapServers, clientId + "-chapters"));
+                TopicWriter.create(Topics.STREAMS, connection, clientId),
+                TopicWriter.create(Topics.MEMORY, connection, clientId + "-memory"),
+                TopicWriter.create(Topics.CHAPTERS, connection, clientId + "-chapters"));
     }
 
     @Override

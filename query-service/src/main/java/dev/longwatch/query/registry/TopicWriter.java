@@ -2,6 +2,7 @@ package dev.longwatch.query.registry;
 
 import dev.longwatch.schema.Topic;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,13 @@ public final class TopicWriter<V> implements AutoCloseable {
         this.producer = producer;
     }
 
-    public static <V> TopicWriter<V> create(Topic<String, V> topic, String bootstrapServers, String clientId) {
+    /**
+     * @param connection bootstrap servers and client settings ({@code
+     *     QueryServiceSettings.kafkaConnection()})
+     */
+    public static <V> TopicWriter<V> create(Topic<String, V> topic, Map<String, Object> connection, String clientId) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(connection);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -53,16 +53,20 @@ public final class KafkaEventAnswerFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public KafkaEventAnswerFeed(String bootstrapServers, EventAnswerBus bus, Clock clock) {
+    /**
+     * @param connection bootstrap servers and client settings ({@code
+     *     QueryServiceSettings.kafkaConnection()})
+     */
+    public KafkaEventAnswerFeed(Map<String, Object> connection, EventAnswerBus bus, Clock clock) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(connection);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // A record at the topic's size limit is fetched like any other, and dead-lettered.
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Properties producer = new Properties();
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producer.putAll(connection);
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "event-answer-feed-dlq");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producer.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,9 +40,9 @@ public final class KafkaSubscriptionRegistry implements SubscriptionRegistry {
         this.clock = clock;
     }
 
-    public static KafkaSubscriptionRegistry create(String bootstrapServers, String clientId, StoreLookup stores) {
+    public static KafkaSubscriptionRegistry create(Map<String, Object> connection, String clientId, StoreLookup stores) {
         return new KafkaSubscriptionRegistry(
-                TopicWriter.create(Topics.SUBSCRIPTIONS, bootstrapServers, clientId), stores, Clock.systemUTC());
+                TopicWriter.create(Topics.SUBSCRIPTIONS, connection, clientId), stores, Clock.systemUTC());
     }
 
     @Override

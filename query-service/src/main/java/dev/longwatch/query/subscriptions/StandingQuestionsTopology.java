@@ -68,8 +68,9 @@ public final class StandingQuestionsTopology {
     /** Configuration for {@code settings}; the model call may take minutes, so polls may too. */
     public static Properties streamsConfig(QueryServiceSettings settings) {
         Properties props = new Properties();
+        // The client settings (security) first: they apply to every client of the app.
+        props.putAll(settings.kafkaConnection());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId() + "-standing");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().resolve("standing").toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(

@@ -3,30 +3,29 @@ package dev.longwatch.query.subscriptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.stream.Collectors;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The client behind {@code ./longwatch subscribe ID "Q"}: creates a standing question, then
- * prints every answer of its Server-Sent Events feed, one line each, until interrupted. A dropped
- * connection is reopened with {@code Last-Event-ID}, and answers are deduplicated by id, so each
- * match is printed exactly once.
+ * prints every answer of its Server-Sent Events feed, one line each, until interrupted. The feed
+ * is read as the HTML standard says ({@link EventStreamReader}); a dropped or ended connection is
+ * reopened after the reconnection time (1 s, or what the server last sent as {@code retry}) with
+ * {@code Last-Event-ID}, and answers are deduplicated by id, so each match is printed exactly
+ * once.
  *
  * <pre>{@code
  * SubscribeClient.run(URI.create("http://127.0.0.1:8080"), "lobby", "Does anyone enter?", 60, System.out);
@@ -37,7 +36,14 @@ import java.util.Set;
 public final class SubscribeClient {
     public static final String ENV_TOKEN = "LONGWATCH_API_TOKEN";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration RECONNECT = Duration.ofSeconds(1);
+    /** The reconnection time until the server sends a {@code retry} field. */
+    static final Duration DEFAULT_RECONNECT = Duration.ofSeconds(1);
+
+    /** How the client waits before reconnecting: {@code Thread::sleep}, or a recording in tests. */
+    @FunctionalInterface
+    interface Pause {
+        void pause(Duration time) throws InterruptedException;
+    }
 
     // HTTP/1.1: an h2c upgrade of the POST would carry the event stream over HTTP/2, where
     // proxies and some servers buffer it.
@@ -46,11 +52,17 @@ public final class SubscribeClient {
     private final URI server;
     private final Optional<String> token;
     private final PrintStream out;
+    private final Pause pause;
 
     public SubscribeClient(URI server, Optional<String> token, PrintStream out) {
+        this(server, token, out, time -> Thread.sleep(time.toMillis()));
+    }
+
+    SubscribeClient(URI server, Optional<String> token, PrintStream out, Pause pause) {
         this.server = server;
         this.token = token.filter(t -> !t.isBlank());
         this.out = out;
+        this.pause = pause;
     }
 
     /** Subscribes and prints answers until the thread is interrupted; the token comes from the environment. */
@@ -101,34 +113,43 @@ public final class SubscribeClient {
         return id;
     }
 
-    /** Prints the answers of subscription {@code id}, reconnecting as needed. */
+    /**
+     * Prints the answers of subscription {@code id}, reconnecting as needed.
+     *
+     * @throws IllegalStateException when the server refuses the event stream (not 200 or not
+     *     {@code text/event-stream}): the standard fails such a connection rather than retrying it
+     */
     public void print(String id, long maxAnswers) throws InterruptedException {
         Set<String> seen = new HashSet<>();
-        String lastEventId = null;
+        // Both outlive a connection, as an EventSource's do; the reader's buffers do not.
+        String lastEventId = "";
+        Duration reconnect = DEFAULT_RECONNECT;
         while (seen.size() < maxAnswers) {
             HttpRequest.Builder request =
                     authorized(HttpRequest.newBuilder(server.resolve("/v1/subscriptions/" + id + "/events")))
                             .header("Accept", "text/event-stream")
                             .GET();
-            if (lastEventId != null) {
+            if (!lastEventId.isEmpty()) {
                 request.header("Last-Event-ID", lastEventId);
             }
+            EventStreamReader events = null;
             try {
                 HttpResponse<InputStream> response = streamClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                    if (response.statusCode() != 200) {
-                        String body = reader.lines().collect(Collectors.joining("\n"));
-                        throw new IllegalStateException(
-                                "server refused the event stream (HTTP " + response.statusCode() + "): "
-                                        + readJson(body).path("error").path("message").asText(body));
-                    }
-                    lastEventId = readEvents(reader.lines().iterator(), seen, maxAnswers, lastEventId);
+                try (InputStream body = response.body()) {
+                    refuseUnlessEventStream(response, body);
+                    events = new EventStreamReader(new InputStreamReader(body, StandardCharsets.UTF_8), lastEventId);
+                    printAnswers(events, seen, maxAnswers);
                 }
             } catch (IOException | UncheckedIOException e) {
                 out.println("connection lost (" + e.getMessage() + "); reconnecting");
             }
+            if (events != null) {
+                // Also after a dropped connection: what was read before the drop counts.
+                lastEventId = events.lastEventId();
+                reconnect = events.reconnectionTime().orElse(reconnect);
+            }
             if (seen.size() < maxAnswers) {
-                Thread.sleep(RECONNECT.toMillis());
+                pause.pause(reconnect);
             }
         }
     }
@@ -138,37 +159,39 @@ public final class SubscribeClient {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** Reads events until the stream ends or enough answers were printed; returns the last id. */
-    private String readEvents(Iterator<String> lines, Set<String> seen, long maxAnswers, String lastEventId) {
-        String event = "message";
-        String eventId = null;
-        StringBuilder data = new StringBuilder();
-        // Count first: hasNext() blocks until the server sends another line.
-        while (seen.size() < maxAnswers && lines.hasNext()) {
-            String line = lines.next();
-            if (line.isEmpty()) {
-                if (event.equals("answer") && data.length() > 0) {
-                    String id = eventId != null ? eventId : readJson(data.toString()).path("id").asText();
-                    lastEventId = id;
-                    if (seen.add(id)) {
-                        out.println(format(readJson(data.toString())));
-                    }
+    private static void refuseUnlessEventStream(HttpResponse<InputStream> response, InputStream body) throws IOException {
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (response.statusCode() == 200 && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            return;
+        }
+        String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "server refused the event stream (HTTP " + response.statusCode() + "): "
+                            + readJson(text).path("error").path("message").asText(text));
+        }
+        throw new IllegalStateException("server answered with " + (type.isEmpty() ? "no Content-Type" : type)
+                + ", not an event stream (text/event-stream)");
+    }
+
+    /** Prints the {@code answer} events until the stream ends or enough answers were printed. */
+    private void printAnswers(EventStreamReader events, Set<String> seen, long maxAnswers) throws IOException {
+        // Count first: next() blocks until the server sends another event.
+        while (seen.size() < maxAnswers) {
+            Optional<EventStreamReader.Event> next = events.next();
+            if (next.isEmpty()) {
+                break;
+            }
+            EventStreamReader.Event event = next.get();
+            if (event.type().equals("answer")) {
+                JsonNode answer = readJson(event.data());
+                // The answer's own id: the last event ID carries over to events that have none.
+                String answerId = answer.hasNonNull("id") ? answer.get("id").asText() : event.lastEventId();
+                if (seen.add(answerId)) {
+                    out.println(format(answer));
                 }
-                event = "message";
-                eventId = null;
-                data.setLength(0);
-            } else if (line.startsWith("event:")) {
-                event = line.substring(6).strip();
-            } else if (line.startsWith("id:")) {
-                eventId = line.substring(3).strip();
-            } else if (line.startsWith("data:")) {
-                if (data.length() > 0) {
-                    data.append('\n');
-                }
-                data.append(line.substring(5).stripLeading());
             }
         }
-        return lastEventId;
     }
 
     /** {@code [12.0s] lobby: A person enters. (evidence 10.0s-14.0s)}. */

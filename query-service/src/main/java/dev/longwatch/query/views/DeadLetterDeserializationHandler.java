@@ -3,18 +3,19 @@ package dev.longwatch.query.views;
 import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -39,18 +40,30 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     static final Set<String> GLOBAL_TOPICS =
             Set.of(Topics.STREAMS.name(), Topics.STREAM_STATUS.name(), Topics.CHAPTERS.name(), Topics.SUBSCRIPTIONS.name());
 
+    private static final Set<String> OWN_PRODUCER_SETTINGS = Set.of(
+            ProducerConfig.CLIENT_ID_CONFIG,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+
     private Map<String, Object> producerConfig = Map.of();
     // Created on the first dead letter of a global topic; lives as long as the Streams client.
     private KafkaProducer<byte[], byte[]> globalDeadLetters;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object bootstrap = configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
-        if (bootstrap != null) {
-            producerConfig = Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES,
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        if (configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) != null) {
+            // The app's producer settings (bootstrap servers, security) reach the global
+            // thread's own producer too; its id and serializers are its own.
+            Map<String, Object> config = new HashMap<>();
+            configs.forEach((key, value) -> {
+                if (ProducerConfig.configNames().contains(key) && !OWN_PRODUCER_SETTINGS.contains(key)) {
+                    config.put(key, value);
+                }
+            });
+            config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producerConfig = Map.copyOf(config);
         }
     }
 

@@ -117,8 +117,9 @@ public final class ViewsTopology {
     /** Kafka Streams configuration of the views for {@code settings}. */
     public static Properties streamsConfig(QueryServiceSettings settings) {
         Properties props = new Properties();
+        // The client settings (security) first: they apply to every client of the app.
+        props.putAll(settings.kafkaConnection());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         // The memory job writes lw.memory in Kafka transactions: never show an aborted snapshot.
         props.put(

@@ -18,6 +18,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class AskServiceTest {
@@ -80,6 +87,91 @@ class AskServiceTest {
 
         @Override
         public void close() {}
+    }
+
+    /** Counts calls and holds each one until the gate opens: a slow model, made slow on purpose. */
+    private static final class GatedModel implements ChatModel {
+        final AtomicInteger calls = new AtomicInteger();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        @Override
+        public String model() {
+            return "gated";
+        }
+
+        @Override
+        public ChatResponse generate(ChatPrompt prompt) {
+            calls.incrementAndGet();
+            entered.countDown();
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new ChatModelException("the test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChatModelException("interrupted");
+            }
+            return new ChatResponse("At [0.0s-4.0s].", "gated-1", ChatResponse.FinishReason.STOP, 10, 2, 5);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void shouldCallTheModelOnceForTwoIdenticalAsksInFlight() throws Exception {
+        GatedModel model = new GatedModel();
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        AskService service = new AskService(VIEWS, Optional.of(model), metrics);
+        ExecutorService askers = Executors.newFixedThreadPool(2);
+        try {
+            Future<AskResult> first = askers.submit(() -> service.ask(MEMORY, "where?", TimeWindow.ALL));
+            assertThat(model.entered.await(30, TimeUnit.SECONDS)).isTrue();
+            // The second identical ask, while the first is with the model: it must wait for that
+            // answer (its thread parks) rather than call the model itself.
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            Future<AskResult> second = askers.submit(() -> {
+                secondThread.set(Thread.currentThread());
+                return service.ask(MEMORY, "where?", TimeWindow.ALL);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!parked(secondThread.get()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            model.gate.countDown();
+
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(first.get(30, TimeUnit.SECONDS));
+            assertThat(model.calls).hasValue(1);
+            assertThat(metrics.counter("longwatch.llm.calls").count()).isEqualTo(1);
+            assertThat(metrics.get("longwatch.ask.cache.hits").functionCounter().count()).isEqualTo(1);
+            assertThat(metrics.get("cache.gets").tag("cache", "ask.answers").tag("result", "miss").functionCounter().count())
+                    .isEqualTo(1);
+        } finally {
+            model.gate.countDown();
+            askers.shutdownNow();
+        }
+    }
+
+    /** Waiting on the first ask's answer, or (had it called the model itself) on the gate. */
+    private static boolean parked(Thread thread) {
+        return thread != null
+                && (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    @Test
+    void shouldNotKeepAFailedAnswerAndAskTheModelAgain() throws Exception {
+        RecordingModel model = new RecordingModel();
+        model.fail = true;
+        AskService service = new AskService(VIEWS, Optional.of(model), new SimpleMeterRegistry());
+
+        assertThatThrownBy(() -> service.ask(MEMORY, "q", TimeWindow.ALL)).isInstanceOf(ChatModelException.class);
+        model.fail = false;
+        model.reply = "Now [0.0s-4.0s].";
+
+        assertThat(service.ask(MEMORY, "q", TimeWindow.ALL).answer()).isEqualTo("Now [0.0s-4.0s].");
+        assertThat(service.ask(MEMORY, "q", TimeWindow.ALL).answer()).isEqualTo("Now [0.0s-4.0s].");
+        assertThat(model.prompts).hasSize(2); // the failure was not kept; the answer was
     }
 
     @Test

@@ -45,6 +45,24 @@ class SettingsTest {
     }
 
     @Test
+    void shouldGiveTheKafkaClientSettingsToBothStreamsAppsAndItsClients() {
+        QueryServiceSettings settings = QueryServiceSettings.fromEnv(Map.of(
+                "LONGWATCH_BOOTSTRAP_SERVERS", "kafka:9093",
+                "LONGWATCH_KAFKA_SECURITY_PROTOCOL", "SSL",
+                "LONGWATCH_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ca.p12"));
+
+        assertThat(settings.kafkaConnection())
+                .containsEntry("bootstrap.servers", "kafka:9093")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("ssl.truststore.location", "/etc/ca.p12");
+        assertThat(dev.longwatch.query.views.ViewsTopology.streamsConfig(settings))
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("application.id", QueryServiceSettings.DEFAULT_APPLICATION_ID);
+        assertThat(dev.longwatch.query.subscriptions.StandingQuestionsTopology.streamsConfig(settings))
+                .containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
     void shouldDefaultToLoopbackPort8080() {
         QueryServiceSettings settings = QueryServiceSettings.fromEnv(Map.of());
 

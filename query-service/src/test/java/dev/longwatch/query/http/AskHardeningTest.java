@@ -67,7 +67,10 @@ class AskHardeningTest {
         assertThat(List.of(first, second, otherWindow, newMemory)).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
         assertThat(llm.requests()).hasSize(3); // second was cached; window and version are part of the key
         assertThat(newMemory.json().path("memoryVersion").asLong()).isEqualTo(2);
-        assertThat(client.get("/metrics").text()).contains("longwatch_ask_cache_hits_total 1.0");
+        assertThat(client.get("/metrics").text())
+                .contains("longwatch_ask_cache_hits_total 1.0")
+                .contains("cache_gets_total{cache=\"ask.answers\",result=\"hit\"} 1.0")
+                .contains("cache_size{cache=\"ask.answers\"} 3.0");
     }
 
     @Test

@@ -57,8 +57,14 @@ public final class ApiAttackStack implements BeforeAllCallback {
                     .withHttpPort(0)
                     .withMetricsPort(0)
                     .withSlots(5)
-                    .withLlm(LlmSettings.none());
-            return new Running(LocalStack.start(settings, query -> query.withLimits(LIMITS)), dir);
+                    .withLlm(LlmSettings.none())
+                    // As up --max-streams etc. write them.
+                    .withEnvironment(Map.of(
+                            TenantLimits.ENV_STREAMS, Integer.toString(LIMITS.streams()),
+                            TenantLimits.ENV_SUBSCRIPTIONS, Integer.toString(LIMITS.subscriptions()),
+                            TenantLimits.ENV_EVENT_STREAMS, Integer.toString(LIMITS.eventStreams()),
+                            TenantLimits.ENV_ASKS, Integer.toString(LIMITS.asks())));
+            return new Running(LocalStack.start(settings), dir);
         } catch (Exception e) {
             throw new IllegalStateException("the API attack stack did not start", e);
         }

@@ -1,8 +1,7 @@
 package dev.longwatch.encoder.onnx;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,67 +9,62 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import onnx.Onnx.AttributeProto;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.SparseTensorProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.ValueInfoProto;
 
 /**
- * Just enough of an ONNX model's protobuf to list its tensors and cut it down to one token
- * output, without generated ONNX classes: the model is parsed as an {@link UnknownFieldSet}, which keeps every
- * field it does not look at and writes it back unchanged. Field numbers from onnx.proto:
- * {@code ModelProto.graph = 7}; {@code GraphProto.node = 1, output = 12};
- * {@code NodeProto.input = 1, output = 2, name = 3, op_type = 4, attribute = 5};
- * {@code ValueInfoProto.name = 1}; {@code AttributeProto.name = 1, ints = 8, type = 20}.
+ * An ONNX model's graph, read and cut down to one token output with the classes generated from
+ * ONNX's own {@code onnx.proto} ({@code src/main/proto/onnx}). Fields this class does not touch
+ * (metadata, opsets, initializers of the nodes kept, fields of a newer ONNX) are written back as
+ * they were read.
+ *
+ * <p>A model is parsed once, by {@link #parse}; its tensors' bytes are not copied but stay in the
+ * array the model was read into (protobuf aliasing), so a model of hundreds of MB costs its size
+ * once, not twice.
  */
 public final class OnnxGraph {
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_OUTPUT = 12;
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int VALUE_INFO_NAME = 1;
-    private static final int ATTRIBUTE_NAME = 1;
-    private static final int ATTRIBUTE_INTS = 8;
-    private static final int ATTRIBUTE_TYPE = 20;
-    private static final int ATTRIBUTE_TYPE_INTS = 7;
     /** NCHW to NHWC: {@code [N, C, H, W] -> [N, H, W, C]}. */
-    private static final long[] CHANNELS_LAST = {0, 2, 3, 1};
+    private static final List<Long> CHANNELS_LAST = List.of(0L, 2L, 3L, 1L);
     private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
 
     /** One operator: its type and tensor names. */
     public record Node(String opType, List<String> inputs, List<String> outputs) {}
 
-    private final UnknownFieldSet model;
-    private final UnknownFieldSet graph;
+    private final ModelProto model;
     private final List<Node> nodes;
 
-    private OnnxGraph(UnknownFieldSet model, UnknownFieldSet graph, List<Node> nodes) {
+    private OnnxGraph(ModelProto model, List<Node> nodes) {
         this.model = model;
-        this.graph = graph;
         this.nodes = nodes;
     }
 
-    /** @throws IllegalArgumentException when the bytes are not an ONNX model with a graph */
+    /**
+     * @param modelBytes the model file; the parsed model refers to it (its tensors are not copied),
+     *     so the caller must not change it afterwards
+     * @throws IllegalArgumentException when the bytes are not an ONNX model with a graph
+     */
     public static OnnxGraph parse(byte[] modelBytes) {
+        ModelProto model;
         try {
-            UnknownFieldSet model = UnknownFieldSet.parseFrom(modelBytes);
-            List<ByteString> graphs = model.getField(MODEL_GRAPH).getLengthDelimitedList();
-            if (graphs.size() != 1) {
-                throw new IllegalArgumentException("not an ONNX model: expected one graph, found " + graphs.size());
-            }
-            UnknownFieldSet graph = UnknownFieldSet.parseFrom(graphs.get(0));
-            List<Node> nodes = new ArrayList<>();
-            for (ByteString bytes : graph.getField(GRAPH_NODE).getLengthDelimitedList()) {
-                UnknownFieldSet node = UnknownFieldSet.parseFrom(bytes);
-                nodes.add(new Node(
-                        strings(node, NODE_OP_TYPE).stream().findFirst().orElse(""),
-                        strings(node, NODE_INPUT),
-                        strings(node, NODE_OUTPUT)));
-            }
-            return new OnnxGraph(model, graph, List.copyOf(nodes));
-        } catch (InvalidProtocolBufferException e) {
+            CodedInputStream input = CodedInputStream.newInstance(modelBytes);
+            input.enableAliasing(true);
+            model = ModelProto.parseFrom(input);
+        } catch (IOException e) { // InvalidProtocolBufferException: the bytes are in memory
             throw new IllegalArgumentException("not an ONNX model (protobuf does not parse): " + e.getMessage(), e);
         }
+        if (!model.hasGraph()) {
+            throw new IllegalArgumentException("not an ONNX model: expected one graph, found none");
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            nodes.add(new Node(node.getOpType(), List.copyOf(node.getInputList()), List.copyOf(node.getOutputList())));
+        }
+        return new OnnxGraph(model, List.copyOf(nodes));
     }
 
     /** Operators in graph order. */
@@ -80,15 +74,7 @@ public final class OnnxGraph {
 
     /** Names of the graph outputs, in order. */
     public List<String> outputs() {
-        List<String> names = new ArrayList<>();
-        for (ByteString bytes : graph.getField(GRAPH_OUTPUT).getLengthDelimitedList()) {
-            try {
-                names.addAll(strings(UnknownFieldSet.parseFrom(bytes), VALUE_INFO_NAME));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalArgumentException("malformed graph output: " + e.getMessage(), e);
-            }
-        }
-        return names;
+        return model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
     }
 
     /** Every tensor some node produces. */
@@ -130,10 +116,12 @@ public final class OnnxGraph {
      * {@code Transpose} of that NCHW tensor to NHWC ({@link #channelsLastName}) as the only
      * output. Nodes the output does not depend on are dropped (a classifier's pool and matrix
      * product after a feature map, the last layer after a ViT's penultimate hidden states):
-     * ONNX Runtime runs every node of a graph, whichever outputs a run asks for. The transpose
-     * lets a feature map leave the session token by token, so the encoder copies each frame's
-     * tokens instead of transposing them in Java; ONNX Runtime, whose quantized convolutions run
-     * channels-last already, cancels it against the transpose it had put before that output.
+     * ONNX Runtime runs every node of a graph, whichever outputs a run asks for. So are the
+     * initializers (weights) only those nodes read: the edited copy does not carry them. The
+     * transpose lets a feature map leave the session token by token, so the encoder copies each
+     * frame's tokens instead of transposing them in Java; ONNX Runtime, whose quantized
+     * convolutions run channels-last already, cancels it against the transpose it had put before
+     * that output.
      *
      * @throws IllegalArgumentException when no node produces {@code tensor}
      */
@@ -141,25 +129,24 @@ public final class OnnxGraph {
         if (!producedTensors().contains(tensor) && !outputs().contains(tensor)) {
             throw noSuchTensor(tensor);
         }
-        UnknownFieldSet.Builder newGraph = graph.toBuilder().clearField(GRAPH_OUTPUT).clearField(GRAPH_NODE);
-        UnknownFieldSet.Field.Builder kept = UnknownFieldSet.Field.newBuilder();
+        GraphProto graph = model.getGraph();
+        GraphProto.Builder edited = graph.toBuilder().clearNode().clearOutput();
         boolean[] needed = neededFor(tensor);
-        List<ByteString> nodeBytes = graph.getField(GRAPH_NODE).getLengthDelimitedList();
-        for (int i = 0; i < nodeBytes.size(); i++) {
+        for (int i = 0; i < needed.length; i++) {
             if (needed[i]) {
-                kept.addLengthDelimited(nodeBytes.get(i));
+                edited.addNode(graph.getNode(i));
             }
         }
-        newGraph.addField(GRAPH_NODE, kept.build());
         String output = tensor;
         if (channelsLast) {
             output = channelsLastName(tensor);
-            newGraph.mergeField(GRAPH_NODE, UnknownFieldSet.Field.newBuilder()
-                    .addLengthDelimited(transpose(tensor, output, CHANNELS_LAST))
-                    .build());
+            edited.addNode(transpose(tensor, output));
         }
-        newGraph.mergeField(GRAPH_OUTPUT, UnknownFieldSet.Field.newBuilder().addLengthDelimited(valueInfo(output)).build());
-        return withGraph(newGraph.build());
+        edited.addOutput(ValueInfoProto.newBuilder().setName(output));
+        if (!hasControlFlow()) {
+            dropUnreadInitializers(edited);
+        }
+        return model.toBuilder().setGraph(edited).build().toByteArray();
     }
 
     /**
@@ -169,7 +156,7 @@ public final class OnnxGraph {
      */
     private boolean[] neededFor(String tensor) {
         boolean[] needed = new boolean[nodes.size()];
-        if (nodes.stream().anyMatch(node -> CONTROL_FLOW.contains(node.opType()))) {
+        if (hasControlFlow()) {
             Arrays.fill(needed, true);
             return needed;
         }
@@ -184,43 +171,54 @@ public final class OnnxGraph {
         return needed;
     }
 
-    private static ByteString transpose(String input, String output, long[] perm) {
-        UnknownFieldSet.Field.Builder ints = UnknownFieldSet.Field.newBuilder();
-        for (long axis : perm) {
-            ints.addVarint(axis);
+    private boolean hasControlFlow() {
+        return nodes.stream().anyMatch(node -> CONTROL_FLOW.contains(node.opType()));
+    }
+
+    /**
+     * Removes the initializers no node of {@code graph} reads, and the graph inputs that only
+     * named them (models before IR version 4 list every initializer as an input too; left, such an
+     * input would have to be fed). Without control flow every read of a tensor is a node input.
+     */
+    private static void dropUnreadInitializers(GraphProto.Builder graph) {
+        Set<String> read = new HashSet<>();
+        graph.getNodeList().forEach(node -> read.addAll(node.getInputList()));
+        Set<String> dropped = new HashSet<>();
+        List<TensorProto> initializers = new ArrayList<>();
+        for (TensorProto initializer : graph.getInitializerList()) {
+            if (read.contains(initializer.getName())) {
+                initializers.add(initializer);
+            } else {
+                dropped.add(initializer.getName());
+            }
         }
-        ByteString attribute = UnknownFieldSet.newBuilder()
-                .addField(ATTRIBUTE_NAME, text("perm"))
-                .addField(ATTRIBUTE_INTS, ints.build())
-                .addField(ATTRIBUTE_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(ATTRIBUTE_TYPE_INTS).build())
-                .build()
-                .toByteString();
-        return UnknownFieldSet.newBuilder()
-                .addField(NODE_INPUT, text(input))
-                .addField(NODE_OUTPUT, text(output))
-                .addField(NODE_NAME, text("longwatch_" + output))
-                .addField(NODE_OP_TYPE, text("Transpose"))
-                .addField(NODE_ATTRIBUTE, UnknownFieldSet.Field.newBuilder().addLengthDelimited(attribute).build())
-                .build()
-                .toByteString();
+        List<SparseTensorProto> sparse = new ArrayList<>();
+        for (SparseTensorProto initializer : graph.getSparseInitializerList()) {
+            if (read.contains(initializer.getValues().getName())) {
+                sparse.add(initializer);
+            } else {
+                dropped.add(initializer.getValues().getName());
+            }
+        }
+        List<ValueInfoProto> inputs = graph.getInputList().stream()
+                .filter(input -> !dropped.contains(input.getName()))
+                .toList();
+        graph.clearInitializer().addAllInitializer(initializers)
+                .clearSparseInitializer().addAllSparseInitializer(sparse)
+                .clearInput().addAllInput(inputs);
     }
 
-    private static ByteString valueInfo(String name) {
-        return UnknownFieldSet.newBuilder().addField(VALUE_INFO_NAME, text(name)).build().toByteString();
-    }
-
-    private static UnknownFieldSet.Field text(String value) {
-        return UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8(value)).build();
-    }
-
-    /** The model with {@code newGraph} in place of its graph; addField replaces: a model has exactly one graph. */
-    private byte[] withGraph(UnknownFieldSet newGraph) {
-        return model.toBuilder()
-                .addField(MODEL_GRAPH, UnknownFieldSet.Field.newBuilder()
-                        .addLengthDelimited(newGraph.toByteString())
-                        .build())
-                .build()
-                .toByteArray();
+    private static NodeProto transpose(String input, String output) {
+        return NodeProto.newBuilder()
+                .addInput(input)
+                .addOutput(output)
+                .setName("longwatch_" + output)
+                .setOpType("Transpose")
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("perm")
+                        .addAllInts(CHANNELS_LAST)
+                        .setType(AttributeProto.AttributeType.INTS))
+                .build();
     }
 
     private IllegalArgumentException noSuchTensor(String tensor) {
@@ -230,11 +228,5 @@ public final class OnnxGraph {
         return new IllegalArgumentException("the model has no tensor named '" + tensor + "'; tensors near the end"
                 + " of the graph: " + last
                 + featureMap().map(map -> "; the feature map before the global pool is '" + map + "'").orElse(""));
-    }
-
-    private static List<String> strings(UnknownFieldSet message, int field) {
-        return message.getField(field).getLengthDelimitedList().stream()
-                .map(ByteString::toStringUtf8)
-                .toList();
     }
 }

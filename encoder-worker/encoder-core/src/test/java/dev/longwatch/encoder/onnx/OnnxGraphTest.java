@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnknownFieldSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import onnx.Onnx.GraphProto;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.NodeProto;
+import onnx.Onnx.TensorProto;
+import onnx.Onnx.ValueInfoProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +49,39 @@ class OnnxGraphTest {
         OnnxGraph.Node last = edited.nodes().get(edited.nodes().size() - 1);
         assertThat(last).isEqualTo(new OnnxGraph.Node("Transpose", List.of("627"), List.of("627/channels_last")));
         assertThat(edited.nodes().subList(0, edited.nodes().size() - 1)).isEqualTo(featureMapNodes(original));
+    }
+
+    @Test
+    void shouldNotCarryTheWeightsOfTheDroppedClassifier() throws Exception {
+        // The old editor kept every initializer: the edited copy still held the classifier's
+        // 1000 x 1280 weights, which no node read any more (and ONNX Runtime warned about).
+        byte[] bytes = realModel();
+        GraphProto original = ModelProto.parseFrom(bytes).getGraph();
+        GraphProto edited = ModelProto.parseFrom(OnnxGraph.parse(bytes).withTokenOutput("627", true)).getGraph();
+
+        Set<String> read = new HashSet<>();
+        edited.getNodeList().forEach(node -> read.addAll(node.getInputList()));
+        List<String> readInitializers = original.getInitializerList().stream()
+                .map(TensorProto::getName)
+                .filter(read::contains)
+                .toList();
+        assertThat(edited.getInitializerList()).extracting(TensorProto::getName).containsExactlyElementsOf(readInitializers);
+        assertThat(original.getInitializerCount()).isGreaterThan(readInitializers.size());
+        long droppedBytes = original.getInitializerList().stream()
+                .filter(t -> !read.contains(t.getName()))
+                .mapToLong(TensorProto::getSerializedSize)
+                .sum();
+        assertThat(droppedBytes).isGreaterThan(1000L * 1280);
+        // what stays is the original's, byte for byte; graph inputs lose only dropped weights
+        assertThat(edited.getInitializerList()).allSatisfy(t -> assertThat(original.getInitializerList()).contains(t));
+        Set<String> dropped = new HashSet<>(original.getInitializerList().stream().map(TensorProto::getName).toList());
+        dropped.removeAll(readInitializers);
+        assertThat(edited.getInputList()).extracting(ValueInfoProto::getName)
+                .contains("input")
+                .containsExactlyElementsOf(original.getInputList().stream()
+                        .map(ValueInfoProto::getName)
+                        .filter(name -> !dropped.contains(name))
+                        .toList());
     }
 
     @Test
@@ -126,37 +164,18 @@ class OnnxGraphTest {
                 .toList();
     }
 
-    /** NodeProto: input = 1, output = 2, op_type = 4. */
-    private static ByteString node(String opType, List<String> inputs, List<String> outputs) {
-        UnknownFieldSet.Builder node = UnknownFieldSet.newBuilder()
-                .addField(1, strings(inputs))
-                .addField(2, strings(outputs))
-                .addField(4, strings(List.of(opType)));
-        return node.build().toByteString();
+    private static NodeProto node(String opType, List<String> inputs, List<String> outputs) {
+        return NodeProto.newBuilder().addAllInput(inputs).addAllOutput(outputs).setOpType(opType).build();
     }
 
-    /** ModelProto.graph = 7 holding GraphProto.node = 1 and an output (12) named "z". */
-    private static byte[] tinyModel(ByteString... nodes) {
-        UnknownFieldSet.Field.Builder nodeField = UnknownFieldSet.Field.newBuilder();
-        for (ByteString node : nodes) {
-            nodeField.addLengthDelimited(node);
-        }
-        ByteString output = UnknownFieldSet.newBuilder().addField(1, strings(List.of("z"))).build().toByteString();
-        ByteString graph = UnknownFieldSet.newBuilder()
-                .addField(1, nodeField.build())
-                .addField(12, UnknownFieldSet.Field.newBuilder().addLengthDelimited(output).build())
-                .build()
-                .toByteString();
-        return UnknownFieldSet.newBuilder()
-                .addField(7, UnknownFieldSet.Field.newBuilder().addLengthDelimited(graph).build())
+    /** A model whose graph has {@code nodes} and an output named "z". */
+    private static byte[] tinyModel(NodeProto... nodes) {
+        return ModelProto.newBuilder()
+                .setGraph(GraphProto.newBuilder()
+                        .addAllNode(List.of(nodes))
+                        .addOutput(ValueInfoProto.newBuilder().setName("z")))
                 .build()
                 .toByteArray();
-    }
-
-    private static UnknownFieldSet.Field strings(List<String> values) {
-        UnknownFieldSet.Field.Builder field = UnknownFieldSet.Field.newBuilder();
-        values.forEach(value -> field.addLengthDelimited(ByteString.copyFromUtf8(value)));
-        return field.build();
     }
 
     private static byte[] realModel() throws Exception {

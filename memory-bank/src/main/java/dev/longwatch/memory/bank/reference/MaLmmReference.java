@@ -48,49 +48,6 @@ public final class MaLmmReference {
     }
 
     /**
-     * {@link #append} for an oracle comparing another implementation with this one: before the
-     * compression, if there is one, the tokens whose pick is a near tie ({@link #nearTies} within
-     * {@code margin}) are set in {@code nearTie}, which keeps every token it had already (from
-     * then on the two sides may legitimately differ for them).
-     */
-    public static Bank appendMarkingNearTies(
-            Bank bank, float[][] frame, int capacity, boolean sync, boolean[] nearTie, double margin) {
-        Bank grown = append(bank, frame, Integer.MAX_VALUE, sync);
-        if (grown.length() <= capacity) {
-            return grown;
-        }
-        boolean[] near = nearTies(adjacentSimilarity(grown.memory(), sync), nearTie.length, margin);
-        for (int n = 0; n < near.length; n++) {
-            nearTie[n] |= near[n];
-        }
-        return compress(grown.memory(), grown.sizes(), sync);
-    }
-
-    /**
-     * For an oracle comparing another implementation with this one: which tokens' best pair in
-     * {@code similarity} ({@link #adjacentSimilarity}) is within {@code margin} of their second
-     * best, so that last-bit differences may pick the other pair. An exact tie is not near: both
-     * sides then pick the lowest index, as {@code torch.max} does.
-     */
-    public static boolean[] nearTies(float[][] similarity, int tokens, double margin) {
-        boolean[] near = new boolean[tokens];
-        for (int n = 0; n < tokens; n++) {
-            float best = Float.NEGATIVE_INFINITY;
-            float second = Float.NEGATIVE_INFINITY;
-            for (float[] pair : similarity) {
-                if (pair[n] > best) {
-                    second = best;
-                    best = pair[n];
-                } else if (pair[n] > second) {
-                    second = pair[n];
-                }
-            }
-            near[n] = best != second && best - second < margin;
-        }
-        return near;
-    }
-
-    /**
      * {@code F.cosine_similarity(memory_bank[:, :-1], memory_bank[:, 1:], dim=-1)}, then with
      * {@code sync} the mean over tokens expanded back to every token: {@code float[T-1][N]}.
      */
@@ -122,7 +79,6 @@ public final class MaLmmReference {
     public static Bank compress(float[][][] memoryBank, float[][] compressionSize, boolean sync) {
         int t = memoryBank.length;
         int n = memoryBank[0].length;
-        int c = memoryBank[0][0].length;
         float[][] similarityMatrix = adjacentSimilarity(memoryBank, sync);
 
         // torch.max(similarity_matrix, dim=1): per token, the first index of the maximum.
@@ -136,6 +92,20 @@ public final class MaLmmReference {
             }
             maxSimilarityIndices[j] = best;
         }
+        return mergeAt(memoryBank, compressionSize, maxSimilarityIndices);
+    }
+
+    /**
+     * The second half of {@link #compress}: token j's entries {@code maxSimilarityIndices[j]} and
+     * the one after it become their count-weighted mean, exactly as {@code memory_bank_compress}
+     * gathers, scales, scatter-adds and divides. Public so that an oracle can follow another
+     * implementation's pick where the two picks are a tie within rounding.
+     */
+    public static Bank mergeAt(
+            float[][][] memoryBank, float[][] compressionSize, int[] maxSimilarityIndices) {
+        int t = memoryBank.length;
+        int n = memoryBank[0].length;
+        int c = memoryBank[0][0].length;
 
         // src = max + 1; dst = arange(T-1), shifted up by one past the max.
         int[] srcIndices = new int[n];
