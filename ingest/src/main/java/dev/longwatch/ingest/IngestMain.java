@@ -1,6 +1,7 @@
 package dev.longwatch.ingest;
 
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.net.OwnPorts;
 import dev.longwatch.service.EnvironmentNames;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -74,12 +75,15 @@ public final class IngestMain implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
-        IngestService service = new IngestService(settings, metrics);
+        // The metrics port is this process's own: no source may be pointed at it.
+        OwnPorts ownPorts = new OwnPorts().add(config.metricsAddress().getPort());
+        IngestService service = new IngestService(settings, metrics, ownPorts);
         service.start();
         try {
             AtomicBoolean running = new AtomicBoolean(true);
             MetricsServer endpoints =
                     MetricsServer.start(config.metricsAddress(), metrics, running::get, service::waitingFor);
+            ownPorts.add(endpoints.port());
             LOG.info("ingest instance {} of group {} started; /healthz, /readyz and /metrics on port {}",
                     settings.instanceId(), settings.groupId(), endpoints.port());
             return new IngestMain(service, endpoints, running);

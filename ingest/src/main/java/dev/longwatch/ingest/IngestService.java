@@ -1,6 +1,15 @@
 package dev.longwatch.ingest;
 
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.ingest.config.SourceSafety;
+import dev.longwatch.ingest.egress.Egress;
+import dev.longwatch.ingest.kafka.ControlRecords;
+import dev.longwatch.ingest.kafka.DeadLetterWriter;
+import dev.longwatch.ingest.source.MediaRoots;
+import dev.longwatch.ingest.source.SourceLocation;
+import dev.longwatch.net.OutboundRules;
+import dev.longwatch.net.OwnPorts;
+import dev.longwatch.schema.DeadLetters;
 import dev.longwatch.ingest.image.JpegEncoder;
 import dev.longwatch.ingest.kafka.ControlPlane;
 import dev.longwatch.ingest.kafka.EventPublisher;
@@ -32,7 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -42,7 +54,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +75,16 @@ import org.slf4j.LoggerFactory;
  * an instance dies, its partitions move after the group's session timeout. COMPLETED and FAILED
  * streams are left alone.
  *
+ * <p>Threads: local files run on {@code maxConcurrentStreams} file workers, network sources on
+ * {@code maxNetworkStreams} network workers, so a file never waits behind cameras. A live source
+ * that lost its connection waits out its backoff on a timer, not on a worker: dozens of dead
+ * cameras cost a worker only while each one is trying to connect (at most the stall timeout).
+ *
+ * <p>A record on {@code lw.streams} that is not a control record (unparseable, oversized, a key
+ * that is not a stream id) goes to {@code lw.dlq} with the reason and its coordinates, and the
+ * loop goes on. Offsets are never committed, so a poison record still on the topic is
+ * dead-lettered again at each assignment of its partition.
+ *
  * <p>Lifecycle: construct, {@link #start()} (blocks until the control plane is read), {@link
  * #close()}. {@link #ingest} runs one source synchronously without the control plane.
  */
@@ -73,7 +95,12 @@ public final class IngestService implements AutoCloseable {
     private final StreamRun.Deps deps;
     private final IngestMetrics metrics;
     private final FrameLog frameLog;
-    private final ExecutorService workers;
+    private final DeadLetterWriter deadLetters;
+    // Workers: one pool for local files, one for network sources (class comment), and the timer
+    // that hands a waiting live source back to its pool after the backoff.
+    private final ExecutorService fileWorkers;
+    private final ExecutorService networkWorkers;
+    private final ScheduledExecutorService timer;
     private final Map<String, Worker> active = new ConcurrentHashMap<>();
     // Specs that arrived while the previous worker of the same stream was still stopping.
     private final Map<String, Deferred> deferred = new HashMap<>();
@@ -81,11 +108,12 @@ public final class IngestService implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable controlFailure;
     private Thread controlThread;
-    private Consumer<String, StreamSpec> consumer;
+    private Consumer<byte[], byte[]> consumer;
 
     // Partitions assigned but not yet read to the end offset they had at assignment; their latest
     // spec per stream waits here and is applied in one go once caught up.
     private final Map<TopicPartition, Long> catchUpEnd = new HashMap<>();
+    // A null spec in there is a tombstone.
     private final Map<TopicPartition, Map<String, StreamSpec>> catchUp = new HashMap<>();
     private volatile boolean assignedOnce;
     // catchUp is the control thread's; /readyz reads this copy of "is any partition still behind".
@@ -93,25 +121,27 @@ public final class IngestService implements AutoCloseable {
 
     private record Deferred(StreamSpec spec, TopicPartition partition) {}
 
-    private record Worker(StreamSpec spec, TopicPartition partition, StopSignal stop, Future<?> future) {}
+    private record Worker(StreamSpec spec, TopicPartition partition, StopSignal stop, CompletableFuture<Void> future) {}
 
     /** A service on real Kafka, with the system clock and FFmpeg sources. */
     public IngestService(IngestSettings settings, MeterRegistry registry) {
-        this(settings, registry, Clock.systemUTC());
+        this(settings, registry, new OwnPorts());
     }
 
-    public IngestService(IngestSettings settings, MeterRegistry registry, Clock clock) {
+    /**
+     * @param ownPorts the ports this process listens on, which sources may never reach; the
+     *     service adds its egress sessions' ports while they are open
+     */
+    public IngestService(IngestSettings settings, MeterRegistry registry, OwnPorts ownPorts) {
+        this(settings, registry, Clock.systemUTC(), ownPorts);
+    }
+
+    public IngestService(IngestSettings settings, MeterRegistry registry, Clock clock, OwnPorts ownPorts) {
         this(
                 settings,
                 registry,
                 clock,
-                FfmpegFrameSource.factory(
-                        settings.allowedRoots(),
-                        new SourceOptions(
-                                settings.networkTimeout(),
-                                settings.reconnect().stallTimeout(),
-                                settings.rtspTransport(),
-                                false)),
+                sources(settings, ownPorts),
                 new FrameProducer(
                         settings.kafkaConnection(),
                         settings.instanceId() + "-frames",
@@ -121,7 +151,25 @@ public final class IngestService implements AutoCloseable {
                 new FrameLog(
                         settings.kafkaConnection(),
                         settings.instanceId() + "-frame-log",
-                        settings.startTimeout()));
+                        settings.startTimeout()),
+                new DeadLetterWriter(settings.kafkaConnection(), settings.instanceId() + "-dlq", clock));
+    }
+
+    /** FFmpeg sources under the settings' media roots, outbound rules and pixel limit. */
+    public static FrameSourceFactory sources(IngestSettings settings, OwnPorts ownPorts) {
+        SourceSafety safety = settings.safety();
+        OutboundRules rules = OutboundRules.of(safety.allowNetworks(), safety.denyNetworks(), ownPorts);
+        MediaRoots roots = MediaRoots.of(safety.mediaRoots());
+        log.info("ingest sources: local files from {}; {}; pictures up to {} pixels", roots, rules, safety.maxPixels());
+        return FfmpegFrameSource.factory(
+                roots,
+                new Egress(rules, settings.networkTimeout()),
+                new SourceOptions(
+                        settings.networkTimeout(),
+                        settings.reconnect().stallTimeout(),
+                        settings.rtspTransport(),
+                        false,
+                        safety.maxPixels()));
     }
 
     /** Full injection: tests pass fake sources and mock producers. */
@@ -133,9 +181,11 @@ public final class IngestService implements AutoCloseable {
             FrameProducer frames,
             StatusPublisher statuses,
             EventPublisher events,
-            FrameLog frameLog) {
+            FrameLog frameLog,
+            DeadLetterWriter deadLetters) {
         this.settings = settings;
         this.frameLog = frameLog;
+        this.deadLetters = deadLetters;
         this.metrics = new IngestMetrics(registry, clock);
         this.deps =
                 new StreamRun.Deps(
@@ -148,16 +198,28 @@ public final class IngestService implements AutoCloseable {
                         clock,
                         settings.instanceId(),
                         settings.statusInterval(),
-                        settings.reconnect());
-        AtomicInteger n = new AtomicInteger();
-        this.workers =
-                Executors.newFixedThreadPool(
-                        settings.maxConcurrentStreams(),
+                        settings.reconnect(),
+                        settings.maxUnfinishedAttempts());
+        this.fileWorkers = pool(settings.maxConcurrentStreams(), "lw-ingest-file-");
+        this.networkWorkers = pool(settings.maxNetworkStreams(), "lw-ingest-net-");
+        this.timer =
+                Executors.newSingleThreadScheduledExecutor(
                         r -> {
-                            Thread t = new Thread(r, "lw-ingest-worker-" + n.incrementAndGet());
+                            Thread t = new Thread(r, "lw-ingest-reconnect-timer");
                             t.setDaemon(true);
                             return t;
                         });
+    }
+
+    private static ExecutorService pool(int threads, String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                    Thread t = new Thread(r, prefix + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -270,23 +332,34 @@ public final class IngestService implements AutoCloseable {
         if (controlThread != null) {
             joinQuietly(controlThread, settings.shutdownTimeout());
         }
-        active.values().forEach(w -> w.stop().request(StopSignal.Reason.SHUTDOWN));
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("workers did not stop within {}; interrupting", settings.shutdownTimeout());
-                workers.shutdownNow();
+        // Stop every stream first: a run waiting out a backoff is handed back to its pool by the
+        // stop, so the pools must still take work until every run has written its last status.
+        List<Worker> stopping = List.copyOf(active.values());
+        stopping.forEach(w -> w.stop().request(StopSignal.Reason.SHUTDOWN));
+        long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+        for (Worker w : stopping) {
+            try {
+                w.future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("a stream did not stop within {}; interrupting the workers", settings.shutdownTimeout());
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.warn("a stream's worker failed: {}", e.getCause().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            workers.shutdownNow();
         }
+        timer.shutdownNow();
+        fileWorkers.shutdownNow();
+        networkWorkers.shutdownNow();
         deps.frames().close();
         deps.statuses().close();
         deps.events().close();
+        deadLetters.close();
     }
 
-    private Consumer<String, StreamSpec> createConsumer() {
+    private Consumer<byte[], byte[]> createConsumer() {
         Map<String, Object> configs = settings.kafkaConnection();
         configs.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.instanceId() + "-control");
         configs.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -306,22 +379,40 @@ public final class IngestService implements AutoCloseable {
         configs.put(
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 CooperativeStickyAssignor.class.getName());
-        return new KafkaConsumer<>(
-                configs,
-                Topics.STREAMS.keySerde().deserializer(),
-                Topics.STREAMS.valueSerde().deserializer());
+        // Raw bytes: decoding is ControlRecords' job, so a record that does not decode is
+        // dead-lettered with its coordinates instead of failing inside poll().
+        return new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private void controlLoop() {
         try {
             while (running) {
-                for (ConsumerRecord<String, StreamSpec> r : poll()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(settings.pollTimeout())) {
                     TopicPartition p = new TopicPartition(r.topic(), r.partition());
+                    ControlRecords.Parsed parsed = ControlRecords.parse(r.key(), r.value());
+                    if (parsed instanceof ControlRecords.Poison poison) {
+                        metrics.controlPlaneErrors().increment();
+                        deadLetters.write(
+                                new DeadLetters.Origin(r.topic(), r.partition(), r.offset()),
+                                r.key(),
+                                r.value(),
+                                poison.reason());
+                        continue;
+                    }
+                    String id;
+                    StreamSpec spec;
+                    if (parsed instanceof ControlRecords.Spec created) {
+                        id = created.id();
+                        spec = created.spec();
+                    } else {
+                        id = ((ControlRecords.Tombstone) parsed).id();
+                        spec = null;
+                    }
                     Map<String, StreamSpec> pending = catchUp.get(p);
                     if (pending != null) {
-                        pending.put(r.key(), r.value()); // a later record supersedes
+                        pending.put(id, spec); // a later record supersedes
                     } else {
-                        apply(r.key(), r.value(), p);
+                        apply(id, spec, p);
                     }
                 }
                 applyCaughtUp();
@@ -432,29 +523,8 @@ public final class IngestService implements AutoCloseable {
         log.info("ingest {} handed over {} ({} streams)", settings.instanceId(), partitions, leaving.size());
     }
 
-    private Iterable<ConsumerRecord<String, StreamSpec>> poll() {
-        try {
-            return consumer.poll(settings.pollTimeout());
-        } catch (RecordDeserializationException e) {
-            // Not a StreamSpec: skip it so one bad record cannot wedge the control plane.
-            metrics.controlPlaneErrors().increment();
-            log.error(
-                    "skipping unreadable record at {} offset {}: {}",
-                    e.topicPartition(),
-                    e.offset(),
-                    e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
-            return List.of();
-        }
-    }
-
     /** Applies the latest spec of a stream: launch, keep, or stop its worker. */
     private void apply(String streamId, StreamSpec spec, TopicPartition partition) {
-        if (!StreamIds.isValid(streamId)) {
-            metrics.controlPlaneErrors().increment();
-            log.warn("ignoring {} record with invalid key '{}'", Topics.STREAMS.name(), streamId);
-            return;
-        }
         if (spec == null) {
             stop(streamId, StopSignal.Reason.DELETED);
         } else if (!spec.getEnabled()) {
@@ -496,20 +566,58 @@ public final class IngestService implements AutoCloseable {
         }
         deps.statuses().publish(pending(streamId, previous, spec.getCreatedMs()));
         StopSignal stop = new StopSignal();
-        Future<?> future =
-                workers.submit(
-                        () -> {
-                            StreamJob job =
-                                    resumePoint(streamId, spec.getUri(), fps, previous)
-                                            .withIncarnation(spec.getCreatedMs());
-                            if (job.resumeLastSeq() >= 0) {
-                                log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
-                            }
-                            new StreamRun(job, deps, stop).run(ProgressListener.NONE);
-                        });
-        active.put(streamId, new Worker(spec, next.partition(), stop, future));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ExecutorService pool = SourceLocation.isNetwork(spec.getUri()) ? networkWorkers : fileWorkers;
+        execute(pool, done, () -> {
+            StreamJob job =
+                    resumePoint(streamId, spec.getUri(), fps, previous).withIncarnation(spec.getCreatedMs());
+            if (job.resumeLastSeq() >= 0) {
+                log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
+            }
+            attempt(new StreamRun(job, deps, stop), pool, stop, done);
+        });
+        active.put(streamId, new Worker(spec, next.partition(), stop, done));
         log.info(
                 "stream {} accepted: {} at {} fps", streamId, Uris.redact(spec.getUri()), fps);
+    }
+
+    /**
+     * Runs one attempt of {@code run} on the calling worker. A lost live source is handed to the
+     * timer for its backoff and comes back to {@code pool} after it, or at once when stopped.
+     */
+    private void attempt(StreamRun run, ExecutorService pool, StopSignal stop, CompletableFuture<Void> done) {
+        if (!(run.attempt(ProgressListener.NONE) instanceof StreamRun.RetryAfter retry)) {
+            done.complete(null);
+            return;
+        }
+        AtomicBoolean resumed = new AtomicBoolean();
+        Runnable resume = () -> {
+            if (resumed.compareAndSet(false, true)) {
+                execute(pool, done, () -> attempt(run, pool, stop, done));
+            }
+        };
+        try {
+            timer.schedule(resume, retry.delay().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            resume.run(); // closing: the next attempt sees the stop and writes the last status
+        }
+        stop.onRequest(resume);
+    }
+
+    /** Runs {@code step} on {@code pool}; whatever escapes it, or a refusal, ends the stream's future. */
+    private static void execute(ExecutorService pool, CompletableFuture<Void> done, Runnable step) {
+        try {
+            pool.execute(() -> {
+                try {
+                    step.run();
+                } catch (RuntimeException | Error e) {
+                    log.error("stream worker failed", e);
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e); // the service is closing
+        }
     }
 
     private void stop(String streamId, StopSignal.Reason reason) {

@@ -21,18 +21,43 @@ final class StopSignal {
 
     private Reason reason;
     private boolean finished;
+    // Wakes a run that waits out a reconnect backoff on a timer instead of a thread.
+    private Runnable waker;
 
     /** @return false when the worker already finished (the caller handles the stop itself) */
-    synchronized boolean request(Reason why) {
-        if (finished) {
-            return false;
+    boolean request(Reason why) {
+        Runnable wake;
+        synchronized (this) {
+            if (finished) {
+                return false;
+            }
+            // DELETED wins over DISABLED/SHUTDOWN: its tombstone must be the last word.
+            if (reason == null || why == Reason.DELETED) {
+                reason = why;
+            }
+            notifyAll(); // wakes a worker waiting out a reconnect backoff on its thread
+            wake = waker;
+            waker = null;
         }
-        // DELETED wins over DISABLED/SHUTDOWN: its tombstone must be the last word.
-        if (reason == null || why == Reason.DELETED) {
-            reason = why;
+        if (wake != null) {
+            wake.run(); // outside the lock: it hands the run to a worker pool
         }
-        notifyAll(); // wakes a worker waiting out a reconnect backoff
         return true;
+    }
+
+    /**
+     * Runs {@code wake} when a stop is requested, or at once if one already was; replaces the
+     * waker of an earlier wait. Cleared once run.
+     */
+    void onRequest(Runnable wake) {
+        boolean now;
+        synchronized (this) {
+            now = reason != null;
+            waker = now ? null : wake;
+        }
+        if (now) {
+            wake.run();
+        }
     }
 
     /**

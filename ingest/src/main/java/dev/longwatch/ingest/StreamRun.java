@@ -41,6 +41,17 @@ import org.slf4j.LoggerFactory;
  * continue densely across the outage; the first frame after it carries {@code gap_before} and a
  * GAP event goes to {@code lw.events}. Presentation times continue too: a new connection's times
  * start again at 0, so they are shifted to follow the last frame plus the wall-clock outage.
+ *
+ * <p>A run is a series of attempts ({@link #attempt}), each one connection: a service runs each
+ * attempt on a worker thread and schedules the next after the backoff, so a camera that is down
+ * holds no thread while it waits; {@link #run} does the same on the calling thread.
+ *
+ * <p>Crash counting: before each attempt opens its source, the run writes {@code
+ * unfinished_attempts} + 1 (and {@code attempt_from_seq}) and flushes it; every status written
+ * once the attempt has ended inside the process carries 0. A count that survives a restart
+ * therefore counts attempts during which the process died (in the decoder's native code, or
+ * killed for its memory); the service stops starting a stream whose count reached {@code
+ * maxUnfinishedAttempts} without a frame in between.
  */
 final class StreamRun {
     private static final Logger log = LoggerFactory.getLogger(StreamRun.class);
@@ -56,7 +67,17 @@ final class StreamRun {
             Clock clock,
             String instanceId,
             Duration statusInterval,
-            ReconnectPolicy reconnect) {}
+            ReconnectPolicy reconnect,
+            int maxUnfinishedAttempts) {}
+
+    /** How an attempt ended: the run is over, or it goes on after a wait. */
+    sealed interface Attempt {}
+
+    /** The run is over; its final status is written. */
+    record Finished(IngestResult result) implements Attempt {}
+
+    /** The source was lost (live): attempt again after {@code delay}, unless stopped first. */
+    record RetryAfter(Duration delay) implements Attempt {}
 
     /** How one connection to a source ended. */
     private enum ConnectionEnd {
@@ -90,8 +111,21 @@ final class StreamRun {
     // Output pts of the last produced frame and the wall time it was produced, -1 before any.
     private long lastOutPtsMs;
     private long lastFrameWallMs = -1;
-    // Why the last connection was lost, for the RECONNECTING status.
+    // Why the last connection was lost: for the RECONNECTING status (what the user may see) and
+    // for the log (what happened).
     private String lostBecause = "";
+    private String lostDetail = "";
+
+    // Across attempts of this run.
+    private final Backoff backoff;
+    private boolean reconnectable;
+    private boolean firstConnection = true;
+    private StreamState endState;
+    private long startNanos;
+    // Crash counting (class comment): the count and start seq the statuses carry.
+    private int unfinished;
+    private long attemptFromSeq = -1;
+    private int attempts;
 
     StreamRun(StreamJob job, Deps deps, StopSignal stop) {
         this.job = job;
@@ -103,29 +137,61 @@ final class StreamRun {
         this.ackedPtsMs = job.resumeLastPtsMs();
         this.sampler = new FrameSampler(job.sampleFps());
         this.lastOutPtsMs = job.resumeLastPtsMs();
+        this.backoff = deps.reconnect().newBackoff();
     }
 
+    /** Runs every attempt on the calling thread, waiting out the backoffs, until the run is over. */
     IngestResult run(ProgressListener listener) {
-        long startNanos = System.nanoTime();
+        while (true) {
+            Attempt a = attempt(listener);
+            if (a instanceof Finished f) {
+                return f.result();
+            }
+            try {
+                stop.await(((RetryAfter) a).delay()); // a stop ends the wait; the next attempt sees it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop.request(StopSignal.Reason.SHUTDOWN);
+            }
+        }
+    }
+
+    /**
+     * One attempt: open the source and produce from it until it ends, fails, is stopped or (live)
+     * is lost. Never throws: every way out is either a final status or a retry.
+     */
+    Attempt attempt(ProgressListener listener) {
+        if (startNanos == 0) {
+            startNanos = System.nanoTime();
+        }
         StreamState end;
         String error = "";
         try {
-            end = connectUntilDone(listener);
+            Optional<Duration> retry = connectOnce(listener);
+            if (retry.isPresent()) {
+                return new RetryAfter(retry.get());
+            }
+            end = endState;
         } catch (SourceException e) {
             end = StreamState.FAILED;
             error = e.getMessage();
+            log.warn("stream {} failed: {}", job.streamId(), e.detail());
         } catch (SendFailed e) {
             end = StreamState.FAILED;
             error = e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            end = StreamState.STOPPED;
         } catch (RuntimeException | Error e) {
             // A bug or a native surprise: this stream fails, the others go on.
             end = StreamState.FAILED;
             error = "internal error: " + Uris.redact(String.valueOf(e));
             log.error("stream {} failed unexpectedly: {}", job.streamId(), error);
         }
+        return new Finished(finish(end, error));
+    }
+
+    private IngestResult finish(StreamState stateAtEnd, String errorAtEnd) {
+        StreamState end = stateAtEnd;
+        String error = errorAtEnd;
+        unfinished = 0; // the attempt ended here, not in a crash
         // Everything sent must be acknowledged (or known lost) before the final status.
         deps.frames().flush();
         Exception lost = sendFailure.get();
@@ -164,65 +230,88 @@ final class StreamRun {
     }
 
     /**
-     * Opens the source and produces from it; for a live source, again after every loss.
+     * Opens the source and produces from it, once.
      *
-     * @return COMPLETED at the end of a file, STOPPED on request
+     * @return empty when the run is over ({@link #endState}: COMPLETED at the end of a file,
+     *     STOPPED on request), or the wait before the next attempt of a lost live source
      * @throws SourceException for a file that cannot be read, or a live URI that retrying cannot
-     *     fix (invalid, not allowed, unsupported scheme)
+     *     fix (invalid, not allowed, refused, unsupported scheme)
      */
-    private StreamState connectUntilDone(ProgressListener listener)
-            throws SourceException, InterruptedException {
-        boolean reconnectable = deps.sources().reconnectable(job.uri());
-        boolean resumed = job.resumeLastSeq() >= 0;
-        Backoff backoff = deps.reconnect().newBackoff();
-        boolean firstConnection = true;
-        while (true) {
-            if (stop.reason() != null) {
-                return StreamState.STOPPED;
-            }
-            ConnectionEnd end;
-            try (FrameSource source = deps.sources().open(job.uri())) {
-                SourceInfo info = source.info();
-                reconnectable |= info.live();
-                if (firstConnection) {
-                    firstConnection = false;
-                    // Files are re-sampled from the start, which yields the same seqs again
-                    // (sampling is deterministic), and frames up to the acknowledged seq are
-                    // skipped. Live sources cannot replay: they continue after the last seq, and
-                    // the first new frame is marked as a gap.
-                    nextSeq = info.live() && resumed ? job.resumeLastSeq() + 1 : 0;
-                    gapNext = info.live() && resumed;
-                }
-                end = produce(source, info, listener, backoff);
-            } catch (SourceException e) {
-                if (!reconnectable || permanent(e)) {
-                    throw e;
-                }
-                lostBecause = e.getMessage();
-                end = ConnectionEnd.LOST;
-            }
-            if (end != ConnectionEnd.LOST) {
-                return end == ConnectionEnd.COMPLETED ? StreamState.COMPLETED : StreamState.STOPPED;
-            }
-            Duration wait = backoff.next();
-            gapNext = true;
-            meters.reconnects.increment();
-            log.warn(
-                    "stream {} lost ({}); reconnecting in {} ms",
-                    job.streamId(),
-                    lostBecause,
-                    wait.toMillis());
-            deps.statuses().publish(status(StreamState.RECONNECTING, lostBecause));
-            if (stop.await(wait)) {
-                return StreamState.STOPPED;
-            }
+    private Optional<Duration> connectOnce(ProgressListener listener) throws SourceException {
+        if (stop.reason() != null) {
+            endState = StreamState.STOPPED;
+            return Optional.empty();
         }
+        if (attempts == 0 && job.unfinishedWithoutProgress() >= deps.maxUnfinishedAttempts()) {
+            throw new SourceException(
+                    SourceException.Reason.DECODE_FAILED,
+                    "not started again: ingest stopped "
+                            + job.unfinishedWithoutProgress()
+                            + " times in a row while reading this source without producing a frame (a"
+                            + " crash or memory exhaustion while decoding it); delete and re-create the"
+                            + " stream to try again");
+        }
+        reconnectable |= deps.sources().reconnectable(job.uri());
+        markAttemptStarted();
+        ConnectionEnd end;
+        try (FrameSource source = deps.sources().open(job.uri())) {
+            SourceInfo info = source.info();
+            reconnectable |= info.live();
+            if (firstConnection) {
+                firstConnection = false;
+                // Files are re-sampled from the start, which yields the same seqs again
+                // (sampling is deterministic), and frames up to the acknowledged seq are
+                // skipped. Live sources cannot replay: they continue after the last seq, and
+                // the first new frame is marked as a gap.
+                boolean resumed = job.resumeLastSeq() >= 0;
+                nextSeq = info.live() && resumed ? job.resumeLastSeq() + 1 : 0;
+                gapNext = info.live() && resumed;
+            }
+            end = produce(source, info, listener, backoff);
+        } catch (SourceException e) {
+            if (!reconnectable || permanent(e)) {
+                throw e;
+            }
+            lostBecause = e.getMessage();
+            lostDetail = e.detail();
+            end = ConnectionEnd.LOST;
+        }
+        unfinished = 0; // the attempt ended inside the process
+        if (end != ConnectionEnd.LOST) {
+            endState = end == ConnectionEnd.COMPLETED ? StreamState.COMPLETED : StreamState.STOPPED;
+            return Optional.empty();
+        }
+        Duration wait = backoff.next();
+        gapNext = true;
+        meters.reconnects.increment();
+        log.warn(
+                "stream {} lost ({}); reconnecting in {} ms",
+                job.streamId(),
+                lostDetail,
+                wait.toMillis());
+        deps.statuses().publish(status(StreamState.RECONNECTING, lostBecause));
+        return Optional.of(wait);
+    }
+
+    /**
+     * Writes, and waits for, the mark that an attempt is under way: if the process dies before
+     * the attempt ends, the next owner of the stream finds it (see the class comment).
+     */
+    private void markAttemptStarted() {
+        // The first attempt continues the count the previous run left (it died during its last
+        // attempt); later ones follow an attempt that ended here, whose count went back to 0.
+        unfinished = (attempts++ == 0 ? job.unfinishedWithoutProgress() : 0) + 1;
+        attemptFromSeq = ackedSeq;
+        StreamStatus last = deps.statuses().latest(job.streamId()).orElse(null);
+        StreamState state = last == null ? StreamState.PENDING : last.getState();
+        deps.statuses().publish(status(state, last == null ? "" : last.getError()));
+        deps.statuses().flush();
     }
 
     /** Errors that another attempt cannot fix. */
     private static boolean permanent(SourceException e) {
         return switch (e.reason()) {
-            case INVALID_URI, UNSUPPORTED_SCHEME, NOT_ALLOWED -> true;
+            case INVALID_URI, UNSUPPORTED_SCHEME, NOT_ALLOWED, REFUSED, NOT_MEDIA, TOO_LARGE -> true;
             default -> false;
         };
     }
@@ -249,11 +338,13 @@ final class StreamRun {
                     throw e;
                 }
                 lostBecause = e.getMessage();
+                lostDetail = e.detail();
                 return ConnectionEnd.LOST;
             }
             if (next.isEmpty()) {
                 if (info.live()) {
-                    lostBecause = "live source " + redactedUri + " ended";
+                    lostBecause = "the live source ended";
+                    lostDetail = "live source " + redactedUri + " ended";
                     return ConnectionEnd.LOST;
                 }
                 return ConnectionEnd.COMPLETED;
@@ -387,6 +478,8 @@ final class StreamRun {
                 .setError(error)
                 .setUpdatedMs(deps.clock().millis())
                 .setInstance(deps.instanceId())
+                .setUnfinishedAttempts(unfinished)
+                .setAttemptFromSeq(attemptFromSeq)
                 .setIncarnation(job.incarnation())
                 .build();
     }

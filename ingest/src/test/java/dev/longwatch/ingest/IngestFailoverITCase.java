@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.ingest.config.SourceSafety;
+import dev.longwatch.ingest.source.TestSources;
 import dev.longwatch.ingest.kafka.FrameProducer;
 import dev.longwatch.ingest.live.ReconnectPolicy;
 import dev.longwatch.kafka.embedded.EmbeddedKafka;
@@ -89,8 +91,17 @@ class IngestFailoverITCase {
     /** The settings of both instances (the child builds them from its arguments). */
     static IngestSettings settings(
             String bootstrap, String instanceId, String group, Duration session, Duration heartbeat) {
-        Duration stall = Duration.ofSeconds(5);
+        return settings(bootstrap, instanceId, group, session, heartbeat, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param stall how long a silent camera may take before its connection counts as lost
+     */
+    static IngestSettings settings(
+            String bootstrap, String instanceId, String group, Duration session, Duration heartbeat, Duration stall) {
         return IngestSettings.defaults(bootstrap)
+                // The test camera listens on 127.0.0.1, which sources may reach only when allowed.
+                .withSafety(SourceSafety.defaults().withNetworks(List.of(TestSources.TEST_SERVERS), List.of()))
                 .withInstanceId(instanceId)
                 .withGroupId(group)
                 .withGroupTimeouts(session, heartbeat)

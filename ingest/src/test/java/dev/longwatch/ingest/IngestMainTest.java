@@ -13,6 +13,12 @@ class IngestMainTest {
                         "LONGWATCH_INGEST_INSTANCE_ID",
                         "LONGWATCH_INGEST_GROUP",
                         "LONGWATCH_INGEST_MAX_STREAMS",
+                        "LONGWATCH_INGEST_MAX_NETWORK_STREAMS",
+                        "LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS",
+                        "LONGWATCH_INGEST_MAX_PIXELS",
+                        "LONGWATCH_MEDIA_ROOTS",
+                        "LONGWATCH_ALLOW_NETWORKS",
+                        "LONGWATCH_DENY_NETWORKS",
                         "LONGWATCH_METRICS_HOST",
                         "LONGWATCH_METRICS_PORT")
                 .allSatisfy(name -> assertThat(name).startsWith("LONGWATCH_"));

@@ -8,7 +8,7 @@ import dev.longwatch.ingest.kafka.EventPublisher;
 import dev.longwatch.ingest.kafka.FrameProducer;
 import dev.longwatch.ingest.kafka.StatusPublisher;
 import dev.longwatch.ingest.live.ReconnectPolicy;
-import dev.longwatch.ingest.source.FfmpegFrameSource;
+import dev.longwatch.ingest.source.TestSources;
 import dev.longwatch.ingest.source.SourceOptions;
 import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.EventKind;
@@ -57,7 +57,7 @@ class RtspReconnectITCase {
     StreamRun.Deps deps(String transport) {
         Duration stall = Duration.ofSeconds(2);
         return new StreamRun.Deps(
-                FfmpegFrameSource.factory(List.of(), new SourceOptions(Duration.ofSeconds(5), stall, transport, false)),
+                TestSources.lab(null, new SourceOptions(Duration.ofSeconds(5), stall, transport, false)),
                 new JpegEncoder(),
                 new FrameProducer(frames),
                 new StatusPublisher(statuses),
@@ -66,7 +66,8 @@ class RtspReconnectITCase {
                 Clock.systemUTC(),
                 "ingest-it",
                 Duration.ofMillis(200),
-                new ReconnectPolicy(Duration.ofMillis(200), Duration.ofSeconds(1), 2.0, 0.5, stall));
+                new ReconnectPolicy(Duration.ofMillis(200), Duration.ofSeconds(1), 2.0, 0.5, stall),
+                3);
     }
 
     List<Frame> sentFrames() {

@@ -66,11 +66,19 @@ class StreamRunTest {
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 "ingest-test",
                 Duration.ofSeconds(1),
-                FAST_RECONNECT);
+                FAST_RECONNECT,
+                3);
     }
 
     List<StreamStatus> statusHistory() {
         return statuses.history().stream().map(ProducerRecord::value).toList();
+    }
+
+    /** Statuses in {@code state} written after an attempt ended, not the marks written before one. */
+    List<StreamStatus> lossReports(StreamState state) {
+        return statusHistory().stream()
+                .filter(s -> s.getState() == state && s.getUnfinishedAttempts() == 0)
+                .toList();
     }
 
     @Test
@@ -116,8 +124,12 @@ class StreamRunTest {
         assertThat(source.closed).isTrue();
 
         List<StreamStatus> history = statusHistory();
+        // The first status marks the attempt as started (crash counting), before the source opens.
+        assertThat(history.get(0).getState()).isEqualTo(StreamState.PENDING);
+        assertThat(history.get(0).getUnfinishedAttempts()).isEqualTo(1);
+        assertThat(history.get(history.size() - 1).getUnfinishedAttempts()).isZero();
         // Before the flush nothing was acknowledged, so RUNNING never claimed a frame.
-        assertThat(history.subList(0, history.size() - 1))
+        assertThat(history.subList(1, history.size() - 1))
                 .allSatisfy(s -> {
                     assertThat(s.getState()).isEqualTo(StreamState.RUNNING);
                     assertThat(s.getFramesProduced()).isZero();
@@ -349,8 +361,7 @@ class StreamRunTest {
         assertThat(events.history().get(0).key()).isEqualTo("cam-9");
 
         // Lost twice (the drop, then the end of the second connection) plus two refused attempts.
-        List<StreamStatus> reconnecting =
-                statusHistory().stream().filter(s -> s.getState() == StreamState.RECONNECTING).toList();
+        List<StreamStatus> reconnecting = lossReports(StreamState.RECONNECTING);
         assertThat(reconnecting).hasSize(5);
         assertThat(reconnecting.get(0).getError()).contains("Connection reset by peer");
         assertThat(reconnecting).extracting(StreamStatus::getError).noneMatch(e -> e.contains("pw"));
@@ -371,7 +382,7 @@ class StreamRunTest {
                         .run(ProgressListener.NONE);
 
         assertThat(result.state()).isEqualTo(StreamState.STOPPED);
-        assertThat(statusHistory()).filteredOn(s -> s.getState() == StreamState.RECONNECTING).hasSize(4)
+        assertThat(lossReports(StreamState.RECONNECTING)).hasSize(4)
                 .allSatisfy(s -> assertThat(s.getError()).contains("Connection refused"));
         assertThat(frames.history()).isEmpty();
         assertThat(events.history()).isEmpty();

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,9 +54,15 @@ final class DemoCommand implements Callable<Integer> {
                 progress.println("demo: no such video file: " + input);
                 return 2;
             }
+            // The stream reads the one video: its directory is the only media root, spelled as the
+            // path is (the roots are compared with the path as written before anything is resolved;
+            // MediaRoots adds the directory's real path for the second check). The environment's
+            // network rules and pixel limit hold as for up.
+            Map<String, String> env = System.getenv();
             LocalStackSettings settings =
                     LocalStackSettings.defaults(dir).withHttpPort(0).withSlots(slots).withEncoder(encoderOptions.config())
-                            .withEnvironment(System.getenv());
+                            .withEnvironment(env)
+                            .withSources(LocalStackSettings.upSources(dir, env, List.of(input.getParent()), List.of(), List.of(), null));
             progress.println("demo: starting Kafka, Flink, encoder, ingest and the query service...");
             try (LocalStack stack = LocalStack.start(settings)) {
                 ApiClient api = new ApiClient(stack.httpBase());

@@ -10,6 +10,7 @@ import dev.longwatch.kafka.embedded.EmbeddedKafka;
 import dev.longwatch.kafka.embedded.TopicAdmin;
 import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
+import dev.longwatch.net.OwnPorts;
 import dev.longwatch.query.QueryService;
 import dev.longwatch.query.auth.ApiTokens;
 import dev.longwatch.query.auth.BindPolicy;
@@ -55,6 +56,9 @@ public final class LocalStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Every port this stack listens on, as it learns them: no stream's URI may reach one, not even
+    // with loopback allowed for a lab (--allow-network 127.0.0.1/32).
+    private final OwnPorts ownPorts = new OwnPorts();
     private String bootstrapServers;
     private QueryService queryService;
     private ApiTokens apiTokens = ApiTokens.none();
@@ -97,6 +101,7 @@ public final class LocalStack implements AutoCloseable {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
             started.push(kafka);
             bootstrapServers = kafka.bootstrapServers();
+            ownPorts.add(portOf(bootstrapServers));
         } else {
             bootstrapServers = settings.externalBootstrap();
         }
@@ -106,15 +111,23 @@ public final class LocalStack implements AutoCloseable {
         startMemoryJob(settings, dataDir);
         startEncoder(settings);
 
+        ownPorts.add(settings.httpPort()).add(settings.metricsPort());
+        // Where users may point streams: the roots, outbound rules and pixel limit of the settings
+        // (they stand for the environment's LONGWATCH_MEDIA_ROOTS and the like; see LocalStackSettings).
+        Files.createDirectories(dataDir.resolve("media"));
         IngestService ingest = new IngestService(
-                IngestSettings.fromEnvironment(serviceEnvironment(settings)).withKafkaClient(settings.kafkaClient()),
-                metrics);
+                IngestSettings.fromEnvironment(serviceEnvironment(settings))
+                        .withKafkaClient(settings.kafkaClient())
+                        .withSafety(settings.sources()),
+                metrics,
+                ownPorts);
         started.push(ingest);
         ingest.start();
 
         queryService = new QueryService(querySettings.withBootstrapServers(bootstrapServers));
         started.push(queryService);
         queryService.start();
+        ownPorts.add(queryService.port());
         awaitReady(queryService, READY_TIMEOUT);
 
         // Ingest and the encoder share one registry here; the query service serves its own.
@@ -124,6 +137,22 @@ public final class LocalStack implements AutoCloseable {
                         metrics,
                         () -> encoderThread != null && encoderThread.isAlive());
         started.push(endpoints);
+        ownPorts.add(endpoints.port());
+    }
+
+    /** The port of {@code host:port} (the first server of a bootstrap list), or -1. */
+    private static int portOf(String bootstrap) {
+        String first = bootstrap.split(",")[0];
+        try {
+            return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1).strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The ports this stack listens on that it knows of (sources may never reach them). */
+    public OwnPorts ownPorts() {
+        return ownPorts;
     }
 
     /**
@@ -176,6 +205,7 @@ public final class LocalStack implements AutoCloseable {
         Configuration cluster = MemoryJob.localClusterConfiguration(dataDir.resolve("flink"), options);
         FlinkOnLoopback.apply(cluster);
         flinkMetricsPort = settings.metricsPort() == 0 ? freePort() : settings.metricsPort() + 1;
+        ownPorts.add(flinkMetricsPort);
         cluster.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
         cluster.setString("metrics.reporter.prom.port", Integer.toString(flinkMetricsPort));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, cluster);

@@ -33,6 +33,23 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--source", description = "ID=URI of a stream to add at start; repeatable (default: none)")
     List<String> sources = new ArrayList<>();
 
+    @Option(names = "--media-root", paramLabel = "DIR", description = "a directory whose files streams may read; repeatable"
+            + " (default: LONGWATCH_MEDIA_ROOTS, else the directory up was started in and <data-dir>/media; giving one replaces them)")
+    List<Path> mediaRoots = new ArrayList<>();
+
+    @Option(names = "--allow-network", paramLabel = "CIDR", description = "a network camera and HTTP sources may reach even where"
+            + " the built-in rules refuse it (loopback, link-local, this host), e.g. 127.0.0.1/32 for a lab camera;"
+            + " repeatable, added to LONGWATCH_ALLOW_NETWORKS (default: none)")
+    List<String> allowNetworks = new ArrayList<>();
+
+    @Option(names = "--deny-network", paramLabel = "CIDR", description = "a network sources may never reach; beats --allow-network;"
+            + " repeatable, added to LONGWATCH_DENY_NETWORKS (default: none; private LAN ranges are allowed, since cameras live there)")
+    List<String> denyNetworks = new ArrayList<>();
+
+    @Option(names = "--max-pixels", description = "the largest picture a source may have, in pixels"
+            + " (default: LONGWATCH_INGEST_MAX_PIXELS, else 33177600 = 7680 x 4320)")
+    Long maxPixels;
+
     /** The query service's API settings (tokens, host names, per-tenant limits), as variables. */
     @Mixin ApiOptions apiOptions = new ApiOptions();
 
@@ -40,11 +57,13 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalStackSettings settings;
         try {
+            Map<String, String> env = System.getenv();
             settings = LocalStackSettings.defaults(dataDir).withHttpPort(port).withSlots(slots).withExternalBootstrap(kafka)
                     .withMetricsPort(metricsPort)
-                    .withKafkaClient(KafkaClientProperties.fromEnvironment(System.getenv()))
-                    .withEncoder(EncoderConfig.fromEnvironment(System.getenv()))
-                    .withEnvironment(apiOptions.over(System.getenv()));
+                    .withKafkaClient(KafkaClientProperties.fromEnvironment(env))
+                    .withEncoder(EncoderConfig.fromEnvironment(env))
+                    .withEnvironment(apiOptions.over(env))
+                    .withSources(LocalStackSettings.upSources(dataDir, env, mediaRoots, allowNetworks, denyNetworks, maxPixels));
         } catch (IllegalArgumentException e) {
             System.err.println("up: " + e.getMessage());
             return 2;
@@ -69,6 +88,9 @@ final class UpCommand implements Callable<Integer> {
                     reply.requireSuccess("adding " + source.substring(0, eq));
                 }
             }
+            System.err.println("longwatch: streams may read files under " + settings.sources().mediaRoots()
+                    + (settings.sources().allowNetworks().isEmpty() ? "" : "; networks allowed " + settings.sources().allowNetworks())
+                    + (settings.sources().denyNetworks().isEmpty() ? "" : "; networks denied " + settings.sources().denyNetworks()));
             System.err.println("longwatch: up at " + stack.httpBase() + " (Kafka " + stack.bootstrapServers()
                     + "; metrics of ingest and the encoder at " + stack.metricsBase() + "/metrics, of the memory job at "
                     + stack.flinkMetricsBase() + "/metrics); Ctrl-C stops");

@@ -33,7 +33,8 @@ class ClientCommandsITCase {
     @Test
     void shouldIngestAFileUntilItIsInMemoryThenAnswerAboutIt(@TempDir Path dataDir) throws Exception {
         LocalStackSettings settings =
-                LocalStackSettings.defaults(dataDir).withHttpPort(0).withSlots(5).withLlm(LlmSettings.none());
+                LocalStackSettings.defaults(dataDir).withHttpPort(0).withSlots(5).withLlm(LlmSettings.none())
+                        .withMediaRoots(List.of(CLIP.getParent()));
         try (LocalStack stack = LocalStack.start(settings)) {
             String server = stack.httpBase().toString();
 

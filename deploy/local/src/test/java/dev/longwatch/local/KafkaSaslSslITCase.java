@@ -111,7 +111,8 @@ class KafkaSaslSslITCase {
         Thread encoderThread = null;
         EncoderWorker worker = null;
         try (IngestMain ingest = IngestMain.start(with(env("ingest"), Map.of(
-                        "LONGWATCH_METRICS_HOST", "127.0.0.1", "LONGWATCH_METRICS_PORT", "0")));
+                        "LONGWATCH_METRICS_HOST", "127.0.0.1", "LONGWATCH_METRICS_PORT", "0",
+                        "LONGWATCH_MEDIA_ROOTS", CLIP.getParent().toString())));
                 VisionEncoder encoder = EncoderFactory.create(EncoderConfig.fromEnvironment(env("encoder")), meters);
                 QueryService query = new QueryService(QueryServiceSettings.fromEnv(with(env("query"), Map.of(
                         "LONGWATCH_HTTP_PORT", "0",

@@ -43,7 +43,8 @@ class SharedClipsITCase {
                         .withExternalBootstrap(kafka.getBootstrapServers())
                         .withHttpPort(0)
                         .withSlots(SLOTS)
-                        .withLlm(LlmSettings.none());
+                        .withLlm(LlmSettings.none())
+                        .withMediaRoots(List.of(CLIPS));
         stack = LocalStack.start(settings);
         api = new ApiClient(stack.httpBase());
     }

@@ -18,6 +18,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 final class FrameDecoder {
     private static final ThreadLocal<ImageReader> READER = new ThreadLocal<>();
 
+    /** The largest JPEG decoded (ingest writes at most 640 px wide; 8K UHD leaves ample room). */
+    static final long MAX_PIXELS = 7680L * 4320L;
+
     private FrameDecoder() {}
 
     /** @throws IllegalArgumentException when the bytes are not a readable JPEG image */
@@ -25,6 +28,13 @@ final class FrameDecoder {
         ImageReader reader = reader();
         try (ImageInputStream in = new MemoryCacheImageInputStream(frame.getJpeg().newInput())) {
             reader.setInput(in, true, true);
+            // The size comes from the JPEG's header; refuse a huge one before the reader allocates
+            // it (26000 x 26000 is a 2 GB image from a few hundred bytes on lw.frames).
+            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+            if (pixels > MAX_PIXELS) {
+                throw new IllegalArgumentException(reader.getWidth(0) + "x" + reader.getHeight(0)
+                        + " is larger than the limit of " + MAX_PIXELS + " pixels");
+            }
             BufferedImage image = reader.read(0);
             reader.setInput(null);
             return image;

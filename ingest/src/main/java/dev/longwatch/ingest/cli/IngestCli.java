@@ -3,7 +3,10 @@ package dev.longwatch.ingest.cli;
 import dev.longwatch.ingest.IngestResult;
 import dev.longwatch.ingest.IngestService;
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.ingest.source.SourceLocation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
 import java.io.PrintStream;
 
 /** Entry point behind {@code ./longwatch ingest FILE --stream ID [--fps F]}. */
@@ -24,6 +27,11 @@ public final class IngestCli {
             String bootstrapServers, String streamId, String uri, double sampleFps, PrintStream progress) {
         IngestSettings settings =
                 IngestSettings.defaults(bootstrapServers).withInstanceId("ingest-cli-" + streamId);
+        if (!SourceLocation.isNetwork(uri) && !uri.startsWith("file:")) {
+            // The operator names this file on their own command line: its directory is the root.
+            Path parent = Path.of(uri).toAbsolutePath().getParent();
+            settings = settings.withMediaRoots(parent == null ? List.of() : List.of(parent));
+        }
         ProgressBar bar = new ProgressBar(progress);
         try (IngestService service = new IngestService(settings, new SimpleMeterRegistry())) {
             IngestResult result = service.ingest(streamId, uri, sampleFps, bar);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import dev.longwatch.net.OutboundRules;
 
 /**
  * Configuration of an ingest instance. Use {@link #defaults(String)} and the {@code with...}
@@ -18,8 +19,6 @@ import java.util.Objects;
  * @param jpegMaxWidth frames wider than this are scaled down before JPEG encoding; default 640
  * @param jpegQuality JPEG quality in (0, 1]; default 0.85
  * @param defaultSampleFps used when a StreamSpec leaves sample_fps at 0; default 1.0
- * @param allowedRoots local files must lie under one of these directories; default empty = any
- *     local file (set it whenever URIs come from untrusted users)
  * @param pollTimeout how long one poll of {@code lw.streams} may block; default 500 ms
  * @param startTimeout how long {@code start()} waits to read the control plane to its end; default 30 s
  * @param networkTimeout connect/read timeout for RTSP and HTTP sources; default 10 s
@@ -36,6 +35,14 @@ import java.util.Objects;
  *     their {@code group.min.session.timeout.ms} (6 s unless configured)
  * @param heartbeatInterval how often an instance tells the group it is alive ({@code
  *     heartbeat.interval.ms}); default 3 s, must be below {@code sessionTimeout} (a third is usual)
+ * @param safety what sources may read: media roots (default none: no local file), outbound
+ *     network rules (default the built-in ones), pixel limit (default 8K); see {@link SourceSafety}
+ * @param maxNetworkStreams worker threads for network sources (RTSP, HTTP), separate from the
+ *     {@code maxConcurrentStreams} threads for local files, so files never queue behind cameras;
+ *     a camera waiting to reconnect holds no thread; default 64
+ * @param maxUnfinishedAttempts a stream whose runs ended this many times in a row without
+ *     finishing and without a new frame (the process died in the decoder, or ran out of memory)
+ *     is marked FAILED instead of being started again; default 3
  * @param kafkaClient security and other settings for every Kafka client of the instance ({@code
  *     LONGWATCH_KAFKA_*}, see {@link KafkaClientProperties}); default none
  */
@@ -45,7 +52,6 @@ public record IngestSettings(
         int jpegMaxWidth,
         float jpegQuality,
         double defaultSampleFps,
-        List<Path> allowedRoots,
         Duration pollTimeout,
         Duration startTimeout,
         Duration networkTimeout,
@@ -57,10 +63,20 @@ public record IngestSettings(
         String groupId,
         Duration sessionTimeout,
         Duration heartbeatInterval,
+        SourceSafety safety,
+        int maxNetworkStreams,
+        int maxUnfinishedAttempts,
         KafkaClientProperties kafkaClient) {
 
     public IngestSettings {
         Objects.requireNonNull(kafkaClient, "kafkaClient");
+        Objects.requireNonNull(safety, "safety");
+        if (maxNetworkStreams <= 0) {
+            throw new IllegalArgumentException("maxNetworkStreams must be > 0: " + maxNetworkStreams);
+        }
+        if (maxUnfinishedAttempts <= 0) {
+            throw new IllegalArgumentException("maxUnfinishedAttempts must be > 0: " + maxUnfinishedAttempts);
+        }
         Objects.requireNonNull(reconnect, "reconnect");
         Objects.requireNonNull(groupId, "groupId");
         Objects.requireNonNull(sessionTimeout, "sessionTimeout");
@@ -79,7 +95,6 @@ public record IngestSettings(
         }
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(instanceId, "instanceId");
-        allowedRoots = List.copyOf(allowedRoots);
         if (jpegMaxWidth <= 0) {
             throw new IllegalArgumentException("jpegMaxWidth must be > 0: " + jpegMaxWidth);
         }
@@ -102,7 +117,6 @@ public record IngestSettings(
                 640,
                 0.85f,
                 1.0,
-                List.of(),
                 Duration.ofMillis(500),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(10),
@@ -114,74 +128,65 @@ public record IngestSettings(
                 "longwatch-ingest",
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(3),
+                SourceSafety.defaults(),
+                64,
+                3,
                 KafkaClientProperties.none());
     }
 
     public IngestSettings withInstanceId(String id) {
-        return new IngestSettings(
-                bootstrapServers, id, jpegMaxWidth, jpegQuality, defaultSampleFps, allowedRoots,
-                pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().instanceId(id).build();
     }
 
-    public IngestSettings withAllowedRoots(List<Path> roots) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps, roots,
-                pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+    /** Local files under these directories only (empty: no local file). */
+    public IngestSettings withMediaRoots(List<Path> roots) {
+        return withSafety(safety.withMediaRoots(roots));
+    }
+
+    public IngestSettings withSafety(SourceSafety value) {
+        return builder().safety(value).build();
     }
 
     public IngestSettings withJpeg(int maxWidth, float quality) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, maxWidth, quality, defaultSampleFps, allowedRoots,
-                pollTimeout, startTimeout, networkTimeout, statusInterval, maxConcurrentStreams,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().jpeg(maxWidth, quality).build();
     }
 
     public IngestSettings withMaxConcurrentStreams(int n) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval, n,
-                shutdownTimeout, reconnect, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().maxConcurrentStreams(n).build();
+    }
+
+    public IngestSettings withMaxNetworkStreams(int n) {
+        return builder().maxNetworkStreams(n).build();
+    }
+
+    public IngestSettings withMaxUnfinishedAttempts(int n) {
+        return builder().maxUnfinishedAttempts(n).build();
     }
 
     public IngestSettings withReconnect(ReconnectPolicy policy) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, policy, rtspTransport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().reconnect(policy).build();
+    }
+
+    public IngestSettings withNetworkTimeout(Duration timeout) {
+        return builder().networkTimeout(timeout).build();
     }
 
     public IngestSettings withRtspTransport(String transport) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, transport, groupId, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().rtspTransport(transport).build();
     }
 
     public IngestSettings withGroupId(String group) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, group, sessionTimeout, heartbeatInterval, kafkaClient);
+        return builder().groupId(group).build();
     }
 
     /** Group membership timing: how fast the streams of a dead instance move (see the record doc). */
     public IngestSettings withGroupTimeouts(Duration session, Duration heartbeat) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
-                session, heartbeat, kafkaClient);
+        return builder().groupTimeouts(session, heartbeat).build();
     }
 
     /** These settings with {@code kafkaClient} for every Kafka client. */
     public IngestSettings withKafkaClient(KafkaClientProperties properties) {
-        return new IngestSettings(
-                bootstrapServers, instanceId, jpegMaxWidth, jpegQuality, defaultSampleFps,
-                allowedRoots, pollTimeout, startTimeout, networkTimeout, statusInterval,
-                maxConcurrentStreams, shutdownTimeout, reconnect, rtspTransport, groupId,
-                sessionTimeout, heartbeatInterval, properties);
+        return builder().kafkaClient(properties).build();
     }
 
     /**
@@ -190,6 +195,43 @@ public record IngestSettings(
      */
     public Map<String, Object> kafkaConnection() {
         return kafkaClient.clientConfig(bootstrapServers);
+    }
+
+    private Builder builder() {
+        return new Builder(this);
+    }
+
+    /** Copies every component, so each {@code with...} names only what it changes. */
+    private static final class Builder {
+        private final Object[] v;
+
+        Builder(IngestSettings s) {
+            v = new Object[] {s.bootstrapServers, s.instanceId, s.jpegMaxWidth, s.jpegQuality, s.defaultSampleFps,
+                s.pollTimeout, s.startTimeout, s.networkTimeout, s.statusInterval, s.maxConcurrentStreams,
+                s.shutdownTimeout, s.reconnect, s.rtspTransport, s.groupId, s.sessionTimeout, s.heartbeatInterval,
+                s.safety, s.maxNetworkStreams, s.maxUnfinishedAttempts, s.kafkaClient};
+        }
+
+        Builder instanceId(String x) { v[1] = x; return this; }
+        Builder jpeg(int w, float q) { v[2] = w; v[3] = q; return this; }
+        Builder networkTimeout(Duration x) { v[7] = x; return this; }
+        Builder maxConcurrentStreams(int x) { v[9] = x; return this; }
+        Builder reconnect(ReconnectPolicy x) { v[11] = x; return this; }
+        Builder rtspTransport(String x) { v[12] = x; return this; }
+        Builder groupId(String x) { v[13] = x; return this; }
+        Builder groupTimeouts(Duration session, Duration heartbeat) { v[14] = session; v[15] = heartbeat; return this; }
+        Builder safety(SourceSafety x) { v[16] = x; return this; }
+        Builder maxNetworkStreams(int x) { v[17] = x; return this; }
+        Builder maxUnfinishedAttempts(int x) { v[18] = x; return this; }
+        Builder kafkaClient(KafkaClientProperties x) { v[19] = x; return this; }
+
+        IngestSettings build() {
+            return new IngestSettings((String) v[0], (String) v[1], (Integer) v[2], (Float) v[3], (Double) v[4],
+                    (Duration) v[5], (Duration) v[6], (Duration) v[7], (Duration) v[8], (Integer) v[9],
+                    (Duration) v[10], (ReconnectPolicy) v[11], (String) v[12], (String) v[13], (Duration) v[14],
+                    (Duration) v[15], (SourceSafety) v[16], (Integer) v[17], (Integer) v[18],
+                    (KafkaClientProperties) v[19]);
+        }
     }
 
     /**
@@ -202,9 +244,14 @@ public record IngestSettings(
      *   <tr><td>{@code LONGWATCH_BOOTSTRAP_SERVERS}</td><td>{@code localhost:9092}</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_INSTANCE_ID}</td><td>{@code ingest-<host>}</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_GROUP}</td><td>{@code longwatch-ingest}</td></tr>
-     *   <tr><td>{@code LONGWATCH_INGEST_ALLOWED_ROOTS}</td><td>empty = any local file; directories
-     *       separated by {@code :} (set it whenever URIs come from untrusted users)</td></tr>
-     *   <tr><td>{@code LONGWATCH_INGEST_MAX_STREAMS}</td><td>8</td></tr>
+     *   <tr><td>{@code LONGWATCH_MEDIA_ROOTS} (old name {@code LONGWATCH_INGEST_ALLOWED_ROOTS})</td>
+     *       <td>empty = no local file; directories separated by {@code :}</td></tr>
+     *   <tr><td>{@code LONGWATCH_ALLOW_NETWORKS} / {@code LONGWATCH_DENY_NETWORKS}</td><td>empty;
+     *       comma-separated CIDR networks (see {@code OutboundRules})</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_MAX_PIXELS}</td><td>33177600 (7680 × 4320)</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_MAX_STREAMS}</td><td>8 (local files at once)</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_MAX_NETWORK_STREAMS}</td><td>64 (network sources at once)</td></tr>
+     *   <tr><td>{@code LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS}</td><td>3</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_JPEG_MAX_WIDTH} / {@code LONGWATCH_INGEST_JPEG_QUALITY}</td><td>640 / 0.85</td></tr>
      *   <tr><td>{@code LONGWATCH_INGEST_RTSP_TRANSPORT}</td><td>{@code tcp}</td></tr>
      *   <tr><td>{@code LONGWATCH_KAFKA_*}</td><td>none: Kafka client settings, e.g. SASL and TLS
@@ -215,19 +262,18 @@ public record IngestSettings(
      */
     public static IngestSettings fromEnvironment(Map<String, String> env) {
         IngestSettings defaults = defaults(env.getOrDefault("LONGWATCH_BOOTSTRAP_SERVERS", "localhost:9092"));
-        List<Path> roots = new ArrayList<>();
-        for (String root : env.getOrDefault("LONGWATCH_INGEST_ALLOWED_ROOTS", "").split(":")) {
-            if (!root.isBlank()) {
-                roots.add(Path.of(root.strip()));
-            }
-        }
+        SourceSafety safety =
+                new SourceSafety(
+                        mediaRoots(env),
+                        OutboundRules.networks(env.getOrDefault("LONGWATCH_ALLOW_NETWORKS", ""), "LONGWATCH_ALLOW_NETWORKS"),
+                        OutboundRules.networks(env.getOrDefault("LONGWATCH_DENY_NETWORKS", ""), "LONGWATCH_DENY_NETWORKS"),
+                        number(env, "LONGWATCH_INGEST_MAX_PIXELS", defaults.safety().maxPixels()).longValue());
         return new IngestSettings(
                 defaults.bootstrapServers(),
                 env.getOrDefault("LONGWATCH_INGEST_INSTANCE_ID", defaults.instanceId()),
                 number(env, "LONGWATCH_INGEST_JPEG_MAX_WIDTH", defaults.jpegMaxWidth()).intValue(),
                 number(env, "LONGWATCH_INGEST_JPEG_QUALITY", defaults.jpegQuality()).floatValue(),
                 defaults.defaultSampleFps(),
-                roots,
                 defaults.pollTimeout(),
                 defaults.startTimeout(),
                 defaults.networkTimeout(),
@@ -239,7 +285,32 @@ public record IngestSettings(
                 env.getOrDefault("LONGWATCH_INGEST_GROUP", defaults.groupId()),
                 defaults.sessionTimeout(),
                 defaults.heartbeatInterval(),
+                safety,
+                number(env, "LONGWATCH_INGEST_MAX_NETWORK_STREAMS", defaults.maxNetworkStreams()).intValue(),
+                number(env, "LONGWATCH_INGEST_MAX_UNFINISHED_ATTEMPTS", defaults.maxUnfinishedAttempts()).intValue(),
                 KafkaClientProperties.fromEnvironment(env));
+    }
+
+    /**
+     * {@code LONGWATCH_MEDIA_ROOTS}, or the older {@code LONGWATCH_INGEST_ALLOWED_ROOTS}; both set
+     * to different values is an error rather than a guess.
+     */
+    private static List<Path> mediaRoots(Map<String, String> env) {
+        String current = env.get("LONGWATCH_MEDIA_ROOTS");
+        String old = env.get("LONGWATCH_INGEST_ALLOWED_ROOTS");
+        if (current != null && old != null && !current.strip().equals(old.strip())) {
+            throw new IllegalArgumentException(
+                    "LONGWATCH_MEDIA_ROOTS and LONGWATCH_INGEST_ALLOWED_ROOTS (its old name) are both set, to"
+                            + " different values: set LONGWATCH_MEDIA_ROOTS only");
+        }
+        String value = current != null ? current : old != null ? old : "";
+        List<Path> roots = new ArrayList<>();
+        for (String root : value.split(":")) {
+            if (!root.isBlank()) {
+                roots.add(Path.of(root.strip()));
+            }
+        }
+        return roots;
     }
 
     private static Number number(Map<String, String> env, String name, Number fallback) {
@@ -248,7 +319,13 @@ public record IngestSettings(
             return fallback;
         }
         try {
-            return fallback instanceof Integer ? (Number) Integer.parseInt(value.strip()) : (Number) Double.parseDouble(value.strip());
+            if (fallback instanceof Integer) {
+                return Integer.parseInt(value.strip());
+            }
+            if (fallback instanceof Long) {
+                return Long.parseLong(value.strip());
+            }
+            return Double.parseDouble(value.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number, got '" + value + "'", e);
         }

@@ -154,7 +154,7 @@ class FrameSourceContractITCase {
     /** What one pass over a source saw. */
     record Pass(SourceInfo info, List<Long> pts, List<Long> sampled, BufferedImage firstSampled,
             SourceException endedWith, List<String> threadsWhileOpen, long descriptorsWhileOpen,
-            long connectionsWhileOpen) {}
+            long connectionsWhileOpen, List<String> egressThreadsWhileOpen) {}
 
     private static Pass read(FrameSourceFactory factory, Target t) throws Exception {
         FrameSource source = factory.open(t.uri());
@@ -167,6 +167,7 @@ class FrameSourceContractITCase {
             List<String> threads = List.of();
             long descriptors = t.file() == null ? 0 : NativeResources.descriptorsOn(t.file());
             long connections = t.serverPort() < 0 ? 0 : NativeResources.tcpConnectionsTo(t.serverPort());
+            List<String> egress = NativeResources.egressThreads();
             try {
                 Optional<SourceFrame> next;
                 while ((next = source.next()).isPresent()) {
@@ -185,7 +186,7 @@ class FrameSourceContractITCase {
             } catch (SourceException e) {
                 endedWith = e;
             }
-            return new Pass(source.info(), pts, sampled, first, endedWith, threads, descriptors, connections);
+            return new Pass(source.info(), pts, sampled, first, endedWith, threads, descriptors, connections, egress);
         } finally {
             source.close();
             source.close(); // idempotent
@@ -196,7 +197,7 @@ class FrameSourceContractITCase {
     @EnumSource(SourceKind.class)
     void shouldHonourTheFrameSourceContract(SourceKind kind) throws Exception {
         Target t = target(kind);
-        FrameSourceFactory factory = FfmpegFrameSource.factory(List.of(media), t.options());
+        FrameSourceFactory factory = TestSources.lab(media, t.options());
         Pass pass;
         List<String> log;
         try (LogCapture capture = new LogCapture()) {
@@ -265,14 +266,23 @@ class FrameSourceContractITCase {
             assertThat(NativeResources.descriptorsOn(t.file())).isZero();
         }
         if (t.serverPort() > 0) {
-            assertThat(pass.connectionsWhileOpen()).isPositive();
+            // Network sources go out through their egress session (the outbound rules): its
+            // threads live while the source is open and end with it. An RTSP session holds its
+            // connection to the camera throughout; the HTTP proxy closes each upstream
+            // connection as soon as the server has sent its response, so only "none after close"
+            // holds for those.
+            assertThat(pass.egressThreadsWhileOpen()).as("egress session while open").isNotEmpty();
+            if (t.live()) {
+                assertThat(pass.connectionsWhileOpen()).isPositive();
+            }
+            NativeResources.awaitNoEgressThreads();
             assertThat(NativeResources.tcpConnectionsTo(t.serverPort())).isZero();
         }
     }
 
     @Test
     void shouldRefuseToBeReadAfterClose() throws Exception {
-        FrameSource source = FfmpegFrameSource.factory(List.of(media), SourceOptions.defaults())
+        FrameSource source = TestSources.lab(media, SourceOptions.defaults())
                 .open(media.resolve(MediaFixtures.H264_MP4).toString());
         SourceFrame frame = source.next().orElseThrow();
         source.close();
@@ -286,7 +296,7 @@ class FrameSourceContractITCase {
     @Test
     void shouldSampleTheVariableFrameRateFileByPresentationTimeNotByFrameIndex() throws Exception {
         Target t = target(SourceKind.MP4_VARIABLE_FRAME_RATE);
-        Pass pass = read(FfmpegFrameSource.factory(List.of(media), t.options()), t);
+        Pass pass = read(TestSources.lab(media, t.options()), t);
 
         // The three parts really have different frame intervals: 33, 166 and 20 ms.
         List<Long> pts = pass.pts();
@@ -314,9 +324,11 @@ class FrameSourceContractITCase {
     enum BadInput {
         TRUNCATED_FILE(Reason.TRUNCATED, "truncated"),
         RANDOM_BYTES_NAMED_MP4(Reason.UNREADABLE, "Invalid data found when processing input"),
-        UNREACHABLE_RTSP_HOST(Reason.UNREADABLE, "cannot open rtsp://***@127.0.0.1:"),
-        UNREACHABLE_HTTP_HOST(Reason.UNREADABLE, "cannot open http://***@127.0.0.1:"),
-        FILE_OUTSIDE_ALLOWED_ROOTS(Reason.NOT_ALLOWED, "outside the allowed roots"),
+        // Network sources: the user is told no more than this; the log says what happened.
+        UNREACHABLE_RTSP_HOST(Reason.UNREADABLE, "source unreachable"),
+        UNREACHABLE_HTTP_HOST(Reason.UNREADABLE, "source unreachable"),
+        LOOPBACK_NOT_ALLOWED(Reason.REFUSED, "source refused by the outbound network rules"),
+        FILE_OUTSIDE_ALLOWED_ROOTS(Reason.NOT_ALLOWED, "is not under the configured media roots"),
         UNSUPPORTED_SCHEME(Reason.UNSUPPORTED_SCHEME, "unsupported scheme 'ftp'");
 
         final Reason reason;
@@ -334,7 +346,7 @@ class FrameSourceContractITCase {
             throws Exception {
         String uri = badUri(bad, other);
         FrameSourceFactory factory =
-                FfmpegFrameSource.factory(List.of(media), SourceOptions.defaults().withStallTimeout(Duration.ofSeconds(3)));
+                TestSources.lab(media, SourceOptions.defaults().withStallTimeout(Duration.ofSeconds(3)));
         try (LogCapture capture = new LogCapture();
                 FrameSource good = factory.open(http.url(CREDENTIALS, MediaFixtures.H264_MP4))) {
             int frames = 0;
@@ -373,6 +385,9 @@ class FrameSourceContractITCase {
                 return "rtsp://" + CREDENTIALS + "@127.0.0.1:" + closedPort() + "/clip";
             case UNREACHABLE_HTTP_HOST:
                 return "http://" + CREDENTIALS + "@127.0.0.1:" + closedPort() + "/clip.mp4";
+            case LOOPBACK_NOT_ALLOWED:
+                // Only 127.0.0.1/32 is allowed for the test servers; the rest of loopback is not.
+                return "http://" + CREDENTIALS + "@127.0.0.2:" + http.port() + "/" + MediaFixtures.H264_MP4;
             case FILE_OUTSIDE_ALLOWED_ROOTS: {
                 Path outside = other.resolve("elsewhere.mp4");
                 Files.copy(media.resolve(MediaFixtures.H264_MP4), outside);

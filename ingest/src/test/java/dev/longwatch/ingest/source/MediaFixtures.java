@@ -95,7 +95,7 @@ final class MediaFixtures {
         return all;
     }
 
-    private static void ffmpeg(Path dir, List<String> args) throws IOException, InterruptedException {
+    static void ffmpeg(Path dir, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(FFMPEG.toString(), "-v", "error", "-nostdin", "-y"));
         cmd.addAll(args);
         String out = run(cmd, dir);

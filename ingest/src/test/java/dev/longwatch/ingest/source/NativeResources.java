@@ -36,6 +36,26 @@ final class NativeResources {
         return names;
     }
 
+    /** Threads of the egress sessions (HTTP proxy, RTSP relay) alive now. */
+    static List<String> egressThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("lw-egress-"))
+                .toList();
+    }
+
+    /** Waits up to 5 s for the egress threads to end (they end when their sockets close). */
+    static void awaitNoEgressThreads() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!egressThreads().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!egressThreads().isEmpty()) {
+            throw new AssertionError("egress threads still alive after close: " + egressThreads());
+        }
+    }
+
     /** How many of this process's descriptors are open on {@code file}. */
     static long descriptorsOn(Path file) throws IOException {
         Path real = file.toRealPath();

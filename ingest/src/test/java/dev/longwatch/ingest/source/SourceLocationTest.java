@@ -68,7 +68,7 @@ class SourceLocationTest {
         assertThatThrownBy(() -> SourceLocation.resolve(outside.toString(), List.of(allowed)))
                 .isInstanceOfSatisfying(
                         SourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_ALLOWED))
-                .hasMessageContaining("outside the allowed roots");
+                .hasMessageContaining("is not under the configured media roots");
         // ".." and symlinks must not escape the root either.
         String sneaky = allowed + "/../out.mp4";
         assertThatThrownBy(() -> SourceLocation.resolve(sneaky, List.of(allowed)))
@@ -76,7 +76,55 @@ class SourceLocationTest {
         Path link = Files.createSymbolicLink(allowed.resolve("link.mp4"), outside);
         assertThatThrownBy(() -> SourceLocation.resolve(link.toString(), List.of(allowed)))
                 .isInstanceOf(SourceException.class)
-                .hasMessageContaining("outside the allowed roots");
+                .hasMessageContaining("is not under the configured media roots");
+    }
+
+    @Test
+    void shouldReadNoLocalFileWithoutMediaRoots() throws Exception {
+        Path clip = Files.writeString(dir.resolve("c.mp4"), "x");
+        assertThatThrownBy(() -> SourceLocation.resolve(clip.toString(), MediaRoots.none()))
+                .isInstanceOfSatisfying(
+                        SourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_ALLOWED));
+        assertThatThrownBy(() -> SourceLocation.resolve(clip.toUri().toString(), MediaRoots.of(List.of())))
+                .isInstanceOf(SourceException.class);
+    }
+
+    @Test
+    void shouldNotTellWhetherAPathOutsideTheRootsExists() throws Exception {
+        MediaRoots roots = MediaRoots.of(List.of(Files.createDirectories(dir.resolve("media"))));
+        Path outside = Files.writeString(dir.resolve("secret.txt"), "x");
+        String existing = messageOf(() -> SourceLocation.resolve(outside.toString(), roots));
+        Files.delete(outside);
+        String missing = messageOf(() -> SourceLocation.resolve(outside.toString(), roots));
+        assertThat(existing).isEqualTo(missing).contains("is not under the configured media roots");
+        // Inside the roots a missing file may be named as missing: the user may look there.
+        assertThat(messageOf(() -> SourceLocation.resolve(dir.resolve("media/none.mp4").toString(), roots)))
+                .contains("no such file");
+    }
+
+    @Test
+    void shouldAcceptFilesUnderARootGivenThroughASymlink() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("disk1"));
+        Path link = Files.createSymbolicLink(dir.resolve("media"), real);
+        Path clip = Files.writeString(real.resolve("a.mp4"), "x");
+        MediaRoots roots = MediaRoots.of(List.of(link));
+        assertThat(SourceLocation.resolve(link.resolve("a.mp4").toString(), roots).input())
+                .isEqualTo(clip.toRealPath().toString());
+        assertThat(SourceLocation.resolve(clip.toString(), roots).input()).isEqualTo(clip.toRealPath().toString());
+    }
+
+    @Test
+    void shouldRejectNetworkUrlsWithoutAHost() {
+        for (String bad : new String[] {"http:foo.mp4", "rtsp:///stream", "http://[::1/x"}) {
+            assertThatThrownBy(() -> SourceLocation.resolve(bad, MediaRoots.none()))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            SourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_URI));
+        }
+    }
+
+    private static String messageOf(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        return org.assertj.core.api.Assertions.catchThrowableOfType(SourceException.class, call).getMessage();
     }
 
     @Test

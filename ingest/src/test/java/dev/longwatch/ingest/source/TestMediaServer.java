@@ -72,7 +72,7 @@ final class TestMediaServer implements AutoCloseable {
         return scheme + "://" + userInfo + "@127.0.0.1:" + port() + "/" + path;
     }
 
-    private static SSLContext selfSigned(Path keyDir) throws Exception {
+    static SSLContext selfSigned(Path keyDir) throws Exception {
         Path store = keyDir.resolve("test-server.p12");
         char[] pass = "changeit".toCharArray();
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");

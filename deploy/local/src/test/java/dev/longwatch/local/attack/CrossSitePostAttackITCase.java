@@ -14,26 +14,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * preflight), registering a stream of the attacker's choosing. Was 201; now 403 for the foreign
  * {@code Origin}, and 415 for any body not sent as JSON.
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class CrossSitePostAttackITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BODY = "{\"id\":\"planted\",\"uri\":\"rtsp://camera.example/live\"}";
 
     @Test
     void shouldRefuseATextPlainPostFromAForeignPage() throws Exception {
-        int port = ApiAttackStack.apiPort();
+        int port = AttackStack.apiPort();
         RawHttp.Answer answer = RawHttp.send(port, RawHttp.request(
                 "POST", "/v1/streams", "127.0.0.1:" + port,
                 "Origin: https://attacker.example\nContent-Type: text/plain;charset=UTF-8", BODY));
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(403);
         assertThat(answer.json().path("error").path("code").asText()).isEqualTo("origin_not_allowed");
-        assertThat(ApiAttackStack.get("/v1/streams/planted").statusCode()).isEqualTo(404);
+        assertThat(AttackStack.get("/v1/streams/planted").statusCode()).isEqualTo(404);
     }
 
     @Test
     void shouldRefuseABodyThatIsNotSentAsJsonEvenFromThePageItself() throws Exception {
-        int port = ApiAttackStack.apiPort();
+        int port = AttackStack.apiPort();
         RawHttp.Answer form = RawHttp.send(port, RawHttp.request(
                 "POST", "/v1/streams", "127.0.0.1:" + port,
                 "Origin: http://127.0.0.1:" + port + "\nContent-Type: application/x-www-form-urlencoded", BODY));
@@ -41,6 +41,6 @@ class CrossSitePostAttackITCase {
         assertThat(form.status()).isEqualTo(415);
         JsonNode error = JSON.readTree(form.body()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("unsupported_media_type");
-        assertThat(ApiAttackStack.get("/v1/streams/planted").statusCode()).isEqualTo(404);
+        assertThat(AttackStack.get("/v1/streams/planted").statusCode()).isEqualTo(404);
     }
 }

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * streams, their memory and keyframes. Every such request carries {@code Host: attacker.example}.
  * Was 200; now 403 on every path, the page and metrics included.
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class ForeignHostAttackITCase {
 
     @Test
     void shouldRefuseARequestForAnotherHostName() {
-        int port = ApiAttackStack.apiPort();
+        int port = AttackStack.apiPort();
         for (String path : List.of("/v1/streams", "/", "/metrics")) {
             RawHttp.Answer answer = RawHttp.send(port, RawHttp.request("GET", path, "attacker.example:" + port, "", null));
 

@@ -28,17 +28,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * holds nothing for the id but tombstones, although the late embeddings were taken in (a
  * witness stream's embeddings sent after them are in memory).
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class LateEmbeddingsAttackITCase {
 
     @Test
     void shouldNotRebuildAMemoryForADeletedStream() throws Exception {
         // Given a stream in memory, deleted
-        ApiAttackStack.ingestClip("late");
-        String url = ApiAttackStack.json(ApiAttackStack.get("/v1/streams/late/memory"))
+        AttackStack.ingestClip("late");
+        String url = AttackStack.json(AttackStack.get("/v1/streams/late/memory"))
                 .path("slots").get(0).path("keyframeUrl").asText();
-        long incarnation = ApiAttackStack.incarnationOf(url);
-        assertThat(ApiAttackStack.delete("/v1/streams/late").statusCode()).isEqualTo(204);
+        long incarnation = AttackStack.incarnationOf(url);
+        assertThat(AttackStack.delete("/v1/streams/late").statusCode()).isEqualTo(204);
 
         // When embeddings of it arrive after the deletion, and then a witness stream's
         try (KafkaConsumer<String, MemorySnapshot> memory = memoryReader();
@@ -92,7 +92,7 @@ class LateEmbeddingsAttackITCase {
     /** Reads lw.memory from its end as it is now: what the memory job writes from here on. */
     private static KafkaConsumer<String, MemorySnapshot> memoryReader() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ApiAttackStack.bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, AttackStack.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "late-embeddings-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -109,7 +109,7 @@ class LateEmbeddingsAttackITCase {
 
     private static KafkaProducer<String, FrameEmbedding> embeddingWriter() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ApiAttackStack.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AttackStack.bootstrapServers());
         return new KafkaProducer<>(props, Topics.EMBEDDINGS.keySerde().serializer(), Topics.EMBEDDINGS.valueSerde().serializer());
     }
 

@@ -28,18 +28,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * topic, or a bug) stopped the SSE feed of every instance for good, and again after every restart
  * for the next day. Now it goes to lw.dlq and the next answer still reaches the SSE client.
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class PoisonAnswerAttackITCase {
 
     @Test
     void shouldStillDeliverTheNextAnswerAfterAPoisonRecord() throws Exception {
         // Given an SSE client on a standing question
-        ApiAttackStack.post("/v1/streams", Map.of("id", "feed", "uri", "rtsp://camera.example/feed"));
-        ApiAttackStack.await("/v1/streams/feed", r -> r.statusCode() == 200);
-        String id = ApiAttackStack.json(ApiAttackStack.post("/v1/subscriptions", Map.of("streamId", "feed", "question", "Anyone?")))
+        AttackStack.post("/v1/streams", Map.of("id", "feed", "uri", "rtsp://camera.example/feed"));
+        AttackStack.await("/v1/streams/feed", r -> r.statusCode() == 200);
+        String id = AttackStack.json(AttackStack.post("/v1/subscriptions", Map.of("streamId", "feed", "question", "Anyone?")))
                 .path("id").asText();
         HttpResponse<java.io.InputStream> events = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(ApiAttackStack.stack().httpBase().resolve("/v1/subscriptions/" + id + "/events"))
+                HttpRequest.newBuilder(AttackStack.stack().httpBase().resolve("/v1/subscriptions/" + id + "/events"))
                         .header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(events.statusCode()).isEqualTo(200);
@@ -60,7 +60,7 @@ class PoisonAnswerAttackITCase {
 
         // When lw.event-answers gets garbage, then a good answer
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ApiAttackStack.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AttackStack.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.EVENT_ANSWERS.name(), "feed", new byte[] {0x0F, 0x0F, 0x0F})).get();
             Thread.sleep(1_000);
@@ -72,6 +72,6 @@ class PoisonAnswerAttackITCase {
         // Then the client gets the good answer
         assertThat(answer.get(60, TimeUnit.SECONDS)).contains("Still here.");
         events.body().close();
-        ApiAttackStack.delete("/v1/streams/feed");
+        AttackStack.delete("/v1/streams/feed");
     }
 }

@@ -19,20 +19,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * had all its frames in memory. Now the late ones are dropped and the new stream keeps every
  * frame, under keyframe URLs of its own.
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class RecreatedStreamAttackITCase {
 
     @Test
     void shouldKeepEveryFrameOfAStreamCreatedAgainUnderTheSameId() throws Exception {
         // Given a stream in memory, deleted, with its embeddings of seqs 0..199 arriving late
-        JsonNode first = ApiAttackStack.ingestClip("again");
-        String oldKeyframe = ApiAttackStack.json(ApiAttackStack.get("/v1/streams/again/memory"))
+        JsonNode first = AttackStack.ingestClip("again");
+        String oldKeyframe = AttackStack.json(AttackStack.get("/v1/streams/again/memory"))
                 .path("slots").get(0).path("keyframeUrl").asText();
-        long oldIncarnation = ApiAttackStack.incarnationOf(oldKeyframe);
-        assertThat(ApiAttackStack.delete("/v1/streams/again").statusCode()).isEqualTo(204);
+        long oldIncarnation = AttackStack.incarnationOf(oldKeyframe);
+        assertThat(AttackStack.delete("/v1/streams/again").statusCode()).isEqualTo(204);
         Thread.sleep(2_000); // the deletion is in the memory job (a checkpoint later)
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ApiAttackStack.bootstrapServers());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AttackStack.bootstrapServers());
         try (KafkaProducer<String, FrameEmbedding> encoder = new KafkaProducer<>(
                 props, Topics.EMBEDDINGS.keySerde().serializer(), Topics.EMBEDDINGS.valueSerde().serializer())) {
             for (long seq = 0; seq < 200; seq++) {
@@ -43,16 +43,16 @@ class RecreatedStreamAttackITCase {
         }
 
         // When the stream is created again from the same file
-        JsonNode second = ApiAttackStack.ingestClip("again");
+        JsonNode second = AttackStack.ingestClip("again");
 
         // Then all its frames are in memory, and its keyframes are its own
         assertThat(second.path("state").asText()).isEqualTo("COMPLETED");
         assertThat(second.path("framesInMemory").asLong()).isEqualTo(second.path("framesProduced").asLong())
                 .isEqualTo(first.path("framesProduced").asLong());
-        String newKeyframe = ApiAttackStack.json(ApiAttackStack.get("/v1/streams/again/memory"))
+        String newKeyframe = AttackStack.json(AttackStack.get("/v1/streams/again/memory"))
                 .path("slots").get(0).path("keyframeUrl").asText();
-        assertThat(ApiAttackStack.incarnationOf(newKeyframe)).isGreaterThan(oldIncarnation);
-        assertThat(ApiAttackStack.get(newKeyframe).statusCode()).isEqualTo(200);
-        assertThat(ApiAttackStack.get(oldKeyframe).statusCode()).isEqualTo(404);
+        assertThat(AttackStack.incarnationOf(newKeyframe)).isGreaterThan(oldIncarnation);
+        assertThat(AttackStack.get(newKeyframe).statusCode()).isEqualTo(200);
+        assertThat(AttackStack.get(oldKeyframe).statusCode()).isEqualTo(404);
     }
 }

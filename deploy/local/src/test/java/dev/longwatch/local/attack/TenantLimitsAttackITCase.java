@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one tenant of an open API) has limits, set like {@code up --max-streams ... --max-event-streams},
  * beyond which the API answers 429 with {@code Retry-After}.
  */
-@ExtendWith(ApiAttackStack.class)
+@ExtendWith(AttackStack.class)
 class TenantLimitsAttackITCase {
 
     @Test
@@ -26,42 +26,42 @@ class TenantLimitsAttackITCase {
         List<String> mine = new ArrayList<>();
         HttpResponse<String> refused = null;
         try {
-            for (int i = 0; i <= ApiAttackStack.LIMITS.streams() && refused == null; i++) {
+            for (int i = 0; i <= AttackStack.LIMITS.streams() && refused == null; i++) {
                 String id = "flood-" + i;
-                HttpResponse<String> created = ApiAttackStack.post("/v1/streams", Map.of("id", id, "uri", "rtsp://camera.example/" + i));
+                HttpResponse<String> created = AttackStack.post("/v1/streams", Map.of("id", id, "uri", "rtsp://camera.example/" + i));
                 if (created.statusCode() == 201) {
                     mine.add(id);
                 } else {
                     refused = created;
                 }
             }
-            assertThat(refused).as("a stream beyond the limit of " + ApiAttackStack.LIMITS.streams()).isNotNull();
+            assertThat(refused).as("a stream beyond the limit of " + AttackStack.LIMITS.streams()).isNotNull();
             assertThat(refused.statusCode()).isEqualTo(429);
-            assertThat(ApiAttackStack.json(refused).path("error").path("code").asText()).isEqualTo("too_many_streams");
+            assertThat(AttackStack.json(refused).path("error").path("code").asText()).isEqualTo("too_many_streams");
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(ApiAttackStack.json(ApiAttackStack.get("/v1/streams")).path("streams").size())
-                    .isEqualTo(ApiAttackStack.LIMITS.streams());
+            assertThat(AttackStack.json(AttackStack.get("/v1/streams")).path("streams").size())
+                    .isEqualTo(AttackStack.LIMITS.streams());
         } finally {
             for (String id : mine) {
-                ApiAttackStack.delete("/v1/streams/" + id);
+                AttackStack.delete("/v1/streams/" + id);
             }
         }
     }
 
     @Test
     void shouldAnswer429BeyondTheEventStreamLimit() throws Exception {
-        ApiAttackStack.post("/v1/streams", Map.of("id", "watched", "uri", "rtsp://camera.example/watched"));
-        ApiAttackStack.await("/v1/streams/watched", r -> r.statusCode() == 200);
-        String id = ApiAttackStack.json(ApiAttackStack.post("/v1/subscriptions", Map.of("streamId", "watched", "question", "Anyone?")))
+        AttackStack.post("/v1/streams", Map.of("id", "watched", "uri", "rtsp://camera.example/watched"));
+        AttackStack.await("/v1/streams/watched", r -> r.statusCode() == 200);
+        String id = AttackStack.json(AttackStack.post("/v1/subscriptions", Map.of("streamId", "watched", "question", "Anyone?")))
                 .path("id").asText();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest events = HttpRequest.newBuilder(ApiAttackStack.stack().httpBase().resolve("/v1/subscriptions/" + id + "/events"))
+        HttpRequest events = HttpRequest.newBuilder(AttackStack.stack().httpBase().resolve("/v1/subscriptions/" + id + "/events"))
                 .header("Accept", "text/event-stream").build();
         List<HttpResponse<InputStream>> open = new ArrayList<>();
         try {
             // Streams other tests left open count too until the heartbeat finds them gone.
             HttpResponse<InputStream> response = http.send(events, HttpResponse.BodyHandlers.ofInputStream());
-            while (response.statusCode() == 200 && open.size() < ApiAttackStack.LIMITS.eventStreams()) {
+            while (response.statusCode() == 200 && open.size() < AttackStack.LIMITS.eventStreams()) {
                 response.body().read(); // the greeting: registered
                 open.add(response);
                 response = http.send(events, HttpResponse.BodyHandlers.ofInputStream());
@@ -75,7 +75,7 @@ class TenantLimitsAttackITCase {
             for (HttpResponse<InputStream> response : open) {
                 response.body().close();
             }
-            ApiAttackStack.delete("/v1/streams/watched");
+            AttackStack.delete("/v1/streams/watched");
         }
     }
 }
