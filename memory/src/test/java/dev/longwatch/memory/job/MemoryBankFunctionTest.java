@@ -582,7 +582,7 @@ class MemoryBankFunctionTest {
      * without a state version. Written by a function that declares only those states.
      */
     private static OperatorSubtaskState asVersion4Tensors(OperatorSubtaskState state) throws Exception {
-        KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> rewrite =
+        KeyedCoProcessFunction<String, EmbeddingEvent, StreamControl, OutRecord> rewrite =
                 new KeyedCoProcessFunction<>() {
                     private transient ValueState<BankIndex> index;
                     private transient ValueState<StreamProgress> progress;
@@ -624,11 +624,11 @@ class MemoryBankFunctionTest {
                     }
 
                     @Override
-                    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out) {}
+                    public void processElement2(StreamControl control, Context ctx, Collector<OutRecord> out) {}
                 };
-        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> writer =
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> writer =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamDeleted::streamId, Types.STRING)) {
+                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamControl::streamId, Types.STRING)) {
             writer.setProcessingTime(0);
             writer.initializeState(state);
             writer.open();
