@@ -552,22 +552,25 @@ public final class IngestService implements AutoCloseable {
         if (!(fps > 0) || Double.isInfinite(fps)) {
             deps.statuses()
                     .publish(
-                            failed(streamId, "sample_fps must be a positive number, got " + fps));
+                            failed(streamId, spec.getCreatedMs(), "sample_fps must be a positive number, got " + fps));
             return;
         }
-        StreamStatus previous = deps.statuses().latest(streamId).orElse(null);
+        // A status of another incarnation is what is left of a deleted stream of the same id.
+        StreamStatus previous =
+                deps.statuses().latest(streamId).filter(s -> sameIncarnation(s, spec)).orElse(null);
         if (previous != null
                 && (previous.getState() == StreamState.COMPLETED
                         || previous.getState() == StreamState.FAILED)) {
             log.debug("stream {} already {}; not ingesting again", streamId, previous.getState());
             return;
         }
-        deps.statuses().publish(pending(streamId, previous));
+        deps.statuses().publish(pending(streamId, previous, spec.getCreatedMs()));
         StopSignal stop = new StopSignal();
         CompletableFuture<Void> done = new CompletableFuture<>();
         ExecutorService pool = SourceLocation.isNetwork(spec.getUri()) ? networkWorkers : fileWorkers;
         execute(pool, done, () -> {
-            StreamJob job = resumePoint(streamId, spec.getUri(), fps, previous);
+            StreamJob job =
+                    resumePoint(streamId, spec.getUri(), fps, previous).withIncarnation(spec.getCreatedMs());
             if (job.resumeLastSeq() >= 0) {
                 log.info("stream {} resumes after seq {}", streamId, job.resumeLastSeq());
             }
@@ -684,26 +687,33 @@ public final class IngestService implements AutoCloseable {
         return a.getUri().equals(b.getUri()) && a.getSampleFps() == b.getSampleFps();
     }
 
+    /** A status written before incarnations existed (0) counts as the current one's. */
+    private static boolean sameIncarnation(StreamStatus status, StreamSpec spec) {
+        return status.getIncarnation() == 0 || status.getIncarnation() == spec.getCreatedMs();
+    }
+
     private StreamStatus pending(String streamId) {
-        return pending(streamId, null);
+        return pending(streamId, null, 0);
     }
 
     /** PENDING keeps the counters of the run it resumes, so frames_produced never goes back. */
-    private StreamStatus pending(String streamId, StreamStatus previous) {
+    private StreamStatus pending(String streamId, StreamStatus previous, long incarnation) {
         StreamStatus.Builder b =
                 previous == null
                         ? StreamStatus.newBuilder().setStreamId(streamId).setLastSeq(-1).setLastPtsMs(-1)
                         : previous.toBuilder();
         return b.setState(StreamState.PENDING)
+                .setIncarnation(incarnation)
                 .setError("")
                 .setUpdatedMs(deps.clock().millis())
                 .setInstance(settings.instanceId())
                 .build();
     }
 
-    private StreamStatus failed(String streamId, String error) {
+    private StreamStatus failed(String streamId, long incarnation, String error) {
         return StreamStatus.newBuilder()
                 .setStreamId(streamId)
+                .setIncarnation(incarnation)
                 .setState(StreamState.FAILED)
                 .setLastSeq(-1)
                 .setLastPtsMs(-1)

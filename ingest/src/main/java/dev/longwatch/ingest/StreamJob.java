@@ -14,6 +14,8 @@ import dev.longwatch.schema.proto.StreamStatus;
  * @param priorUnfinished attempts of earlier runs that never ended (the process died during them),
  *     in a row, as the last status says
  * @param priorAttemptFromSeq the last seq when the last of those attempts started
+ * @param incarnation the spec's {@code created_ms}, stamped on every frame and status so that a
+ *     stream deleted and created again is told apart from its predecessor; 0 without a spec
  */
 record StreamJob(
         String streamId,
@@ -23,10 +25,18 @@ record StreamJob(
         long resumeFramesProduced,
         long resumeLastPtsMs,
         int priorUnfinished,
-        long priorAttemptFromSeq) {
+        long priorAttemptFromSeq,
+        long incarnation) {
 
     static StreamJob fresh(String streamId, String uri, double sampleFps) {
-        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1, 0, -1);
+        return new StreamJob(streamId, uri, sampleFps, -1, 0, -1, 0, -1, 0);
+    }
+
+    /** The same job for the stream incarnation {@code createdMs}. */
+    StreamJob withIncarnation(long createdMs) {
+        return new StreamJob(
+                streamId, uri, sampleFps, resumeLastSeq, resumeFramesProduced, resumeLastPtsMs, priorUnfinished,
+                priorAttemptFromSeq, createdMs);
     }
 
     /**
@@ -42,7 +52,7 @@ record StreamJob(
     static StreamJob resuming(String streamId, String uri, double sampleFps, StreamStatus previous) {
         if (previous.getFramesProduced() <= 0) {
             return new StreamJob(
-                    streamId, uri, sampleFps, -1, 0, -1, previous.getUnfinishedAttempts(), previous.getAttemptFromSeq());
+                    streamId, uri, sampleFps, -1, 0, -1, previous.getUnfinishedAttempts(), previous.getAttemptFromSeq(), 0);
         }
         return new StreamJob(
                 streamId,
@@ -52,7 +62,8 @@ record StreamJob(
                 previous.getFramesProduced(),
                 previous.getLastPtsMs(),
                 previous.getUnfinishedAttempts(),
-                previous.getAttemptFromSeq());
+                previous.getAttemptFromSeq(),
+                0);
     }
 
     /**
@@ -71,6 +82,7 @@ record StreamJob(
                 resumeFramesProduced + (lastSeq - resumeLastSeq),
                 lastPtsMs,
                 priorUnfinished,
-                priorAttemptFromSeq);
+                priorAttemptFromSeq,
+                incarnation);
     }
 }

@@ -377,6 +377,7 @@ final class StreamRun {
                             .setHeight(jpeg.height())
                             .setJpeg(ByteString.copyFrom(jpeg.bytes()))
                             .setGapBefore(gapNext)
+                            .setIncarnation(job.incarnation())
                             .build();
             if (gapNext) {
                 publishGap(seq, ptsMs, now);
@@ -415,6 +416,7 @@ final class StreamRun {
                                 .setKind(EventKind.GAP)
                                 .setScore(outageSeconds)
                                 .setSeq(seq)
+                                .setIncarnation(job.incarnation())
                                 .build());
         log.info("stream {} back at seq {} after {} s", job.streamId(), seq, outageSeconds);
     }
@@ -478,6 +480,7 @@ final class StreamRun {
                 .setInstance(deps.instanceId())
                 .setUnfinishedAttempts(unfinished)
                 .setAttemptFromSeq(attemptFromSeq)
+                .setIncarnation(job.incarnation())
                 .build();
     }
 

@@ -82,6 +82,16 @@ class StreamRunTest {
     }
 
     @Test
+    void shouldStampTheStreamIncarnationOnEveryFrameAndStatus() {
+        StreamJob job = StreamJob.fresh("cam-i", "/clips/i.mp4", 1.0).withIncarnation(1_793_000_000_000L);
+
+        new StreamRun(job, deps(uri -> FakeFrameSource.file(3), frames), new StopSignal()).run(ProgressListener.NONE);
+
+        assertThat(frames.history()).extracting(r -> r.value().getIncarnation()).containsOnly(1_793_000_000_000L);
+        assertThat(statusHistory()).extracting(StreamStatus::getIncarnation).containsOnly(1_793_000_000_000L);
+    }
+
+    @Test
     void shouldProduceDenseSeqsKeyedByStreamAndCompleteAfterAcks() {
         FakeFrameSource source = FakeFrameSource.file(10);
         List<long[]> progress = new ArrayList<>();

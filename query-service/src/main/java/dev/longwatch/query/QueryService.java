@@ -2,6 +2,7 @@ package dev.longwatch.query;
 
 import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.ModelSlots;
+import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.BindPolicy;
 import dev.longwatch.query.cluster.KafkaStreamsOwners;
 import dev.longwatch.query.http.PeerMemoryViews;
@@ -148,7 +149,9 @@ public final class QueryService implements AutoCloseable {
                         new HttpApi.Cluster(
                                 owners,
                                 settings.peers(),
-                                instanceName));
+                                instanceName),
+                        new HttpApi.Policy(
+                                AllowedHosts.of(settings.bindHost(), settings.allowedHosts()), settings.limits()));
         try {
             http = HttpApi.create(deps).start(settings.bindHost(), settings.port());
             advertised = new HostInfo(advertisedHost(), http.port());

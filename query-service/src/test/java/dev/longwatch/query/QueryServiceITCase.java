@@ -4,6 +4,7 @@ import static dev.longwatch.query.testing.Fixtures.frame;
 import static dev.longwatch.query.testing.Fixtures.jpeg;
 import static dev.longwatch.query.testing.Fixtures.memory;
 import static dev.longwatch.query.testing.Fixtures.slot;
+import static dev.longwatch.query.testing.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.DeadLetter;
 import dev.longwatch.schema.proto.Frame;
 import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +115,12 @@ class QueryServiceITCase {
 
     @Test
     void shouldServeOnlyCommittedMemorySnapshotsAndTheirKeyframes() throws Exception {
-        // Given the memory job's transactional writes: v1 committed, v2 aborted, then another stream
+        // Given two registered streams and the memory job's transactional writes: v1 committed, v2
+        // aborted, then the other stream
+        try (KafkaProducer<String, StreamSpec> registry = producer(Topics.STREAMS)) {
+            registry.send(new ProducerRecord<>(Topics.STREAMS.name(), "door", spec("door", "/d.mp4"))).get();
+            registry.send(new ProducerRecord<>(Topics.STREAMS.name(), "marker", spec("marker", "/m.mp4"))).get();
+        }
         try (KafkaProducer<String, MemorySnapshot> memoryJob = transactionalProducer()) {
             memoryJob.initTransactions();
             sendInTransaction(memoryJob, memory("door", 1, List.of(slot(0, 5000, 5, 2))), true);

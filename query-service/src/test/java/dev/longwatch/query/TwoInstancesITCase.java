@@ -136,9 +136,9 @@ class TwoInstancesITCase {
             // Then both give the owner's answer, and it is the right one
             assertThat(memories.get(0).text()).isEqualTo(memories.get(1).text());
             assertThat(memories.get(0).json().path("slots").findValuesAsText("keyframeUrl"))
-                    .containsExactly("/v1/frames/" + id + "/1.jpg", "/v1/frames/" + id + "/4.jpg");
+                    .containsExactly("/v1/frames/" + id + "/0/1.jpg", "/v1/frames/" + id + "/0/4.jpg");
             for (ApiClient client : clients) {
-                Reply keyframe = awaitReply("keyframe of " + id, () -> client.get("/v1/frames/" + id + "/4.jpg"), r -> r.status() == 200);
+                Reply keyframe = awaitReply("keyframe of " + id, () -> client.get("/v1/frames/" + id + "/0/4.jpg"), r -> r.status() == 200);
                 assertThat(keyframe.contentType()).isEqualTo("image/jpeg");
                 assertThat(keyframe.body()).isEqualTo(jpeg(id, 4));
             }

@@ -16,12 +16,18 @@ final class ApiClient {
 
     private final URI base;
     /** The bearer token for a stack with tenants (LONGWATCH_API_TOKEN); none for the open default. */
-    private final String token = System.getenv("LONGWATCH_API_TOKEN");
+    private final String token;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiClient(URI base) {
+        this(base, System.getenv("LONGWATCH_API_TOKEN"));
+    }
+
+    /** A client sending {@code token} (none when null). */
+    ApiClient(URI base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     /** A reply: the status and the raw body, kept so that {@code --json} prints it unchanged. */

@@ -12,6 +12,8 @@ import dev.longwatch.memory.config.MemoryOptions;
 import dev.longwatch.memory.job.MemoryJob;
 import dev.longwatch.net.OwnPorts;
 import dev.longwatch.query.QueryService;
+import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.query.auth.BindPolicy;
 import dev.longwatch.query.config.QueryServiceSettings;
 import dev.longwatch.service.MetricsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -67,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private String bootstrapServers;
     private Restartable<QueryService> queryService;
     private int httpPort;
+    private ApiTokens apiTokens = ApiTokens.none();
     private JobClient memoryJob;
     private Restartable<RunningEncoder> encoder;
     private MetricsServer endpoints;
@@ -74,6 +77,12 @@ public final class LocalStack implements AutoCloseable {
 
     private LocalStack() {}
 
+    /**
+     * Starts every service. The query service reads {@link LocalStackSettings#environment} as its
+     * own process reads its environment ({@link QueryServiceSettings#fromEnv}: tokens, allowed
+     * hosts, tenant limits, ...; {@code up}'s API flags are written into it); Kafka, port, state
+     * directory and model come from {@code settings}.
+     */
     public static LocalStack start(LocalStackSettings settings) throws Exception {
         LocalStack stack = new LocalStack();
         try {
@@ -87,6 +96,15 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll(LocalStackSettings settings) throws Exception {
         Path dataDir = Files.createDirectories(settings.dataDir());
+        QueryServiceSettings querySettings =
+                QueryServiceSettings.fromEnv(settings.environment())
+                        .withKafkaClient(settings.kafkaClient())
+                        .withPort(settings.httpPort())
+                        .withStateDir(dataDir.resolve("query-state"))
+                        .withLlm(settings.llm());
+        // Before anything starts: an open API may only listen on loopback.
+        BindPolicy.check(querySettings.bindHost(), querySettings.tokens());
+        apiTokens = querySettings.tokens();
         if (settings.externalBootstrap() == null) {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.partitions());
             started.push(kafka);
@@ -117,7 +135,8 @@ public final class LocalStack implements AutoCloseable {
         ingest.start();
 
         httpPort = settings.httpPort();
-        queryService = new Restartable<>(() -> startQueryService(settings, dataDir));
+        QueryServiceSettings queryOnKafka = querySettings.withBootstrapServers(bootstrapServers);
+        queryService = new Restartable<>(() -> startQueryService(queryOnKafka));
         started.push(queryService);
         queryService.start();
         // A restart comes back on this port (startQueryService), so it stays the one to guard.
@@ -149,14 +168,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Starts the query service on the stack's port (a free one the first time when asked for 0). */
-    private QueryService startQueryService(LocalStackSettings settings, Path dataDir) throws InterruptedException {
-        QueryService service =
-                new QueryService(
-                        QueryServiceSettings.fromEnv(serviceEnvironment(settings))
-                                .withKafkaClient(settings.kafkaClient())
-                                .withPort(httpPort)
-                                .withStateDir(dataDir.resolve("query-state"))
-                                .withLlm(settings.llm()));
+    private QueryService startQueryService(QueryServiceSettings querySettings) throws InterruptedException {
+        QueryService service = new QueryService(querySettings.withPort(httpPort));
         try {
             service.start();
             // A restart comes back on the same port, so clients reconnect where they were.
@@ -307,6 +320,11 @@ public final class LocalStack implements AutoCloseable {
         public void close() throws Exception {
             stop();
         }
+    }
+
+    /** A configured token that may see {@code streamId}, for the stack's own calls; empty when open. */
+    Optional<String> apiTokenFor(String streamId) {
+        return apiTokens.tokenFor(streamId);
     }
 
     public URI httpBase() {

@@ -3,11 +3,13 @@ package dev.longwatch.local;
 import dev.longwatch.encoder.EncoderConfig;
 import dev.longwatch.encoder.EncoderSettings;
 import dev.longwatch.ingest.config.IngestSettings;
+import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.ApiTokens;
 import dev.longwatch.query.config.KeyframeRetention;
 import dev.longwatch.query.config.LlmSettings;
 import dev.longwatch.query.config.PeerSettings;
 import dev.longwatch.query.config.QueryServiceSettings;
+import dev.longwatch.query.config.TenantLimits;
 import dev.longwatch.schema.KafkaClientProperties;
 import java.util.List;
 import java.util.function.Supplier;
@@ -72,10 +74,19 @@ final class ServiceEnvironment {
             new Variable("LONGWATCH_ENCODER_ENGINE", HONOURED, () -> "built from the model"),
             new Variable("LONGWATCH_MODEL_CACHE", HONOURED, ENCODER_MODEL::cacheDir),
             // query service
-            new Variable(ApiTokens.ENV, HONOURED, () -> "none: an open API, loopback only"),
-            new Variable(QueryServiceSettings.ENV_HOST, HONOURED + " (without tokens, loopback only)",
+            new Variable(ApiTokens.ENV, "--api-tokens (default from this variable)", () -> "none: an open API, loopback only"),
+            new Variable(QueryServiceSettings.ENV_API_TOKENS_FILE, "--api-tokens-file (default from this variable)",
+                    () -> "none"),
+            new Variable(QueryServiceSettings.ENV_HOST, "--host (default from this variable; without tokens, loopback only)",
                     () -> QueryServiceSettings.DEFAULT_HOST),
-            new Variable(QueryServiceSettings.ENV_PORT, "--port", () -> QueryServiceSettings.DEFAULT_PORT),
+            new Variable(QueryServiceSettings.ENV_PORT, "--port (default from this variable)", () -> QueryServiceSettings.DEFAULT_PORT),
+            new Variable(AllowedHosts.ENV, "--allowed-host (default from this variable)", () -> "none"),
+            new Variable(TenantLimits.ENV_STREAMS, "--max-streams (default from this variable)", () -> TenantLimits.DEFAULT_STREAMS),
+            new Variable(TenantLimits.ENV_SUBSCRIPTIONS, "--max-subscriptions (default from this variable)",
+                    () -> TenantLimits.DEFAULT_SUBSCRIPTIONS),
+            new Variable(TenantLimits.ENV_EVENT_STREAMS, "--max-event-streams (default from this variable)",
+                    () -> TenantLimits.DEFAULT_EVENT_STREAMS),
+            new Variable(TenantLimits.ENV_ASKS, "--max-asks (default from this variable)", () -> TenantLimits.DEFAULT_ASKS),
             new Variable(QueryServiceSettings.ENV_STATE_DIR, "<data-dir>/query-state (--data-dir)", () -> ".longwatch/query-state"),
             new Variable(QueryServiceSettings.ENV_APPLICATION_ID, HONOURED, () -> QueryServiceSettings.DEFAULT_APPLICATION_ID),
             new Variable(PeerSettings.ENV_ADVERTISED_HOST, HONOURED + " (matters with several instances only)",
@@ -96,7 +107,8 @@ final class ServiceEnvironment {
             new Variable("LONGWATCH_METRICS_HOST", "not used: the stack's own ports stay on loopback (README, Security)",
                     () -> "127.0.0.1"),
             // the client side of the API
-            new Variable("LONGWATCH_API_TOKEN", "sent as the bearer token by up --source and the client commands",
+            new Variable("LONGWATCH_API_TOKEN",
+                    "sent as the bearer token by the client commands and up --source (which otherwise uses a configured token that may see the stream)",
                     () -> "none"));
 
     private ServiceEnvironment() {}

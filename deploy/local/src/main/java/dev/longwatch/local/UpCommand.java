@@ -17,7 +17,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".longwatch", description = "data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the query service (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "${env:LONGWATCH_HTTP_PORT:-8080}", description = "HTTP port of the query service (default: ${DEFAULT-VALUE}; env LONGWATCH_HTTP_PORT)")
     int port;
 
     @Option(names = "--kafka", description = "use this Kafka cluster (bootstrap servers) instead of the embedded broker; LONGWATCH_KAFKA_* give its client settings (default: the embedded broker, on loopback)")
@@ -56,6 +56,9 @@ final class UpCommand implements Callable<Integer> {
             + " (default: LONGWATCH_INGEST_MAX_PIXELS, else 33177600 = 7680 x 4320)")
     Long maxPixels;
 
+    /** The query service's API settings (tokens, host names, per-tenant limits), as variables. */
+    @Mixin ApiOptions apiOptions = new ApiOptions();
+
     @Override
     public Integer call() throws Exception {
         LocalStackSettings settings;
@@ -68,13 +71,17 @@ final class UpCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            ApiClient api = new ApiClient(stack.httpBase());
             for (String source : sources) {
                 int eq = source.indexOf('=');
                 if (eq <= 0) {
                     System.err.println("up: --source wants ID=URI, got " + source);
                     return 2;
                 }
+                // With tokens, a source is added as a client would add it: with LONGWATCH_API_TOKEN,
+                // else with a configured token that may see the stream.
+                String token = System.getenv("LONGWATCH_API_TOKEN");
+                ApiClient api = new ApiClient(stack.httpBase(),
+                        token != null && !token.isBlank() ? token : stack.apiTokenFor(source.substring(0, eq)).orElse(null));
                 ApiClient.Reply reply =
                         api.post("/v1/streams", Map.of("id", source.substring(0, eq), "uri", source.substring(eq + 1)));
                 if (reply.status() != 201 && reply.status() != 409) {
@@ -102,7 +109,7 @@ final class UpCommand implements Callable<Integer> {
                 .withMetricsPort(metricsPort)
                 .withKafkaClient(KafkaClientProperties.fromEnvironment(environment))
                 .withEncoder(encoderOptions.config(environment))
-                .withEnvironment(environment)
+                .withEnvironment(apiOptions.over(environment))
                 .withSources(LocalStackSettings.upSources(dataDir, environment, mediaRoots, allowNetworks, denyNetworks, maxPixels));
     }
 }

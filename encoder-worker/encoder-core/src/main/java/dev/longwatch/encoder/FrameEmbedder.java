@@ -93,6 +93,8 @@ public final class FrameEmbedder implements AutoCloseable {
                 .setPtsMs(frame.getPtsMs())
                 .setWallMs(frame.getWallMs())
                 .setGapBefore(frame.getGapBefore())
+                // The memory job drops embeddings of a deleted stream incarnation by this.
+                .setIncarnation(frame.getIncarnation())
                 .setEncoderId(encoder.id())
                 .setTokens(encoder.tokens())
                 .setDim(encoder.dim())

@@ -88,6 +88,7 @@ public class EmbeddingDecoder extends ProcessFunction<RawKafkaRecord, EmbeddingE
                 embedding.getTokens(),
                 embedding.getDim(),
                 values,
-                embedding.getGapBefore());
+                embedding.getGapBefore(),
+                embedding.getIncarnation());
     }
 }

@@ -11,6 +11,8 @@ import dev.longwatch.schema.proto.FrameEmbedding;
  *
  * @param values {@code tokens × dim} floats, row-major
  * @param gapBefore the source lost frames just before this one
+ * @param incarnation the stream incarnation (spec {@code created_ms}) the frame belongs to; 0 when
+ *     written before incarnations existed
  */
 public record EmbeddingEvent(
         String streamId,
@@ -21,7 +23,22 @@ public record EmbeddingEvent(
         int tokens,
         int dim,
         float[] values,
-        boolean gapBefore) {
+        boolean gapBefore,
+        long incarnation) {
+
+    /** A frame of no known incarnation (0). */
+    public EmbeddingEvent(
+            String streamId,
+            long seq,
+            long ptsMs,
+            long wallMs,
+            String encoderId,
+            int tokens,
+            int dim,
+            float[] values,
+            boolean gapBefore) {
+        this(streamId, seq, ptsMs, wallMs, encoderId, tokens, dim, values, gapBefore, 0);
+    }
 
     public BankFrame toBankFrame() {
         return new BankFrame(seq, ptsMs, tokens, dim, values, gapBefore);
@@ -40,6 +57,7 @@ public record EmbeddingEvent(
                 .setDtype(DType.F32)
                 .setData(TokenCodec.encode(values, DType.F32))
                 .setGapBefore(gapBefore)
+                .setIncarnation(incarnation)
                 .build();
     }
 }

@@ -29,7 +29,9 @@ import org.apache.flink.util.Collector;
  * operator publishes events right away (START, GAP, NOVELTY) and a snapshot of the bank at most
  * once per emit interval, with a processing-time timer that publishes the last pending change.
  * Every chapter of media time the bank is sealed to {@code lw.chapters} and starts afresh. A
- * deleted stream (input 2, from {@code lw.streams}) loses all its state and timers.
+ * deleted stream (input 2, from {@code lw.streams}) loses its bank state and timers; which frames
+ * and specs belong to a deleted, the current or a newer incarnation of the stream is decided by
+ * {@link IncarnationTracker}, and everything published carries the bank's incarnation.
  *
  * <p>Idle expiry is event time ({@link EventTime}: the frames' wall clock): a stream whose newest
  * frame is the idle retention behind the watermark publishes END and loses its state. A frame that
@@ -46,7 +48,7 @@ import org.apache.flink.util.Collector;
  * <p>State schema: see {@link MemoryStateSchema}; a new state keeps old savepoints restorable.
  */
 public class MemoryBankFunction
-        extends KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> {
+        extends KeyedCoProcessFunction<String, EmbeddingEvent, StreamControl, OutRecord> {
     private final MemorySettings settings;
 
     /** The bank's index (order, counts, spans, cached similarities); small, rewritten per frame. */
@@ -75,6 +77,9 @@ public class MemoryBankFunction
 
     /** Where the stream is in its chapters (since state schema version 2). */
     private transient ValueState<ChapterCursor> chapter;
+
+    /** The stream's incarnations (since state schema version 5); outlives the bank state above. */
+    private transient IncarnationTracker incarnations;
 
     private transient ChapteredBank chapters;
     private transient MemoryBank bank;
@@ -132,6 +137,7 @@ public class MemoryBankFunction
                         .getState(
                                 new ValueStateDescriptor<>(
                                         MemoryStateSchema.CHAPTER, ChapterCursor.class));
+        incarnations = new IncarnationTracker(getRuntimeContext());
         bank = MemoryBank.create(settings.bank());
         chapters = new ChapteredBank(bank, settings.chapters());
         // The layout bench memory measures: binary16 tensors, F32 descriptors, cached norms.
@@ -149,6 +155,16 @@ public class MemoryBankFunction
     public void processElement1(EmbeddingEvent event, Context ctx, Collector<OutRecord> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        long bankIncarnation = incarnations.bank();
+        IncarnationRules.Verdict verdict =
+                incarnations.admit(event.incarnation(), bankIndex.value() != null, ctx.timerService());
+        if (verdict == IncarnationRules.Verdict.DROP) {
+            return; // of a deleted or replaced incarnation of the stream
+        }
+        if (verdict == IncarnationRules.Verdict.RESTART) {
+            // The bank of the older incarnation ends as if it was deleted.
+            endBank(ctx, out, bankIncarnation);
+        }
         long frameMs = ctx.timestamp() != null ? ctx.timestamp() : event.wallMs();
         BankIndex index = bankIndex.value();
         StreamProgress current = progress.value();
@@ -188,7 +204,9 @@ public class MemoryBankFunction
                 chapters.append(chapter.value(), index, event.toBankFrame(), storage);
         if (step.sealed() != null) {
             // The sealed bank's vectors are already gone from the slot maps (ChapteredBank).
-            out.collect(OutRecord.chapter(Snapshots.chapter(event.streamId(), step.sealed())));
+            out.collect(
+                    OutRecord.chapter(
+                            Snapshots.chapter(event.streamId(), step.sealed(), incarnations.bank())));
         }
         AppendOutcome outcome = step.outcome();
         // The index, the cursor and the slot maps (written inside append) live as long as the
@@ -287,7 +305,8 @@ public class MemoryBankFunction
             EmbeddingEvent event,
             AppendOutcome outcome,
             boolean streamStarts,
-            Collector<OutRecord> out) {
+            Collector<OutRecord> out)
+            throws Exception {
         if (streamStarts) {
             out.collect(OutRecord.event(event(event, EventKind.START, 0)));
             return;
@@ -301,13 +320,15 @@ public class MemoryBankFunction
         }
     }
 
-    private static MemoryEvent event(EmbeddingEvent frame, EventKind kind, double score) {
+    private MemoryEvent event(EmbeddingEvent frame, EventKind kind, double score)
+            throws Exception {
         return MemoryEvent.newBuilder()
                 .setStreamId(frame.streamId())
                 .setPtsMs(frame.ptsMs())
                 .setSeq(frame.seq())
                 .setKind(kind)
                 .setScore(score)
+                .setIncarnation(incarnations.bank())
                 .build();
     }
 
@@ -340,6 +361,7 @@ public class MemoryBankFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OutRecord> out)
             throws Exception {
+        incarnations.onTimer(timestamp, ctx.timeDomain());
         StreamProgress current = progress.value();
         if (current == null) {
             return; // the state was cleared after this timer was set
@@ -413,7 +435,7 @@ public class MemoryBankFunction
                     OutRecord.snapshot(
                             snapshot(ctx.getCurrentKey(), index, chapter.value(), current, now)));
         }
-        out.collect(endEvent(ctx.getCurrentKey(), index));
+        out.collect(endEvent(ctx.getCurrentKey(), index, incarnations.bank()));
         deleteTimers(current, ctx);
         // The stream's state dies here: idle for the whole retention, its last snapshot published.
         clearState();
@@ -433,13 +455,24 @@ public class MemoryBankFunction
     }
 
     /**
-     * The stream was deleted on {@code lw.streams}: its timers and state go, with an END event and
-     * tombstones for its {@code lw.memory} entry and its sealed chapters. Frames of the stream that
-     * are still in flight afterwards start a new bank (deletion does not outlive the state).
+     * A spec or a deletion on {@code lw.streams}. A deletion, or a spec of a newer incarnation,
+     * ends the stream's bank ({@link #endBank}); frames of the deleted incarnation still in flight
+     * are dropped afterwards ({@link IncarnationTracker}).
      */
     @Override
-    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out)
+    public void processElement2(StreamControl control, Context ctx, Collector<OutRecord> out)
             throws Exception {
+        long bankIncarnation = incarnations.bank();
+        if (incarnations.onControl(control, bankIndex.value() != null, ctx.timerService())) {
+            endBank(ctx, out, bankIncarnation);
+        }
+    }
+
+    /**
+     * The stream's bank ends: its timers and state go, with an END event and tombstones for its
+     * {@code lw.memory} entry and its sealed chapters.
+     */
+    private void endBank(Context ctx, Collector<OutRecord> out, long incarnation) throws Exception {
         StreamProgress current = progress.value();
         BankIndex index = bankIndex.value();
         if (current == null || index == null) {
@@ -447,17 +480,17 @@ public class MemoryBankFunction
         }
         deleteTimers(current, ctx);
         String streamId = ctx.getCurrentKey();
-        out.collect(endEvent(streamId, index));
+        out.collect(endEvent(streamId, index, incarnation));
         out.collect(OutRecord.memoryTombstone(streamId));
         ChapterCursor cursor = chapter.value();
         for (long sealed = 0; cursor != null && sealed < cursor.index(); sealed++) {
             out.collect(OutRecord.chapterTombstone(streamId, sealed));
         }
-        // The stream's state dies here: it was deleted.
+        // The bank's state dies here: the stream was deleted or created again.
         clearState();
     }
 
-    private static OutRecord endEvent(String streamId, BankIndex index) {
+    private static OutRecord endEvent(String streamId, BankIndex index, long incarnation) {
         long lastPts = index.isEmpty() ? 0 : index.lanes()[0].endMs()[index.size() - 1];
         return OutRecord.event(
                 MemoryEvent.newBuilder()
@@ -465,6 +498,7 @@ public class MemoryBankFunction
                         .setPtsMs(lastPts)
                         .setSeq(index.lastSeq())
                         .setKind(EventKind.END)
+                        .setIncarnation(incarnation)
                         .build());
     }
 
@@ -484,7 +518,8 @@ public class MemoryBankFunction
             BankIndex index,
             ChapterCursor cursor,
             StreamProgress current,
-            long now) {
+            long now)
+            throws Exception {
         return Snapshots.of(
                 streamId,
                 index,
@@ -492,6 +527,7 @@ public class MemoryBankFunction
                 bank.slots(index, storage),
                 current,
                 settings.bank().capacity(),
-                now);
+                now,
+                incarnations.bank());
     }
 }

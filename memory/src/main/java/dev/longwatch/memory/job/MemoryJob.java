@@ -26,12 +26,13 @@ import java.util.Objects;
 
 /**
  * The memory job: embeddings in, one memory bank per stream, snapshots, chapters, events and dead
- * letters out; a stream deleted on {@code lw.streams} loses its state.
+ * letters out; a stream deleted on {@code lw.streams} loses its state, and embeddings of a deleted
+ * or replaced incarnation of a stream are dropped.
  *
  * <pre>
  * lw.embeddings → decode ─┬→ keyBy(stream) ─┐
- * lw.streams → deletions ─┼→ keyBy(stream) ─┴ memory bank ─┬→ sink: lw.memory, lw.chapters,
- *                         └→ dead letters ─────────────────┘        lw.events, lw.dlq
+ * lw.streams → specs and  ─┼→ keyBy(stream) ─┴ memory bank ─┬→ sink: lw.memory, lw.chapters,
+ *              deletions   └→ dead letters ──────────────────┘        lw.events, lw.dlq
  * </pre>
  *
  * <p>Time: frames are ordered per stream by {@code seq} and placed by their media time ({@code
@@ -107,18 +108,18 @@ public final class MemoryJob {
                         .process(new EmbeddingDecoder())
                         .uid("decode-embeddings")
                         .name("decode embeddings");
-        SingleOutputStreamOperator<StreamDeleted> deletions =
+        SingleOutputStreamOperator<StreamControl> control =
                 env.fromSource(streams, EventTime.controlPlane(), "streams")
                         .uid("streams-source")
                         .name("streams")
                         .process(new StreamControlDecoder())
                         .uid("decode-streams")
-                        .name("stream deletions");
+                        .name("stream specs and deletions");
         DataStream<OutRecord> deadLetters =
                 frames.getSideOutput(DeadLetters.TAG)
-                        .union(deletions.getSideOutput(DeadLetters.TAG));
+                        .union(control.getSideOutput(DeadLetters.TAG));
         frames.keyBy(EmbeddingEvent::streamId, Types.STRING)
-                .connect(deletions.keyBy(StreamDeleted::streamId, Types.STRING))
+                .connect(control.keyBy(StreamControl::streamId, Types.STRING))
                 .process(new MemoryBankFunction(settings))
                 .uid(MemoryStateSchema.OPERATOR_UID) // uid for this operator's state: the banks
                 .name("memory bank")

@@ -29,6 +29,10 @@ package dev.longwatch.memory.job;
  *       (each value rounded once, norms, descriptors and cached similarities derived from what is
  *       stored, see {@code MemoryBank.adopt}) the first time its bank is used, and that state
  *       cleared; {@value #SLOT_TENSORS} stays declared for those streams.
+ *   <li>adds {@value #INCARNATION} (a {@code StreamIncarnation}): which incarnation of the stream
+ *       the bank holds and whether the stream was deleted, kept apart from the bank because it
+ *       outlives it; a processing-time timer clears a deleted stream's entry a day later. State
+ *       restored from version 5 or older has none: its bank takes the incarnation of its next frame.
  * </ol>
  *
  * <p>Not a schema change: a bank restored with more slots than {@code memory.bank.slots} is merged
@@ -36,7 +40,7 @@ package dev.longwatch.memory.job;
  * fewer grows into the new capacity.
  */
 public final class MemoryStateSchema {
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     public static final String OPERATOR_UID = "memory-bank";
 
@@ -66,6 +70,9 @@ public final class MemoryStateSchema {
 
     /** {@code ValueState<ChapterCursor>}: first pts, chapter index, frames sealed before (v2). */
     public static final String CHAPTER = "chapter";
+
+    /** {@code ValueState<StreamIncarnation>}: current and bank incarnation, deletion (v6). */
+    public static final String INCARNATION = "incarnation";
 
     private MemoryStateSchema() {}
 }

@@ -20,10 +20,12 @@ public final class Snapshots {
             List<SlotSummary> slots,
             StreamProgress progress,
             int capacity,
-            long nowMs) {
+            long nowMs,
+            long incarnation) {
         MemorySnapshot.Builder snapshot =
                 MemorySnapshot.newBuilder()
                         .setStreamId(streamId)
+                        .setIncarnation(incarnation)
                         .setVersion(progress.version())
                         .setFramesSeen(framesSeen)
                         .setEncoderId(progress.encoderId())
@@ -36,11 +38,17 @@ public final class Snapshots {
         return snapshot.build();
     }
 
-    /** A sealed chapter as the {@code lw.chapters} message. */
+    /** A sealed chapter as the {@code lw.chapters} message, of no known incarnation. */
     public static Chapter chapter(String streamId, SealedChapter sealed) {
+        return chapter(streamId, sealed, 0);
+    }
+
+    /** A sealed chapter of the stream incarnation {@code incarnation}. */
+    public static Chapter chapter(String streamId, SealedChapter sealed, long incarnation) {
         Chapter.Builder chapter =
                 Chapter.newBuilder()
                         .setStreamId(streamId)
+                        .setIncarnation(incarnation)
                         .setIndex(sealed.index())
                         .setStartMs(sealed.startMs())
                         .setEndMs(sealed.endMs());

@@ -72,7 +72,7 @@ record BankReplay(Map<String, List<Slot>> slots, Map<String, Chapter> chaptersAf
                 ChapteredBank.Step step = bank.append(cursor, index, frame.toBankFrame(), storage);
                 if (step.sealed() != null && seq >= pauseAt) {
                     chapters.put(
-                            id + "/" + step.sealed().index(), Snapshots.chapter(id, step.sealed()));
+                            id + "/" + step.sealed().index(), Snapshots.chapter(id, step.sealed(), SyntheticEmbeddingSource.INCARNATION));
                 }
                 index = step.outcome().index();
                 cursor = step.cursor();

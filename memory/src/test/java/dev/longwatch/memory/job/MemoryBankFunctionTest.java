@@ -54,7 +54,7 @@ import java.util.List;
 class MemoryBankFunctionTest {
     private static final String STREAM = "cam-1";
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord>
+    private KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord>
             harness;
 
     private void open(MemorySettings settings) throws Exception {
@@ -67,7 +67,7 @@ class MemoryBankFunctionTest {
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new MemoryBankFunction(settings)),
                         EmbeddingEvent::streamId,
-                        StreamDeleted::streamId,
+                        StreamControl::streamId,
                         Types.STRING);
         // As in pipeline.generic-types=false: a state type that needs Kryo fails here.
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig())
@@ -310,7 +310,7 @@ class MemoryBankFunctionTest {
      * the snapshot as they are) and that uses the same timer service.
      */
     private static OperatorSubtaskState asVersion2IdleTimer(OperatorSubtaskState state, long checkMs) throws Exception {
-        KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> rewrite =
+        KeyedCoProcessFunction<String, EmbeddingEvent, StreamControl, OutRecord> rewrite =
                 new KeyedCoProcessFunction<>() {
                     private transient ValueState<StreamProgress> progress;
 
@@ -330,11 +330,11 @@ class MemoryBankFunctionTest {
                     }
 
                     @Override
-                    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out) {}
+                    public void processElement2(StreamControl deleted, Context ctx, Collector<OutRecord> out) {}
                 };
-        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> writer =
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> writer =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamDeleted::streamId, Types.STRING)) {
+                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamControl::streamId, Types.STRING)) {
             writer.setProcessingTime(0);
             writer.initializeState(state);
             writer.open();
@@ -582,7 +582,7 @@ class MemoryBankFunctionTest {
      * without a state version. Written by a function that declares only those states.
      */
     private static OperatorSubtaskState asVersion4Tensors(OperatorSubtaskState state) throws Exception {
-        KeyedCoProcessFunction<String, EmbeddingEvent, StreamDeleted, OutRecord> rewrite =
+        KeyedCoProcessFunction<String, EmbeddingEvent, StreamControl, OutRecord> rewrite =
                 new KeyedCoProcessFunction<>() {
                     private transient ValueState<BankIndex> index;
                     private transient ValueState<StreamProgress> progress;
@@ -624,11 +624,11 @@ class MemoryBankFunctionTest {
                     }
 
                     @Override
-                    public void processElement2(StreamDeleted deleted, Context ctx, Collector<OutRecord> out) {}
+                    public void processElement2(StreamControl control, Context ctx, Collector<OutRecord> out) {}
                 };
-        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> writer =
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> writer =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamDeleted::streamId, Types.STRING)) {
+                        new KeyedCoProcessOperator<>(rewrite), EmbeddingEvent::streamId, StreamControl::streamId, Types.STRING)) {
             writer.setProcessingTime(0);
             writer.initializeState(state);
             writer.open();
@@ -712,7 +712,7 @@ class MemoryBankFunctionTest {
         assertThat(harness.numProcessingTimeTimers()).as(STREAM + "'s flush timer").isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).as("both streams' idle timers").isEqualTo(2);
 
-        harness.processElement2(new StreamDeleted(STREAM), 0);
+        harness.processElement2(StreamControl.deleted(STREAM), 0);
 
         List<OutRecord> out = drain();
         assertThat(OutRecords.events(out))
@@ -722,26 +722,124 @@ class MemoryBankFunctionTest {
         assertThat(OutRecords.memoryTombstones(out)).containsExactly(STREAM);
         // 6 frames of 500 ms in chapters of 2 s: chapter 0 was sealed, chapter 1 is live.
         assertThat(OutRecords.chapterTombstones(out)).containsExactly(STREAM + "/0");
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).as("only the deletion's forget timer").isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).as("cam-2's idle timer").isEqualTo(1);
 
-        harness.processElement2(new StreamDeleted("cam-2"), 0);
+        harness.processElement2(StreamControl.deleted("cam-2"), 0);
         assertThat(OutRecords.memoryTombstones(drain())).containsExactly("cam-2");
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("each deletion, remembered").isEqualTo(2);
+        assertThat(harness.numProcessingTimeTimers()).as("each deletion's forget timer").isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).isZero();
 
         harness.setProcessingTime(60_000);
         watermark(Long.MAX_VALUE);
         assertThat(drain()).as("no timer of a deleted stream fires").isEmpty();
+
+        harness.setProcessingTime(60_000 + IncarnationRules.FORGET_AFTER.toMillis());
+        assertThat(drain()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).as("forgotten once lw.embeddings cannot hold them").isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test
-    void shouldIgnoreTheDeletionOfAStreamWithoutState() throws Exception {
+    void shouldRememberTheDeletionOfAStreamWithoutStateForADayAndPublishNothing() throws Exception {
         open(settings(3, 0));
-        harness.processElement2(new StreamDeleted("never-seen"), 0);
+        harness.processElement2(StreamControl.deleted("never-seen"), 0);
         assertThat(drain()).isEmpty();
+        harness.processElement1(TestFrames.axisFrame("never-seen", 0, 0), wallOf(0));
+        assertThat(drain()).as("a frame without incarnation queued behind the deletion").isEmpty();
+
+        harness.setProcessingTime(IncarnationRules.FORGET_AFTER.toMillis());
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /** Frames of stream incarnation {@code incarnation} (its spec's created_ms). */
+    private static EmbeddingEvent incarnationFrame(String streamId, long seq, long incarnation) {
+        return TestFrames.withIncarnation(
+                TestFrames.frame(streamId, seq, TestFrames.sceneValues(streamId, seq), false), incarnation);
+    }
+
+    @Test
+    void shouldDropEmbeddingsOfADeletedStreamThatArriveAfterTheDeletion() throws Exception {
+        open(settings(3, 0));
+        harness.processElement2(StreamControl.created(STREAM, 1_000), 0);
+        for (int seq = 0; seq < 4; seq++) {
+            send(incarnationFrame(STREAM, seq, 1_000));
+        }
+        assertThat(OutRecords.snapshots(drain())).allSatisfy(s -> assertThat(s.getIncarnation()).isEqualTo(1_000));
+
+        harness.processElement2(StreamControl.deleted(STREAM), 0);
+        assertThat(OutRecords.memoryTombstones(drain())).containsExactly(STREAM);
+        for (int seq = 4; seq < 8; seq++) {
+            send(incarnationFrame(STREAM, seq, 1_000)); // queued on lw.embeddings behind the deletion
+        }
+
+        assertThat(drain()).as("no memory is rebuilt for the deleted stream").isEmpty();
+    }
+
+    @Test
+    void shouldDropEmbeddingsOfADeletedStreamWhoseBankNeverStarted() throws Exception {
+        open(settings(3, 0));
+        harness.processElement2(StreamControl.created(STREAM, 1_000), 0);
+        harness.processElement2(StreamControl.deleted(STREAM), 0);
+        send(incarnationFrame(STREAM, 0, 1_000));
+
+        assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepEveryFrameOfAStreamCreatedAgainUnderTheSameId() throws Exception {
+        open(settings(4, 0));
+        harness.processElement2(StreamControl.created(STREAM, 1_000), 0);
+        for (int seq = 0; seq < 10; seq++) {
+            send(incarnationFrame(STREAM, seq, 1_000));
+        }
+        harness.processElement2(StreamControl.deleted(STREAM), 0);
+        harness.processElement2(StreamControl.created(STREAM, 2_000), 0);
+        drain();
+
+        for (int seq = 0; seq < 6; seq++) {
+            send(incarnationFrame(STREAM, seq, 1_000)); // late frames of the deleted one
+            send(incarnationFrame(STREAM, seq, 2_000)); // the new stream counts from 0 again
+        }
+
+        List<OutRecord> out = drain();
+        MemorySnapshot last = OutRecords.snapshots(out).get(OutRecords.snapshots(out).size() - 1);
+        assertThat(last.getIncarnation()).isEqualTo(2_000);
+        assertThat(last.getFramesSeen()).as("none of the new frames taken for duplicates").isEqualTo(6);
+        assertThat(last.getLastSeq()).isEqualTo(5);
+        assertThat(OutRecords.events(out).get(0).getKind()).isEqualTo(EventKind.START);
+        assertThat(OutRecords.events(out)).allSatisfy(e -> assertThat(e.getIncarnation()).isEqualTo(2_000));
+    }
+
+    @Test
+    void shouldEndTheBankOfAnOlderIncarnationWhenANewerOneShowsUp() throws Exception {
+        open(settings(4, 0));
+        for (int seq = 0; seq < 10; seq++) {
+            send(incarnationFrame(STREAM, seq, 1_000));
+        }
+        drain();
+
+        // The deletion was not seen (say, compacted away while the job was down): the first frame
+        // of the newer incarnation ends the old bank, and the spec that follows changes nothing.
+        send(incarnationFrame(STREAM, 0, 2_000));
+        harness.processElement2(StreamControl.created(STREAM, 2_000), 0);
+
+        List<OutRecord> out = drain();
+        assertThat(OutRecords.events(out))
+                .extracting(MemoryEvent::getKind, MemoryEvent::getIncarnation)
+                .containsExactly(tuple(EventKind.END, 1_000L), tuple(EventKind.START, 2_000L));
+        assertThat(OutRecords.memoryTombstones(out)).containsExactly(STREAM);
+        assertThat(OutRecords.snapshots(out)).singleElement().satisfies(s -> {
+            assertThat(s.getIncarnation()).isEqualTo(2_000);
+            assertThat(s.getFramesSeen()).isEqualTo(1);
+        });
+
+        harness.processElement2(StreamControl.created(STREAM, 3_000), 0);
+        assertThat(OutRecords.events(drain()))
+                .as("a spec of a newer incarnation ends the bank too")
+                .extracting(MemoryEvent::getKind)
+                .containsExactly(EventKind.END);
     }
 
     @Test

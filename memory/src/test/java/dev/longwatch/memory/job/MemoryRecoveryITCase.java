@@ -196,6 +196,9 @@ class MemoryRecoveryITCase {
         List<OutRecord> out = drainRecords();
 
         assertThat(startEvents(out)).as("the banks came from the savepoint").isEmpty();
+        // Each bank publishes its frames' incarnation (before version 6 it takes it from the next frame).
+        assertThat(finalBanks(out).values())
+                .allSatisfy(bank -> assertThat(bank.getIncarnation()).isEqualTo(SyntheticEmbeddingSource.INCARNATION));
         assertThat(endEvents(out)).isEqualTo(endEvents(uninterrupted));
         Map<String, Chapter> sealedAfterThePause = chapters(out);
         assertThat(sealedAfterThePause.keySet())
@@ -218,6 +221,16 @@ class MemoryRecoveryITCase {
     void shouldRestoreTheCommittedSavepointOfStateSchemaVersion5(@TempDir Path copy)
             throws Exception {
         restoreTheCommittedSavepointWithChapters("5", copy);
+    }
+
+    /**
+     * Version 6: each stream's incarnation is kept apart from its bank; the restored banks go on
+     * with frames of the incarnation they hold, and publish it.
+     */
+    @Test
+    void shouldRestoreTheCommittedSavepointOfStateSchemaVersion6(@TempDir Path copy)
+            throws Exception {
+        restoreTheCommittedSavepointWithChapters("6", copy);
     }
 
     /**

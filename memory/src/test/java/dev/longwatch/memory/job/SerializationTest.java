@@ -19,7 +19,7 @@ class SerializationTest {
                 new Class<?>[] {
                     RawKafkaRecord.class, EmbeddingEvent.class, OutRecord.class,
                     BankIndex.class, Lane.class, StreamProgress.class,
-                    StreamDeleted.class, ChapterCursor.class
+                    StreamControl.class, ChapterCursor.class, StreamIncarnation.class
                 }) {
             assertThat(TypeInformation.of(type))
                     .as(type.getSimpleName())

@@ -137,12 +137,12 @@ class StateSizeITCase {
                 new MemorySettings(
                         BankConfig.frames(SLOTS), 500, 0.35, IDLE_RETENTION_MS, CHAPTER_MS);
 
-        KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord>
+        KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord>
                 harness =
                         new KeyedTwoInputStreamOperatorTestHarness<>(
                                 new KeyedCoProcessOperator<>(new MemoryBankFunction(settings)),
                                 EmbeddingEvent::streamId,
-                                StreamDeleted::streamId,
+                                StreamControl::streamId,
                                 Types.STRING,
                                 MAX_PARALLELISM,
                                 1,
@@ -239,7 +239,7 @@ class StateSizeITCase {
     /** One stream's frames through the harness; the output is drained as it comes. */
     private static final class Feed {
         private final KeyedTwoInputStreamOperatorTestHarness<
-                        String, EmbeddingEvent, StreamDeleted, OutRecord>
+                        String, EmbeddingEvent, StreamControl, OutRecord>
                 harness;
         private final SyntheticFootage footage = new SyntheticFootage(TOKENS * DIM, SCENE_FRAMES);
         private long seq;
@@ -249,7 +249,7 @@ class StateSizeITCase {
 
         Feed(
                 KeyedTwoInputStreamOperatorTestHarness<
-                                String, EmbeddingEvent, StreamDeleted, OutRecord>
+                                String, EmbeddingEvent, StreamControl, OutRecord>
                         harness) {
             this.harness = harness;
         }

@@ -33,6 +33,8 @@ final class SyntheticEmbeddingSource
                 RawKafkaRecord,
                 SyntheticEmbeddingSource.StreamSplit,
                 Collection<SyntheticEmbeddingSource.StreamSplit>> {
+    /** The stream incarnation (spec created_ms) every frame carries: state schema v5 keeps it. */
+    static final long INCARNATION = 1_000;
 
     private final List<StreamSplit> splits;
     private final GatedFramesReader.Gate gate;
@@ -142,7 +144,7 @@ final class SyntheticEmbeddingSource
                             current,
                             TestFrames.sceneValues(split.streamId(), current),
                             current == split.gapSeq());
-            return TestFrames.raw(frame, current);
+            return TestFrames.raw(TestFrames.withIncarnation(frame, INCARNATION), current);
         }
     }
 

@@ -74,7 +74,15 @@ final class TestFrames {
                 .setDtype(dtype)
                 .setData(TokenCodec.encode(event.values(), dtype))
                 .setGapBefore(event.gapBefore())
+                .setIncarnation(event.incarnation())
                 .build();
+    }
+
+    /** The same frame, of stream incarnation {@code incarnation} (its spec's created_ms). */
+    static EmbeddingEvent withIncarnation(EmbeddingEvent e, long incarnation) {
+        return new EmbeddingEvent(
+                e.streamId(), e.seq(), e.ptsMs(), e.wallMs(), e.encoderId(), e.tokens(), e.dim(), e.values(),
+                e.gapBefore(), incarnation);
     }
 
     static RawKafkaRecord raw(String key, byte[] value, long offset) {

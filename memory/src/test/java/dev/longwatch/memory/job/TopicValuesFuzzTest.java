@@ -37,15 +37,15 @@ class TopicValuesFuzzTest {
         byte[] key = keyLength == 255 ? null : Arrays.copyOfRange(input, 1, Math.min(input.length, 1 + keyLength));
         int valueStart = keyLength == 255 ? 1 : Math.min(input.length, 1 + keyLength);
         byte[] value = valueStart >= input.length ? null : Arrays.copyOfRange(input, valueStart, input.length);
-        try (OneInputStreamOperatorTestHarness<RawKafkaRecord, StreamDeleted> harness =
+        try (OneInputStreamOperatorTestHarness<RawKafkaRecord, StreamControl> harness =
                 new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new StreamControlDecoder()))) {
             harness.open();
             harness.processElement(new RawKafkaRecord(Topics.STREAMS.name(), 0, 1, key, value), 0);
-            int deletions = harness.extractOutputValues().size();
+            int controls = harness.extractOutputValues().size();
             int letters = harness.getSideOutput(DeadLetters.TAG) == null ? 0 : harness.getSideOutput(DeadLetters.TAG).size();
-            assertThat(deletions + letters).isLessThanOrEqualTo(1);
+            assertThat(controls + letters).isLessThanOrEqualTo(1);
             if (value == null) {
-                assertThat(deletions + letters).isEqualTo(1); // a tombstone is a deletion or a dead letter
+                assertThat(controls + letters).isEqualTo(1); // a tombstone is a deletion or a dead letter
             }
         }
     }

@@ -23,8 +23,8 @@ import java.util.Optional;
  * <p>A window is answered from the stream's sealed chapters and its current bank, merged down to
  * M slots ({@link WindowSlots}).
  *
- * <p>Model answers are cached by (stream, memory version, chapter count, window, question), and
- * at most {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}).
+ * <p>Model answers are cached by (stream, incarnation, memory version, chapter count, window,
+ * question), and at most {@code maxConcurrent} model calls run at once (more get {@link ModelBusyException}).
  * Timeouts and retries with backoff are the model client's ({@code OpenAiChatModel}).
  *
  * <p>Both caches ({@link OncePerKeyCache}: the answers, and the slots a window merges to) hold
@@ -56,12 +56,14 @@ public final class AskService {
      *
      * @param chapters how many sealed chapters the answer's slots were merged from
      */
+    // The incarnation in both keys: a stream created again under the same id starts its versions
+    // anew, and must not get its predecessor's answers or windows.
     private record AnswerKey(
-            String streamId, long memoryVersion, int chapters, TimeWindow window, String question) {}
+            String streamId, long incarnation, long memoryVersion, int chapters, TimeWindow window, String question) {}
 
     /** What the merge of a window reads: the snapshot and the chapters (count and newest index). */
     private record WindowKey(
-            String streamId, long memoryVersion, int chapters, long lastChapter, TimeWindow window) {}
+            String streamId, long incarnation, long memoryVersion, int chapters, long lastChapter, TimeWindow window) {}
 
     public AskService(MemoryViews views, Optional<ChatModel> model, MeterRegistry metrics) {
         this(views, model, metrics, new ModelSlots(4, SLOT_WAIT));
@@ -119,7 +121,9 @@ public final class AskService {
         long lastChapter = chapters.isEmpty() ? -1 : chapters.get(chapters.size() - 1).getIndex();
         List<SlotSpan> slots =
                 windows.get(
-                        new WindowKey(memory.getStreamId(), memory.getVersion(), chapters.size(), lastChapter, window),
+                        new WindowKey(
+                                memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(),
+                                lastChapter, window),
                         () -> List.copyOf(SlotSpan.of(memory, chapters, window)));
         if (slots.isEmpty()) {
             return new AskResult(
@@ -132,7 +136,10 @@ public final class AskService {
         if (model.isEmpty()) {
             return new AskResult(evidenceOnlyAnswer(slots), slots, memory.getVersion(), Optional.empty());
         }
-        AnswerKey key = new AnswerKey(memory.getStreamId(), memory.getVersion(), chapters.size(), window, question);
+        AnswerKey key =
+                new AnswerKey(
+                        memory.getStreamId(), memory.getIncarnation(), memory.getVersion(), chapters.size(), window,
+                        question);
         return answers.get(key, () -> answer(memory, question, slots));
     }
 
@@ -141,7 +148,7 @@ public final class AskService {
         ChatPrompt prompt =
                 MemoryPrompt.build(
                         slots,
-                        slot -> views.frameJpeg(memory.getStreamId(), slot.keyframeSeq()),
+                        slot -> views.frameJpeg(memory.getStreamId(), memory.getIncarnation(), slot.keyframeSeq()),
                         question);
         ChatResponse response = generate(prompt);
         return new AskResult(

@@ -17,9 +17,17 @@ public final class ApiTokens {
     private static final ApiTokens NONE = new ApiTokens(Map.of());
 
     private final Map<String, StreamScope> scopes;
+    // Token → tenant name ("token-1", ... in the order of the list): what limits and logs name,
+    // since the token itself is a secret.
+    private final Map<String, String> tenants;
 
     private ApiTokens(Map<String, StreamScope> scopes) {
         this.scopes = Map.copyOf(scopes);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String token : scopes.keySet()) {
+            names.put(token, "token-" + (names.size() + 1));
+        }
+        this.tenants = Map.copyOf(names);
     }
 
     public static ApiTokens none() {
@@ -62,6 +70,24 @@ public final class ApiTokens {
     /** The scope of {@code token}, empty when the token is unknown. */
     public Optional<StreamScope> scopeOf(String token) {
         return Optional.ofNullable(token == null ? null : scopes.get(token));
+    }
+
+    /** The tenant of a known {@code token}: its name and scope; empty when the token is unknown. */
+    public Optional<Tenant> tenantOf(String token) {
+        return scopeOf(token).map(scope -> new Tenant(tenants.get(token), scope));
+    }
+
+    /**
+     * One bearer token as a tenant of the API.
+     *
+     * @param name {@code token-N}, N its place in {@value #ENV}: names it in limits and logs
+     * @param scope the streams it may see
+     */
+    public record Tenant(String name, StreamScope scope) {}
+
+    /** A token whose scope allows {@code streamId}, for the service's own calls; empty if none. */
+    public Optional<String> tokenFor(String streamId) {
+        return scopes.entrySet().stream().filter(e -> e.getValue().allows(streamId)).map(Map.Entry::getKey).findFirst();
     }
 
     public int size() {

@@ -1,8 +1,10 @@
 package dev.longwatch.query.config;
 
+import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.ApiTokens;
 import dev.longwatch.schema.KafkaClientProperties;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +20,11 @@ import java.util.Optional;
  *       address is allowed</td></tr>
  *   <tr><td>{@value ApiTokens#ENV}</td><td>unset = open API on loopback; else
  *       {@code tokenA=cam-*,lobby;tokenB=*}: bearer tokens and the streams they may see</td></tr>
+ *   <tr><td>{@value #ENV_API_TOKENS_FILE}</td><td>unset; a file holding the {@value ApiTokens#ENV}
+ *       value (better for secrets than the environment); both set is an error</td></tr>
+ *   <tr><td>{@value AllowedHosts#ENV}</td><td>unset; comma-separated extra host names
+ *       ({@code name} or {@code name:port}) an open API answers to, besides its bind address,
+ *       {@code localhost}, {@code 127.0.0.1} and {@code [::1]}</td></tr>
  *   <tr><td>{@value #ENV_PORT}</td><td>{@value #DEFAULT_PORT}; 0 picks any free port</td></tr>
  *   <tr><td>{@value #ENV_STATE_DIR}</td><td>{@code ${java.io.tmpdir}/longwatch-query}: RocksDB
  *       stores; they are rebuilt from Kafka if lost</td></tr>
@@ -25,8 +32,9 @@ import java.util.Optional;
  *       Streams application id (consumer group, changelog topic prefix)</td></tr>
  * </table>
  *
- * plus the {@link LlmSettings}, {@link PeerSettings} and {@link KeyframeRetention} variables, and
- * the Kafka client settings {@code LONGWATCH_KAFKA_*} ({@link KafkaClientProperties}).
+ * plus the {@link LlmSettings}, {@link PeerSettings}, {@link KeyframeRetention} and {@link
+ * TenantLimits} variables, and the Kafka client settings {@code LONGWATCH_KAFKA_*} ({@link
+ * KafkaClientProperties}).
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param bindHost interface the HTTP server listens on
@@ -37,6 +45,8 @@ import java.util.Optional;
  * @param tokens bearer tokens and their streams; none = open API (loopback only)
  * @param peers how instances of one application id reach each other (forwarding to the owner)
  * @param keyframes how long unreferenced keyframes are kept
+ * @param allowedHosts extra host names an open API answers to (see {@link AllowedHosts})
+ * @param limits what one tenant may hold at once
  * @param kafkaClient security and other settings for every Kafka client (both Streams apps, the
  *     producers, the answer feed); default none
  */
@@ -50,12 +60,15 @@ public record QueryServiceSettings(
         ApiTokens tokens,
         PeerSettings peers,
         KeyframeRetention keyframes,
+        List<String> allowedHosts,
+        TenantLimits limits,
         KafkaClientProperties kafkaClient) {
     public static final String ENV_BOOTSTRAP = "LONGWATCH_BOOTSTRAP_SERVERS";
     public static final String ENV_HOST = "LONGWATCH_HTTP_HOST";
     public static final String ENV_PORT = "LONGWATCH_HTTP_PORT";
     public static final String ENV_STATE_DIR = "LONGWATCH_QUERY_STATE_DIR";
     public static final String ENV_APPLICATION_ID = "LONGWATCH_QUERY_APPLICATION_ID";
+    public static final String ENV_API_TOKENS_FILE = "LONGWATCH_API_TOKENS_FILE";
 
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -80,6 +93,9 @@ public record QueryServiceSettings(
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(peers, "peers");
         Objects.requireNonNull(keyframes, "keyframes");
+        allowedHosts = List.copyOf(allowedHosts);
+        AllowedHosts.of(bindHost, allowedHosts); // fails now on an entry that is not a host
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(kafkaClient, "kafkaClient");
     }
 
@@ -93,7 +109,8 @@ public record QueryServiceSettings(
             LlmSettings llm,
             ApiTokens tokens) {
         this(bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens,
-                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, KafkaClientProperties.none());
+                PeerSettings.defaults(llm), KeyframeRetention.DEFAULT, List.of(), TenantLimits.DEFAULT,
+                KafkaClientProperties.none());
     }
 
     /** Settings of an open API (no tokens). */
@@ -127,20 +144,28 @@ public record QueryServiceSettings(
                 value(env, ENV_STATE_DIR).map(Path::of).orElse(defaultStateDir()),
                 value(env, ENV_APPLICATION_ID).orElse(DEFAULT_APPLICATION_ID),
                 llm,
-                ApiTokens.parse(env.get(ApiTokens.ENV)),
+                ApiTokens.parse(ApiTokenSources.read(env.get(ApiTokens.ENV), value(env, ENV_API_TOKENS_FILE))),
                 PeerSettings.fromEnv(env, llm),
                 KeyframeRetention.fromEnv(env),
+                AllowedHosts.parseList(env.get(AllowedHosts.ENV)),
+                TenantLimits.fromEnv(env),
                 KafkaClientProperties.fromEnvironment(env));
+    }
+
+    public QueryServiceSettings withBootstrapServers(String newBootstrapServers) {
+        return new QueryServiceSettings(
+                newBootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withPort(int newPort) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
+                bootstrapServers, bindHost, newPort, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withStateDir(Path newStateDir) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
+                bootstrapServers, bindHost, port, newStateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withLlm(LlmSettings newLlm) {
@@ -148,38 +173,50 @@ public record QueryServiceSettings(
                 bootstrapServers, bindHost, port, stateDir, applicationId, newLlm, tokens,
                 // A forward timeout derived from the old model's timeout follows the new model.
                 peers.equals(PeerSettings.defaults(llm)) ? PeerSettings.defaults(newLlm) : peers,
-                keyframes,
-                kafkaClient);
+                keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withTokens(ApiTokens newTokens) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, kafkaClient);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, newTokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withBindHost(String newBindHost) {
         return new QueryServiceSettings(
-                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, kafkaClient);
+                bootstrapServers, newBindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withApplicationId(String newApplicationId) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, kafkaClient);
+                bootstrapServers, bindHost, port, stateDir, newApplicationId, llm, tokens, peers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withPeers(PeerSettings newPeers) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, kafkaClient);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, newPeers, keyframes, allowedHosts, limits, kafkaClient);
     }
 
     public QueryServiceSettings withKeyframes(KeyframeRetention newKeyframes) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, kafkaClient);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, newKeyframes, allowedHosts, limits, kafkaClient);
+    }
+
+    public QueryServiceSettings withAllowedHosts(List<String> newAllowedHosts) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                newAllowedHosts, limits, kafkaClient);
+    }
+
+    public QueryServiceSettings withLimits(TenantLimits newLimits) {
+        return new QueryServiceSettings(
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, newLimits, kafkaClient);
     }
 
     public QueryServiceSettings withKafkaClient(KafkaClientProperties newKafkaClient) {
         return new QueryServiceSettings(
-                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes, newKafkaClient);
+                bootstrapServers, bindHost, port, stateDir, applicationId, llm, tokens, peers, keyframes,
+                allowedHosts, limits, newKafkaClient);
     }
 
     /**

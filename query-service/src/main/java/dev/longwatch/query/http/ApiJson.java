@@ -60,7 +60,10 @@ public final class ApiJson {
                     a.getAtMs() / 1000.0,
                     a.getAnswer(),
                     a.getEvidenceList().stream()
-                            .map(e -> new Evidence(e.getStartSec(), e.getEndSec(), frameUrl(a.getStreamId(), e.getKeyframeSeq())))
+                            .map(e -> new Evidence(
+                                    e.getStartSec(),
+                                    e.getEndSec(),
+                                    frameUrl(a.getStreamId(), a.getStreamIncarnation(), e.getKeyframeSeq())))
                             .toList());
         }
     }
@@ -76,9 +79,13 @@ public final class ApiJson {
 
     public record Status(String status) {}
 
-    /** Where the JPEG of frame {@code seq} is served. */
-    public static String frameUrl(String streamId, long seq) {
-        return "/v1/frames/" + streamId + "/" + seq + ".jpg";
+    /**
+     * Where the JPEG of frame {@code seq} of the stream incarnation {@code incarnation} is served.
+     * The incarnation makes the URL one stream's for good: a stream created again under the same
+     * id has other keyframe URLs, so nothing cached under the old ones can stand for its frames.
+     */
+    public static String frameUrl(String streamId, long incarnation, long seq) {
+        return "/v1/frames/" + streamId + "/" + incarnation + "/" + seq + ".jpg";
     }
 
     /** The frame number in a {@link #frameUrl}. */
@@ -88,5 +95,15 @@ public final class ApiJson {
             throw new IllegalArgumentException("not a keyframe URL: '" + frameUrl + "'");
         }
         return Long.parseLong(frameUrl.substring(slash + 1, frameUrl.length() - ".jpg".length()));
+    }
+
+    /** The stream incarnation in a {@link #frameUrl}. */
+    static long keyframeIncarnation(String frameUrl) {
+        int slash = frameUrl.lastIndexOf('/');
+        int before = slash <= 0 ? -1 : frameUrl.lastIndexOf('/', slash - 1);
+        if (before < 0) {
+            throw new IllegalArgumentException("not a keyframe URL: '" + frameUrl + "'");
+        }
+        return Long.parseLong(frameUrl.substring(before + 1, slash));
     }
 }

@@ -3,6 +3,7 @@ package dev.longwatch.query.http;
 import dev.longwatch.query.ask.AskResult;
 import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.TimeWindow;
+import dev.longwatch.query.auth.TenantSlots;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.proto.MemorySnapshot;
@@ -11,16 +12,28 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** {@code POST /v1/streams/{id}/ask}: a question about one stream's memory. */
+/**
+ * {@code POST /v1/streams/{id}/ask}: a question about one stream's memory. Each tenant has at most
+ * {@code asking.max()} asks in progress on the instance that answers them (the stream's owner;
+ * an instance that forwards holds none), beyond which 429 {@code too_many_asks}.
+ */
 final class AskResource {
     private final MemoryViews views;
     private final AskService asks;
     private final RequestBodies bodies;
     private final Timer latency;
     private final OwnerRouting routing;
+    private final TenantSlots asking;
 
-    AskResource(MemoryViews views, AskService asks, RequestBodies bodies, MeterRegistry metrics, OwnerRouting routing) {
+    AskResource(
+            MemoryViews views,
+            AskService asks,
+            RequestBodies bodies,
+            MeterRegistry metrics,
+            OwnerRouting routing,
+            TenantSlots asking) {
         this.views = views;
+        this.asking = asking;
         this.routing = routing;
         this.asks = asks;
         this.bodies = bodies;
@@ -43,12 +56,23 @@ final class AskResource {
         String question = Questions.check(request.question());
         TimeWindow window = Windows.of(request.fromSec(), request.toSec());
         MemorySnapshot memory = requireMemory(id);
-        AskResult result = latency.record(() -> asks.ask(memory, question, window));
+        String tenant = AuthFilter.access(ctx).tenant();
+        AskResult result;
+        try (TenantSlots.Slot slot =
+                asking.tryAcquire(tenant)
+                        .orElseThrow(() -> ApiException.tooMany(
+                                "too_many_asks",
+                                "this tenant has " + asking.max() + " asks in progress already; the limit is "
+                                        + asking.max(),
+                                1))) {
+            result = latency.record(() -> asks.ask(memory, question, window));
+        }
         ctx.json(
                 new ApiJson.Answer(
                         result.answer(),
                         result.evidence().stream()
-                                .map(s -> new ApiJson.Evidence(s.startSec(), s.endSec(), ApiJson.frameUrl(id, s.keyframeSeq())))
+                                .map(s -> new ApiJson.Evidence(
+                                        s.startSec(), s.endSec(), ApiJson.frameUrl(id, memory.getIncarnation(), s.keyframeSeq())))
                                 .toList(),
                         result.memoryVersion(),
                         result.llm().map(l -> new ApiJson.Llm(l.model(), l.latencyMs())).orElse(null)));

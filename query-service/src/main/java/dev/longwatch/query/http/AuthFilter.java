@@ -44,14 +44,14 @@ final class AuthFilter {
             ctx.header("WWW-Authenticate", "Bearer realm=\"longwatch\"");
             throw new ApiException(401, "unauthorized", "this API needs a bearer token (Authorization: Bearer TOKEN)");
         }
-        ApiTokens.StreamScope scope =
-                tokens.scopeOf(token.get())
+        ApiTokens.Tenant tenant =
+                tokens.tenantOf(token.get())
                         .orElseThrow(
                                 () -> {
                                     ctx.header("WWW-Authenticate", "Bearer realm=\"longwatch\", error=\"invalid_token\"");
                                     return new ApiException(401, "unauthorized", "unknown bearer token");
                                 });
-        ctx.attribute(ACCESS_ATTRIBUTE, Access.of(scope));
+        ctx.attribute(ACCESS_ATTRIBUTE, Access.of(tenant));
     }
 
     private static Optional<String> bearer(Context ctx) {

@@ -5,8 +5,18 @@ import dev.longwatch.schema.StreamIds;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code GET /v1/frames/{streamId}/{seq}.jpg}: the JPEG of one sampled frame. */
+/**
+ * {@code GET /v1/frames/{streamId}/{incarnation}/{seq}.jpg}: the JPEG of one sampled frame of one
+ * stream incarnation ({@link ApiJson#frameUrl}). A frame of a deleted stream, or of a deleted
+ * predecessor of the stream with the same id, is 404 as soon as the deletion is in the views.
+ */
 final class FrameResource {
+    /**
+     * Browsers may keep a frame a minute (privately: the URL may carry {@code access_token}), not
+     * for good: after a deletion it must be gone from their caches soon too.
+     */
+    static final String CACHE_CONTROL = "private, max-age=60";
+
     private final MemoryViews views;
     private final OwnerRouting routing;
 
@@ -16,7 +26,7 @@ final class FrameResource {
     }
 
     void routing(RoutesConfig routes) {
-        routes.get("/v1/frames/{streamId}/{file}", this::frame);
+        routes.get("/v1/frames/{streamId}/{incarnation}/{file}", this::frame);
     }
 
     private void frame(Context ctx) {
@@ -29,17 +39,25 @@ final class FrameResource {
         if (routing.forwardedToOwner(ctx, streamId)) {
             return;
         }
-        long seq;
-        try {
-            seq = Long.parseLong(file.substring(0, file.length() - ".jpg".length()));
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_seq", "frame number must be an integer: " + file);
-        }
+        long incarnation = number(ctx.pathParam("incarnation"), "stream incarnation");
+        long seq = number(file.substring(0, file.length() - ".jpg".length()), "frame number");
         byte[] jpeg =
-                views.frameJpeg(streamId, seq)
-                        .orElseThrow(() -> ApiException.notFound("no frame " + seq + " of stream '" + streamId + "'"));
-        // A frame never changes once written, so clients may cache it for good.
-        ctx.header("Cache-Control", "public, max-age=31536000, immutable");
+                views.frameJpeg(streamId, incarnation, seq)
+                        .orElseThrow(() -> ApiException.notFound(
+                                "no frame " + seq + " of stream '" + streamId + "' (incarnation " + incarnation + ")"));
+        ctx.header("Cache-Control", CACHE_CONTROL);
         ctx.contentType("image/jpeg").result(jpeg);
+    }
+
+    private static long number(String text, String what) {
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_seq", what + " must be a non-negative integer: '" + text + "'");
+        }
     }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longwatch.query.ask.AskService;
 import dev.longwatch.query.ask.ModelBusyException;
+import dev.longwatch.query.auth.AllowedHosts;
 import dev.longwatch.query.auth.ApiTokens;
+import dev.longwatch.query.auth.TenantSlots;
 import dev.longwatch.query.cluster.StreamOwners;
 import dev.longwatch.query.config.LlmSettings;
 import dev.longwatch.query.config.PeerSettings;
+import dev.longwatch.query.config.TenantLimits;
 import dev.longwatch.query.subscriptions.EventAnswerBus;
 import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.llm.ChatModelException;
@@ -25,6 +28,7 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything under {@code /v1} needs a bearer token when tokens are configured ({@link
  * AuthFilter}); {@code /}, {@code /ui/*}, {@code /openapi.json}, {@code /healthz}, {@code
- * /readyz} and {@code /metrics} (no stream data) stay open. Request bodies are limited to
- * {@value #MAX_BODY_BYTES} bytes (413).
+ * /readyz} and {@code /metrics} (no stream data) stay open. Without tokens every path answers
+ * only to the service's own host names and pages ({@link SameOriginFilter}). Request bodies are
+ * JSON ({@link JsonContentType}, 415) of at most {@value #MAX_BODY_BYTES} bytes (413); each tenant
+ * has limits ({@link TenantLimits}, 429). Errors Jetty raises itself come out in the same JSON
+ * shape ({@link JsonErrorHandler}).
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -61,6 +68,7 @@ public final class HttpApi {
      * @param subscriptions where standing questions are written and read back
      * @param answers the live feed of event answers for SSE clients
      * @param cluster where the other instances are, for streams this one does not own
+     * @param policy the host names of an open API and the per-tenant limits
      */
     public record Dependencies(
             MemoryViews views,
@@ -72,7 +80,24 @@ public final class HttpApi {
             ApiTokens tokens,
             SubscriptionRegistry subscriptions,
             EventAnswerBus answers,
-            Cluster cluster) {
+            Cluster cluster,
+            Policy policy) {
+
+        /** Default policy: an API on 127.0.0.1 with the default limits. */
+        public Dependencies(
+                MemoryViews views,
+                StreamRegistry registry,
+                AskService asks,
+                Supplier<Readiness> readiness,
+                PrometheusMeterRegistry metrics,
+                Clock clock,
+                ApiTokens tokens,
+                SubscriptionRegistry subscriptions,
+                EventAnswerBus answers,
+                Cluster cluster) {
+            this(views, registry, asks, readiness, metrics, clock, tokens, subscriptions, answers, cluster,
+                    Policy.defaults());
+        }
 
         /** A single instance: every stream is answered here. */
         public Dependencies(
@@ -103,6 +128,18 @@ public final class HttpApi {
         }
     }
 
+    /**
+     * What the API allows beyond authentication.
+     *
+     * @param hosts the names an open API answers to ({@link SameOriginFilter})
+     * @param limits what one tenant may hold at once
+     */
+    public record Policy(AllowedHosts hosts, TenantLimits limits) {
+        public static Policy defaults() {
+            return new Policy(AllowedHosts.of("127.0.0.1", List.of()), TenantLimits.DEFAULT);
+        }
+    }
+
     /** A configured, not yet started Javalin app; start it with {@code start(host, port)}. */
     public static Javalin create(Dependencies deps) {
         return create(deps, route -> {});
@@ -114,6 +151,7 @@ public final class HttpApi {
                 JavalinJackson.defaultMapper()
                         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         RequestBodies bodies = new RequestBodies(mapper);
+        TenantLimits limits = deps.policy().limits();
         OwnerRouting routing =
                 new OwnerRouting(
                         deps.cluster().owners(),
@@ -125,37 +163,59 @@ public final class HttpApi {
                 config -> {
                     config.startup.showJavalinBanner = false;
                     config.http.maxRequestSize = MAX_BODY_BYTES;
+                    // A known path with another method says so (405), instead of "no such route".
+                    config.http.prefer405over404 = true;
+                    config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+                    config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
                     config.events.handlerAdded(onRoute);
                     config.jsonMapper(new JavalinJackson(mapper, false));
                     config.requestLogger.http((ctx, ms) -> countRequest(deps.metrics(), ctx));
-                    routing(
-                            config.routes,
-                            new AuthFilter(deps.tokens()),
-                            new StreamResource(deps.views(), deps.registry(), bodies, deps.clock(), routing),
-                            new AskResource(deps.views(), deps.asks(), bodies, deps.metrics(), routing),
+                    SubscriptionResource subscriptions =
                             new SubscriptionResource(
                                     deps.views(),
                                     deps.subscriptions(),
                                     deps.answers(),
                                     deps.asks().model().isPresent(),
                                     bodies,
-                                    deps.clock()),
+                                    deps.clock(),
+                                    limits.subscriptions(),
+                                    new TenantSlots(limits.eventStreams()));
+                    config.events.serverStopped(subscriptions::close);
+                    routing(
+                            config.routes,
+                            new Filters(
+                                    new SameOriginFilter(deps.tokens(), deps.policy().hosts()),
+                                    new AuthFilter(deps.tokens()),
+                                    new JsonContentType()),
+                            new StreamResource(
+                                    deps.views(), deps.registry(), deps.subscriptions(), bodies, deps.clock(), routing,
+                                    limits),
+                            new AskResource(
+                                    deps.views(), deps.asks(), bodies, deps.metrics(), routing,
+                                    new TenantSlots(limits.asks())),
+                            subscriptions,
                             new FrameResource(deps.views(), routing),
                             new HealthResource(deps.readiness(), deps.metrics()),
                             new StaticResource());
                 });
     }
 
+    /** The filters in front of every route, in the order they run. */
+    record Filters(SameOriginFilter sameOrigin, AuthFilter auth, JsonContentType contentType) {}
+
     static void routing(
             RoutesConfig routes,
-            AuthFilter auth,
+            Filters filters,
             StreamResource streams,
             AskResource asks,
             SubscriptionResource subscriptions,
             FrameResource frames,
             HealthResource health,
             StaticResource page) {
-        auth.routing(routes);
+        // Origin first: an open API tells a foreign page nothing, not even 401 or 415.
+        filters.sameOrigin().routing(routes);
+        filters.auth().routing(routes);
+        filters.contentType().routing(routes);
         streams.routing(routes);
         asks.routing(routes);
         subscriptions.routing(routes);
@@ -167,7 +227,11 @@ public final class HttpApi {
 
     private static void errors(RoutesConfig routes) {
         routes.exception(
-                ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+                ApiException.class,
+                (e, ctx) -> {
+                    e.retryAfterSec().ifPresent(seconds -> ctx.header("Retry-After", Integer.toString(seconds)));
+                    error(ctx, e.status(), e.code(), e.getMessage());
+                });
         routes.exception(
                 ViewsUnavailableException.class,
                 (e, ctx) -> error(ctx, 503, "unavailable", e.getMessage()));
@@ -196,7 +260,7 @@ public final class HttpApi {
         // Javalin's own answers: unknown route, wrong method, ...
         routes.exception(
                 HttpResponseException.class,
-                (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+                (e, ctx) -> error(ctx, e.getStatus(), JsonErrorHandler.codeOf(e.getStatus()), e.getMessage()));
         routes.exception(
                 Exception.class,
                 (e, ctx) -> {
@@ -207,16 +271,6 @@ public final class HttpApi {
 
     private static void error(Context ctx, int status, String code, String message) {
         ctx.status(status).json(ApiJson.Error.of(code, message));
-    }
-
-    private static String codeOf(int status) {
-        return switch (status) {
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 400 -> "bad_request";
-            case 413 -> "body_too_large";
-            default -> status >= 500 ? "internal" : "bad_request";
-        };
     }
 
     private static void countRequest(PrometheusMeterRegistry metrics, Context ctx) {

@@ -71,12 +71,12 @@ public final class PeerMemoryViews implements MemoryViews {
     }
 
     @Override
-    public Optional<byte[]> frameJpeg(String streamId, long seq) {
+    public Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq) {
         Optional<Peer> owner = owners.remoteOwner(streamId);
         if (owner.isEmpty()) {
-            return local.frameJpeg(streamId, seq);
+            return local.frameJpeg(streamId, incarnation, seq);
         }
-        PeerClient.Reply reply = get(owner.get(), ApiJson.frameUrl(streamId, seq), streamId);
+        PeerClient.Reply reply = get(owner.get(), ApiJson.frameUrl(streamId, incarnation, seq), streamId);
         return reply.status() == 404 ? Optional.empty() : Optional.of(reply.body());
     }
 
@@ -88,6 +88,11 @@ public final class PeerMemoryViews implements MemoryViews {
     @Override
     public Optional<Chapter> chapter(String streamId, long index) {
         return local.chapter(streamId, index);
+    }
+
+    @Override
+    public List<String> chapterKeys(String streamId) {
+        return local.chapterKeys(streamId);
     }
 
     @Override
@@ -137,6 +142,8 @@ public final class PeerMemoryViews implements MemoryViews {
                         .setVersion(json.path("version").asLong())
                         .setFramesSeen(json.path("framesSeen").asLong());
         for (JsonNode slot : json.path("slots")) {
+            // Every keyframe URL of one memory names the same incarnation: the snapshot's.
+            snapshot.setIncarnation(ApiJson.keyframeIncarnation(slot.path("keyframeUrl").asText()));
             snapshot.addSlots(
                     Slot.newBuilder()
                             .setStartMs(Math.round(slot.path("startSec").asDouble() * 1000))

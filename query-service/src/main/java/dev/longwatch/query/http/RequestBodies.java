@@ -14,7 +14,11 @@ final class RequestBodies {
     }
 
     <T> T read(Context ctx, Class<T> type) {
-        String body = ctx.body();
+        return parse(ctx.body(), type);
+    }
+
+    /** The body as a {@code type}, or a 400 {@code invalid_json} saying why it is not one. */
+    <T> T parse(String body, Class<T> type) {
         if (body.isBlank()) {
             throw ApiException.badRequest("invalid_json", "request body must be a JSON object");
         }

@@ -2,7 +2,9 @@ package dev.longwatch.query.http;
 
 import dev.longwatch.query.ask.SlotSpan;
 import dev.longwatch.query.ask.TimeWindow;
+import dev.longwatch.query.config.TenantLimits;
 import dev.longwatch.query.registry.StreamRegistry;
+import dev.longwatch.query.subscriptions.SubscriptionRegistry;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.schema.StreamIds;
 import dev.longwatch.schema.proto.Chapter;
@@ -11,6 +13,7 @@ import dev.longwatch.schema.proto.Slot;
 import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.StreamState;
 import dev.longwatch.schema.proto.StreamStatus;
+import dev.longwatch.schema.proto.Subscription;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -30,10 +33,21 @@ final class StreamResource {
     private final RequestBodies bodies;
     private final Clock clock;
     private final OwnerRouting routing;
+    private final SubscriptionRegistry subscriptions;
+    private final TenantLimits limits;
 
-    StreamResource(MemoryViews views, StreamRegistry registry, RequestBodies bodies, Clock clock, OwnerRouting routing) {
+    StreamResource(
+            MemoryViews views,
+            StreamRegistry registry,
+            SubscriptionRegistry subscriptions,
+            RequestBodies bodies,
+            Clock clock,
+            OwnerRouting routing,
+            TenantLimits limits) {
         this.views = views;
         this.routing = routing;
+        this.subscriptions = subscriptions;
+        this.limits = limits;
         this.registry = registry;
         this.bodies = bodies;
         this.clock = clock;
@@ -57,16 +71,13 @@ final class StreamResource {
         }
         AuthFilter.requireVisible(ctx, request.id());
         SourceUris.check(request.uri());
-        double fps = request.sampleFps() == null ? DEFAULT_SAMPLE_FPS : request.sampleFps();
-        if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
-            throw ApiException.badRequest(
-                    "invalid_sample_fps", "'sampleFps' must be > 0 and <= " + MAX_SAMPLE_FPS + ", got " + fps);
-        }
+        double fps = sampleFps(request.sampleFps());
         // Read-your-writes is not guaranteed: two racing POSTs of one id may both pass this check
         // before the view sees either; the later spec then wins on the compacted topic.
         if (views.spec(request.id()).isPresent()) {
             throw new ApiException(409, "stream_exists", "stream '" + request.id() + "' already exists");
         }
+        requireRoomForAStream(ctx);
         StreamSpec spec =
                 StreamSpec.newBuilder()
                         .setId(request.id())
@@ -107,9 +118,51 @@ final class StreamResource {
         ctx.json(view(spec));
     }
 
+    /** The sample rate asked for, or the default; 400 unless within (0, {@value #MAX_SAMPLE_FPS}]. */
+    static double sampleFps(Double requested) {
+        double fps = requested == null ? DEFAULT_SAMPLE_FPS : requested;
+        if (!(fps > 0 && fps <= MAX_SAMPLE_FPS)) {
+            throw ApiException.badRequest(
+                    "invalid_sample_fps", "'sampleFps' must be > 0 and <= " + MAX_SAMPLE_FPS + ", got " + fps);
+        }
+        return fps;
+    }
+
+    /**
+     * 429 when the caller's tenant has {@code limits.streams()} streams already: the streams its
+     * scope can see, on every instance alike (lw.streams is a global table). Like the 409 check,
+     * two racing POSTs may both pass.
+     */
+    private void requireRoomForAStream(Context ctx) {
+        var access = AuthFilter.access(ctx);
+        long held = views.specs().stream().filter(s -> access.canSee(s.getId())).count();
+        if (held >= limits.streams()) {
+            throw ApiException.tooMany(
+                    "too_many_streams",
+                    "this tenant has " + held + " streams; the limit is " + limits.streams()
+                            + ": delete one first",
+                    60);
+        }
+    }
+
+    /**
+     * Deleting means gone: the spec's tombstone stops ingest and ends the memory job's bank, and
+     * from then on the views show nothing of the stream (404); its subscriptions are tombstoned,
+     * and so are its memory and chapters (the job does so too while it holds the bank). What is
+     * left anywhere carries the deleted incarnation and never shows under a stream created again
+     * with the same id. A failure after the spec's tombstone answers 503; leftovers stay hidden.
+     */
     private void delete(Context ctx) {
         StreamSpec spec = requireSpec(ctx, ctx.pathParam("id"));
-        registry.delete(spec.getId());
+        String id = spec.getId();
+        List<String> chapterKeys = views.chapterKeys(id);
+        registry.delete(id);
+        for (Subscription subscription : subscriptions.all()) {
+            if (subscription.getStreamId().equals(id)) {
+                subscriptions.delete(subscription.getId());
+            }
+        }
+        registry.purge(id, chapterKeys);
         ctx.status(204);
     }
 
@@ -133,7 +186,9 @@ final class StreamResource {
         MemorySnapshot snapshot = memory.get();
         List<ApiJson.Slot> slots =
                 SlotSpan.of(snapshot, views.chapters(id), window).stream()
-                        .map(s -> new ApiJson.Slot(s.startSec(), s.endSec(), s.frames(), ApiJson.frameUrl(id, s.keyframeSeq())))
+                        .map(s -> new ApiJson.Slot(
+                                s.startSec(), s.endSec(), s.frames(),
+                                ApiJson.frameUrl(id, snapshot.getIncarnation(), s.keyframeSeq())))
                         .toList();
         ctx.json(new ApiJson.Memory(id, snapshot.getVersion(), snapshot.getFramesSeen(), slots));
     }

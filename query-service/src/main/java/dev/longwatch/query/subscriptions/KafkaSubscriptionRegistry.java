@@ -7,10 +7,15 @@ import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.Subscription;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -70,6 +75,32 @@ public final class KafkaSubscriptionRegistry implements SubscriptionRegistry {
             return stored;
         }
         return own.value();
+    }
+
+    @Override
+    public List<Subscription> all() {
+        TreeMap<String, Subscription> out = new TreeMap<>();
+        try {
+            ReadOnlyKeyValueStore<String, Subscription> store = stores.keyValueStore(SubscriptionsUpdater.STORE);
+            try (KeyValueIterator<String, Subscription> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, Subscription> entry = it.next();
+                    if (entry.value != null) {
+                        out.put(entry.key, entry.value);
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new ViewsUnavailableException("subscriptions cannot be read right now: " + e.getMessage(), e);
+        }
+        long now = clock.millis();
+        for (var own : List.copyOf(ownWrites.entrySet())) {
+            if (now - own.getValue().atMs() > OWN_WRITES.toMillis()) {
+                continue; // the store has it (or it is too old to matter)
+            }
+            own.getValue().value().ifPresentOrElse(s -> out.put(own.getKey(), s), () -> out.remove(own.getKey()));
+        }
+        return new ArrayList<>(out.values());
     }
 
     private void send(String id, Subscription value) {

@@ -65,7 +65,8 @@ public final class StandingEvaluator {
     public Optional<EventAnswer> evaluate(Subscription subscription, MemorySnapshot memory, MemoryEvent event) {
         List<SlotSpan> slots = SlotSpan.of(memory, TimeWindow.ALL);
         List<ChatPrompt.Part> parts =
-                MemoryPrompt.memoryParts(slots, slot -> views.frameJpeg(memory.getStreamId(), slot.keyframeSeq()));
+                MemoryPrompt.memoryParts(
+                        slots, slot -> views.frameJpeg(memory.getStreamId(), memory.getIncarnation(), slot.keyframeSeq()));
         parts.add(
                 new ChatPrompt.Text(
                         "A change (" + event.getKind() + ") was detected at "
@@ -82,6 +83,7 @@ public final class StandingEvaluator {
                         .setId(subscription.getId() + "@" + event.getPtsMs())
                         .setSubscriptionId(subscription.getId())
                         .setStreamId(subscription.getStreamId())
+                        .setStreamIncarnation(memory.getIncarnation())
                         .setAtMs(Math.round(atSec * 1000))
                         .setAnswer(reply.answer());
         for (SlotSpan slot : evidence(reply, atSec, slots)) {

@@ -2,6 +2,7 @@ package dev.longwatch.query.subscriptions;
 
 import dev.longwatch.query.ask.ModelBusyException;
 import dev.longwatch.query.llm.ChatModelException;
+import dev.longwatch.query.views.Incarnations;
 import dev.longwatch.query.views.MemoryViews;
 import dev.longwatch.query.views.ViewsUnavailableException;
 import dev.longwatch.schema.DeadLetters;
@@ -11,6 +12,7 @@ import dev.longwatch.schema.proto.EventAnswer;
 import dev.longwatch.schema.proto.EventKind;
 import dev.longwatch.schema.proto.MemoryEvent;
 import dev.longwatch.schema.proto.MemorySnapshot;
+import dev.longwatch.schema.proto.StreamSpec;
 import dev.longwatch.schema.proto.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,7 +74,7 @@ final class StandingQuestionProcessor implements Processor<String, MemoryEvent, 
                 || (event.getKind() != EventKind.NOVELTY && event.getKind() != EventKind.GAP)) {
             return; // START/END and malformed keys wake nothing
         }
-        List<Subscription> due = due(record.key(), context.currentSystemTimeMs());
+        List<Subscription> due = due(record.key(), event.getIncarnation(), context.currentSystemTimeMs());
         if (due.isEmpty()) {
             return;
         }
@@ -103,14 +105,23 @@ final class StandingQuestionProcessor implements Processor<String, MemoryEvent, 
         }
     }
 
-    /** The stream's subscriptions whose cooldown has passed at {@code nowMs}. */
-    private List<Subscription> due(String streamId, long nowMs) {
+    /**
+     * The stream's subscriptions whose cooldown has passed at {@code nowMs}, of the incarnation the
+     * event comes from and the stream has now: one of a deleted stream never fires, also not for
+     * a stream created again under its id.
+     */
+    private List<Subscription> due(String streamId, long eventIncarnation, long nowMs) {
         List<Subscription> out = new ArrayList<>();
+        // Unreadable specs fail the thread, which is replaced and retries this event.
+        Optional<StreamSpec> spec = views.spec(streamId);
         // A scan of all subscriptions: they are few (people write them), events are rate-limited.
         try (KeyValueIterator<String, Subscription> it = subscriptions.all()) {
             while (it.hasNext()) {
                 Subscription s = it.next().value;
-                if (s == null || !s.getStreamId().equals(streamId)) {
+                if (s == null || !s.getStreamId().equals(streamId)
+                        || !Incarnations.current(spec, s.getStreamIncarnation())
+                        || eventIncarnation != 0 && s.getStreamIncarnation() != 0
+                                && eventIncarnation != s.getStreamIncarnation()) {
                     continue;
                 }
                 Long last = lastEvaluated.get(s.getId());

@@ -7,6 +7,7 @@ import dev.longwatch.schema.Topics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -84,6 +85,10 @@ public final class StandingQuestionsTopology {
                 (int) Math.min(Integer.MAX_VALUE, Math.max(Duration.ofMinutes(5).toMillis(), perCall * 20)));
         // Answers should reach SSE clients quickly: commit (and flush) often.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        // The dead letter of a record at the topics' size limit is nearly as large: with the
+        // producer's 1 MiB default it was refused, the thread replaced, the record read again.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_MESSAGE_BYTES);
         return props;
     }
 }

@@ -1,6 +1,7 @@
 package dev.longwatch.query.subscriptions;
 
 import dev.longwatch.schema.proto.Subscription;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,9 @@ public interface SubscriptionRegistry extends AutoCloseable {
 
     /** The subscription, including this instance's own writes the store has not caught up with. */
     Optional<Subscription> get(String id);
+
+    /** Every subscription, this instance's own recent writes included, ordered by id. */
+    List<Subscription> all();
 
     @Override
     void close();

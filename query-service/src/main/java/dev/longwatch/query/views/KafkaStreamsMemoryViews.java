@@ -41,7 +41,8 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
 
     @Override
     public Optional<MemorySnapshot> memory(String streamId) {
-        return get(ViewsTopology.MEMORY_STORE, streamId);
+        Optional<MemorySnapshot> memory = get(ViewsTopology.MEMORY_STORE, streamId);
+        return memory.filter(m -> Incarnations.current(spec(streamId), m.getIncarnation()));
     }
 
     @Override
@@ -51,6 +52,7 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
         // stream's chapters and no other's. The index is not zero-padded: key order is not index
         // order, hence the sort.
         String prefix = streamId + "/";
+        Optional<StreamSpec> spec = spec(streamId);
         return read(
                 ViewsTopology.CHAPTERS_STORE,
                 () -> {
@@ -60,7 +62,7 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
                     try (KeyValueIterator<String, Chapter> it = store.range(prefix, prefix + "~")) {
                         while (it.hasNext()) {
                             KeyValue<String, Chapter> entry = it.next();
-                            if (entry.value != null) {
+                            if (entry.value != null && Incarnations.current(spec, entry.value.getIncarnation())) {
                                 chapters.add(entry.value);
                             }
                         }
@@ -76,13 +78,29 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
     }
 
     @Override
+    public List<String> chapterKeys(String streamId) {
+        String prefix = streamId + "/";
+        return read(
+                ViewsTopology.CHAPTERS_STORE,
+                () -> {
+                    ReadOnlyKeyValueStore<String, Chapter> store = stores.keyValueStore(ViewsTopology.CHAPTERS_STORE);
+                    List<String> keys = new ArrayList<>();
+                    try (KeyValueIterator<String, Chapter> it = store.range(prefix, prefix + "~")) {
+                        it.forEachRemaining(entry -> keys.add(entry.key));
+                    }
+                    return keys;
+                });
+    }
+
+    @Override
     public Optional<StreamSpec> spec(String streamId) {
         return get(ViewsTopology.STREAMS_STORE, streamId);
     }
 
     @Override
     public Optional<StreamStatus> status(String streamId) {
-        return get(ViewsTopology.STATUS_STORE, streamId);
+        Optional<StreamStatus> status = get(ViewsTopology.STATUS_STORE, streamId);
+        return status.filter(s -> Incarnations.current(spec(streamId), s.getIncarnation()));
     }
 
     @Override
@@ -107,11 +125,11 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
     }
 
     @Override
-    public Optional<byte[]> frameJpeg(String streamId, long seq) {
-        if (seq < 0) {
+    public Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq) {
+        if (seq < 0 || incarnation < 0 || !Incarnations.current(spec(streamId), incarnation)) {
             return Optional.empty();
         }
-        return get(ViewsTopology.KEYFRAMES_STORE, FrameKeys.key(streamId, seq));
+        return get(ViewsTopology.KEYFRAMES_STORE, FrameKeys.key(streamId, incarnation, seq));
     }
 
     private <V> Optional<V> get(String storeName, String key) {

@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * It reads the {@value ViewsTopology#MEMORY_STORE} table, which puts lw.frames and lw.memory in
  * one task per partition number: a stream's keyframes and its memory live on the same instance,
  * and that instance is the stream's owner for every request. Frames that break the topic contract
- * (no key, negative seq) are forwarded as dead letters instead of stored.
+ * (no key, negative seq) are forwarded as dead letters instead of stored; frames of an older
+ * incarnation than the stream's spec (a deleted predecessor of the same id) are not stored.
  */
 final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], DeadLetter> {
     private final KeyframeRetention retention;
@@ -35,6 +36,8 @@ final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], D
     // Lives as long as the task; restored from its changelog topic after a move or a lost disk.
     // The timestamp of an entry is its frame's record time: what the retention grace is measured on.
     private TimestampedKeyValueStore<String, byte[]> jpegs;
+    // The global lw.streams table: which incarnation of each stream exists.
+    private KeyValueStore<String, ValueAndTimestamp<StreamSpec>> specs;
 
     KeyframeStoreProcessor(KeyframeRetention retention) {
         this.retention = retention;
@@ -50,13 +53,15 @@ final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], D
                 context.getStateStore(ViewsTopology.CHAPTERS_STORE);
         KeyValueStore<String, ValueAndTimestamp<StreamSpec>> specs =
                 context.getStateStore(ViewsTopology.STREAMS_STORE);
-        KeyframeSweep sweep = new KeyframeSweep(jpegs, memory, chapters, specs, retention.grace());
+        this.specs = specs;
+        KeyframeSweep sweep =
+                new KeyframeSweep(jpegs, memory, chapters, specs, retention.grace(), retention.sweepInterval());
         // Wall clock, so frames of a stream that stopped still go once their grace is over; the
         // grace itself is judged by stream time (the newest record this task has seen).
         context.schedule(
                 retention.sweepInterval(),
                 PunctuationType.WALL_CLOCK_TIME,
-                now -> sweep.run(context.currentStreamTimeMs()));
+                now -> sweep.run(context.currentStreamTimeMs(), now));
     }
 
     @Override
@@ -65,13 +70,18 @@ final class KeyframeStoreProcessor implements Processor<String, Frame, byte[], D
         if (frame == null) {
             return; // lw.frames is not compacted: a null value carries nothing to keep.
         }
-        if (record.key() == null || frame.getSeq() < 0) {
-            context.forward(deadLetter(record, "frame without stream key or with negative seq"));
+        if (record.key() == null || frame.getSeq() < 0 || frame.getIncarnation() < 0) {
+            context.forward(deadLetter(record, "frame without stream key or with negative seq or incarnation"));
             return;
+        }
+        ValueAndTimestamp<StreamSpec> spec = specs.get(record.key());
+        if (spec != null && spec.value() != null && frame.getIncarnation() != 0
+                && frame.getIncarnation() < spec.value().getCreatedMs()) {
+            return; // a late frame of a deleted predecessor of this stream: nothing may show it
         }
         // Deleted by KeyframeSweep once no slot of the memory or its chapters points to it.
         jpegs.put(
-                FrameKeys.key(record.key(), frame.getSeq()),
+                FrameKeys.key(record.key(), frame.getIncarnation(), frame.getSeq()),
                 ValueAndTimestamp.make(frame.getJpeg().toByteArray(), record.timestamp()));
     }
 

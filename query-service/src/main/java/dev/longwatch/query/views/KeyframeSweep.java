@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -35,9 +36,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *       for a moment the chapter's keyframes look unreferenced.
  * </ul>
  *
- * A registered stream with no snapshot keeps all its frames (the memory job has not caught up);
- * a stream with neither snapshot nor spec was deleted, and its frames go once older than the
- * grace. Each run reads only this task's part of the store, one stream at a time in key order.
+ * A registered stream with no snapshot keeps all its frames (the memory job has not caught up).
+ * What no longer belongs to a stream goes at the first sweep, grace or not: frames of an older
+ * incarnation than the stream's spec (a deleted predecessor of the same id), and frames of a
+ * stream without a spec (deleted) once they are a sweep interval old by the wall clock (so a frame
+ * that reaches this task a moment before its new stream's spec reaches the global store stays).
+ * Each run reads only this task's part of the store, one stream incarnation at a time in key
+ * order.
  */
 final class KeyframeSweep {
     private final KeyValueStore<String, ValueAndTimestamp<byte[]>> jpegs;
@@ -45,40 +50,54 @@ final class KeyframeSweep {
     private final KeyValueStore<String, ValueAndTimestamp<Chapter>> chapters;
     private final KeyValueStore<String, ValueAndTimestamp<StreamSpec>> specs;
     private final long graceMs;
+    private final long specLagMs;
 
     KeyframeSweep(
             KeyValueStore<String, ValueAndTimestamp<byte[]>> jpegs,
             KeyValueStore<String, ValueAndTimestamp<MemorySnapshot>> memory,
             KeyValueStore<String, ValueAndTimestamp<Chapter>> chapters,
             KeyValueStore<String, ValueAndTimestamp<StreamSpec>> specs,
-            Duration grace) {
+            Duration grace,
+            Duration specLag) {
         this.jpegs = jpegs;
         this.memory = memory;
         this.chapters = chapters;
         this.specs = specs;
         this.graceMs = grace.toMillis();
+        this.specLagMs = specLag.toMillis();
     }
 
-    /** Deletes what has expired at stream time {@code streamTimeMs}; returns how many frames. */
-    int run(long streamTimeMs) {
+    /**
+     * Deletes what has expired at stream time {@code streamTimeMs} and wall clock {@code wallMs};
+     * returns how many frames.
+     */
+    int run(long streamTimeMs, long wallMs) {
         long cutoff = streamTimeMs - graceMs;
         List<String> expired = new ArrayList<>();
-        String stream = null;
+        String group = null;
         Keep keep = null;
         try (KeyValueIterator<String, ValueAndTimestamp<byte[]>> it = jpegs.all()) {
             while (it.hasNext()) {
                 KeyValue<String, ValueAndTimestamp<byte[]>> entry = it.next();
-                int slash = entry.key.lastIndexOf('/');
-                if (slash < 0 || entry.value == null || entry.value.timestamp() >= cutoff) {
+                Optional<FrameKeys.Parsed> frame = FrameKeys.parse(entry.key);
+                if (frame.isEmpty() || entry.value == null) {
                     continue;
                 }
-                String id = entry.key.substring(0, slash);
-                if (!id.equals(stream)) {
-                    stream = id;
-                    keep = keepOf(id);
+                String incarnation = frame.get().streamId() + "/" + frame.get().incarnation();
+                if (!incarnation.equals(group)) {
+                    group = incarnation;
+                    keep = keepOf(frame.get().streamId(), frame.get().incarnation());
                 }
-                long seq = Long.parseLong(entry.key.substring(slash + 1));
-                if (!keep.keeps(seq)) {
+                long at = entry.value.timestamp();
+                boolean gone;
+                if (keep.orphan()) {
+                    gone = at < wallMs - specLagMs; // the stream was deleted
+                } else if (keep == Keep.NOTHING) {
+                    gone = true; // a deleted predecessor's
+                } else {
+                    gone = at < cutoff && !keep.keeps(frame.get().seq());
+                }
+                if (gone) {
                     expired.add(entry.key);
                 }
             }
@@ -88,20 +107,37 @@ final class KeyframeSweep {
         return expired.size();
     }
 
-    /** What must stay of one stream: every referenced seq, and everything not folded in yet. */
-    private record Keep(boolean all, long foldedUpTo, Set<Long> referenced) {
-        static final Keep EVERYTHING = new Keep(true, Long.MAX_VALUE, Set.of());
-        static final Keep NOTHING = new Keep(false, Long.MAX_VALUE, Set.of());
+    /**
+     * What must stay of one stream incarnation: every referenced seq, and everything not folded in
+     * yet; nothing of a replaced incarnation; {@code orphan} for a stream without a spec.
+     */
+    private record Keep(boolean all, boolean orphan, long foldedUpTo, Set<Long> referenced) {
+        static final Keep EVERYTHING = new Keep(true, false, Long.MAX_VALUE, Set.of());
+        static final Keep NOTHING = new Keep(false, false, -1, Set.of());
+        static final Keep ORPHAN = new Keep(false, true, -1, Set.of());
 
         boolean keeps(long seq) {
             return all || seq > foldedUpTo || referenced.contains(seq);
         }
     }
 
-    private Keep keepOf(String streamId) {
-        ValueAndTimestamp<MemorySnapshot> current = memory.get(streamId);
-        if (current == null || current.value() == null) {
-            return specs.get(streamId) == null ? Keep.NOTHING : Keep.EVERYTHING;
+    private Keep keepOf(String streamId, long incarnation) {
+        ValueAndTimestamp<StreamSpec> spec = specs.get(streamId);
+        if (spec == null || spec.value() == null) {
+            return Keep.ORPHAN;
+        }
+        long created = spec.value().getCreatedMs();
+        if (incarnation != 0 && incarnation < created) {
+            return Keep.NOTHING; // a deleted predecessor's frames
+        }
+        if (incarnation > created) {
+            return Keep.EVERYTHING; // a newer stream whose spec has not reached this store yet
+        }
+        Optional<StreamSpec> known = Optional.of(spec.value());
+        ValueAndTimestamp<MemorySnapshot> snapshot = memory.get(streamId);
+        if (snapshot == null || snapshot.value() == null
+                || !Incarnations.current(known, snapshot.value().getIncarnation())) {
+            return Keep.EVERYTHING; // the memory job has not caught up with this incarnation
         }
         Set<Long> referenced = new HashSet<>();
         String prefix = streamId + "/";
@@ -109,17 +145,17 @@ final class KeyframeSweep {
         try (KeyValueIterator<String, ValueAndTimestamp<Chapter>> it = chapters.range(prefix, prefix + "~")) {
             while (it.hasNext()) {
                 ValueAndTimestamp<Chapter> chapter = it.next().value;
-                if (chapter != null) {
+                if (chapter != null && Incarnations.current(known, chapter.value().getIncarnation())) {
                     chapter.value().getSlotsList().forEach(slot -> referenced.add(slot.getKeyframeSeq()));
                 }
             }
         }
-        MemorySnapshot snapshot = current.value();
-        long folded = snapshot.getLastSeq();
-        for (Slot slot : snapshot.getSlotsList()) {
+        MemorySnapshot current = snapshot.value();
+        long folded = current.getLastSeq();
+        for (Slot slot : current.getSlotsList()) {
             referenced.add(slot.getKeyframeSeq());
             folded = Math.max(folded, slot.getKeyframeSeq());
         }
-        return new Keep(false, folded, referenced);
+        return new Keep(false, false, folded, referenced);
     }
 }

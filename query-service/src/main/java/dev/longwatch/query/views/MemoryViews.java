@@ -13,6 +13,10 @@ import java.util.Optional;
  * JPEG of any frame. The HTTP layer reads only through this interface and does not know where
  * the data lives.
  *
+ * <p>Only what belongs to the stream's current incarnation is shown ({@link Incarnations}): the
+ * memory, chapters, status and frames of a deleted stream are absent the moment its spec is, and
+ * those of a deleted predecessor with the same id never show up under the new stream.
+ *
  * <p>Views are eventually consistent with the topics they follow: a spec written a moment ago
  * may not be visible yet. Every method throws {@link ViewsUnavailableException} while the views
  * cannot be read (starting, rebalancing); callers answer 503 then, never "absent".
@@ -46,9 +50,22 @@ public interface MemoryViews {
     /** What ingest last reported about the stream. */
     Optional<StreamStatus> status(String streamId);
 
+    /**
+     * The {@code lw.chapters} keys of every chapter this instance holds under the stream's id, of
+     * any incarnation: what a deletion must tombstone.
+     */
+    default List<String> chapterKeys(String streamId) {
+        return chapters(streamId).stream()
+                .map(c -> dev.longwatch.schema.StreamIds.chapterKey(streamId, c.getIndex()))
+                .toList();
+    }
+
     /** All registered streams, ordered by id. */
     List<StreamSpec> specs();
 
-    /** The JPEG of frame {@code seq} of the stream, if this instance holds it. */
-    Optional<byte[]> frameJpeg(String streamId, long seq);
+    /**
+     * The JPEG of frame {@code seq} of the stream incarnation {@code incarnation}, if that is the
+     * current one and this instance holds the frame.
+     */
+    Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq);
 }

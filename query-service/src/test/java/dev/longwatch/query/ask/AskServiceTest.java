@@ -60,7 +60,7 @@ class AskServiceTest {
                 }
 
                 @Override
-                public Optional<byte[]> frameJpeg(String streamId, long seq) {
+                public Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq) {
                     return seq == 1 ? Optional.of(new byte[] {1}) : Optional.empty();
                 }
             };

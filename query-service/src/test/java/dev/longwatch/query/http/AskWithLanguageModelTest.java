@@ -90,7 +90,7 @@ class AskWithLanguageModelTest {
         assertThat(answer.path("evidence").get(0).path("startSec").asDouble()).isEqualTo(6.0);
         assertThat(answer.path("evidence").get(0).path("endSec").asDouble()).isEqualTo(12.5);
         assertThat(answer.path("evidence").findValuesAsText("keyframeUrl"))
-                .containsExactly("/v1/frames/cam-1/9.jpg", "/v1/frames/cam-1/16.jpg");
+                .containsExactly("/v1/frames/cam-1/0/9.jpg", "/v1/frames/cam-1/0/16.jpg");
         assertThat(answer.path("memoryVersion").asLong()).isEqualTo(9);
         assertThat(answer.path("llm").path("model").asText()).isEqualTo("fake-vlm-served");
         assertThat(answer.path("llm").path("latencyMs").isIntegralNumber()).isTrue();

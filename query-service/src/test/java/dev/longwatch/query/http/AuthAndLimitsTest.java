@@ -80,7 +80,7 @@ class AuthAndLimitsTest {
                         cams.get("/v1/streams/door"),
                         cams.get("/v1/streams/door/memory"),
                         cams.post("/v1/streams/door/ask", "{\"question\":\"q\"}"),
-                        cams.get("/v1/frames/door/2.jpg"),
+                        cams.get("/v1/frames/door/0/2.jpg"),
                         cams.delete("/v1/streams/door"),
                         cams.post("/v1/streams", ApiClient.json(Map.of("id", "garage", "uri", "/g.mp4"))),
                         cams.post("/v1/subscriptions", ApiClient.json(Map.of("streamId", "door", "question", "q"))));
@@ -105,8 +105,8 @@ class AuthAndLimitsTest {
     @Test
     void shouldAcceptTheTokenAsQueryParameterOnGetOnly() {
         // Browsers cannot set headers on <img> and EventSource requests.
-        assertThat(anonymous.get("/v1/frames/cam-1/2.jpg?access_token=" + CAMS).status()).isEqualTo(200);
-        assertThat(anonymous.get("/v1/frames/door/2.jpg?access_token=" + CAMS).status()).isEqualTo(403);
+        assertThat(anonymous.get("/v1/frames/cam-1/0/2.jpg?access_token=" + CAMS).status()).isEqualTo(200);
+        assertThat(anonymous.get("/v1/frames/door/0/2.jpg?access_token=" + CAMS).status()).isEqualTo(403);
         assertThat(anonymous.post("/v1/streams/cam-1/ask?access_token=" + CAMS, "{\"question\":\"q\"}").status()).isEqualTo(401);
     }
 

@@ -205,7 +205,7 @@ class HttpApiTest {
                         client.delete("/v1/streams/nope"),
                         client.get("/v1/streams/nope/memory"),
                         client.post("/v1/streams/nope/ask", "{\"question\":\"what?\"}"),
-                        client.get("/v1/frames/nope/1.jpg"),
+                        client.get("/v1/frames/nope/0/1.jpg"),
                         client.get("/v1/no-such-route"));
 
         assertThat(replies).allSatisfy(r -> {
@@ -230,9 +230,9 @@ class HttpApiTest {
         assertThat(second.path("startSec").asDouble()).isEqualTo(6.0);
         assertThat(second.path("endSec").asDouble()).isEqualTo(12.0);
         assertThat(second.path("frames").asLong()).isEqualTo(6);
-        assertThat(second.path("keyframeUrl").asText()).isEqualTo("/v1/frames/cam-1/7.jpg");
+        assertThat(second.path("keyframeUrl").asText()).isEqualTo("/v1/frames/cam-1/0/7.jpg");
         assertThat(window.path("slots").findValuesAsText("keyframeUrl"))
-                .containsExactly("/v1/frames/cam-1/7.jpg", "/v1/frames/cam-1/15.jpg");
+                .containsExactly("/v1/frames/cam-1/0/7.jpg", "/v1/frames/cam-1/0/15.jpg");
     }
 
     /**
@@ -303,11 +303,11 @@ class HttpApiTest {
 
         assertThat(window.path("slots").findValuesAsText("keyframeUrl"))
                 .containsExactly(
-                        "/v1/frames/long/0.jpg",
-                        "/v1/frames/long/100.jpg",
-                        "/v1/frames/long/200.jpg",
-                        "/v1/frames/long/300.jpg",
-                        "/v1/frames/long/400.jpg");
+                        "/v1/frames/long/0/0.jpg",
+                        "/v1/frames/long/0/100.jpg",
+                        "/v1/frames/long/0/200.jpg",
+                        "/v1/frames/long/0/300.jpg",
+                        "/v1/frames/long/0/400.jpg");
         assertThat(window.path("slots").findValues("endSec")).allSatisfy(end -> assertThat(end.asDouble()).isLessThan(600));
         assertThat(answer.path("answer").asText()).endsWith("the memory holds 5 slots covering 0.0 s to 499.0 s.");
     }
@@ -336,9 +336,9 @@ class HttpApiTest {
     void shouldServeFrameJpeg() {
         cam1WithMemory();
 
-        Reply frame = client.get("/v1/frames/cam-1/7.jpg");
-        Reply missing = client.get("/v1/frames/cam-1/8.jpg");
-        Reply badSeq = client.get("/v1/frames/cam-1/seven.jpg");
+        Reply frame = client.get("/v1/frames/cam-1/0/7.jpg");
+        Reply missing = client.get("/v1/frames/cam-1/0/8.jpg");
+        Reply badSeq = client.get("/v1/frames/cam-1/0/seven.jpg");
 
         assertThat(frame.status()).isEqualTo(200);
         assertThat(frame.contentType()).isEqualTo("image/jpeg");
@@ -358,7 +358,7 @@ class HttpApiTest {
                 .isEqualTo("No language model is configured (set LONGWATCH_LLM_URL and LONGWATCH_LLM_MODEL);"
                         + " evidence only: the memory holds 3 slots covering 0.0 s to 18.0 s.");
         assertThat(answer.path("evidence").findValuesAsText("keyframeUrl"))
-                .containsExactly("/v1/frames/cam-1/0.jpg", "/v1/frames/cam-1/7.jpg", "/v1/frames/cam-1/15.jpg");
+                .containsExactly("/v1/frames/cam-1/0/0.jpg", "/v1/frames/cam-1/0/7.jpg", "/v1/frames/cam-1/0/15.jpg");
         assertThat(answer.path("evidence").get(2).path("startSec").asDouble()).isEqualTo(12.0);
         assertThat(answer.path("evidence").get(2).path("endSec").asDouble()).isEqualTo(18.0);
         assertThat(answer.path("memoryVersion").asLong()).isEqualTo(42);
@@ -374,7 +374,7 @@ class HttpApiTest {
                 client.post("/v1/streams/cam-1/ask", "{\"question\":\"What happens?\",\"fromSec\":13,\"toSec\":20}").json();
 
         assertThat(answer.path("answer").asText()).endsWith("the memory holds 1 slot covering 12.0 s to 18.0 s.");
-        assertThat(answer.path("evidence").findValuesAsText("keyframeUrl")).containsExactly("/v1/frames/cam-1/15.jpg");
+        assertThat(answer.path("evidence").findValuesAsText("keyframeUrl")).containsExactly("/v1/frames/cam-1/0/15.jpg");
     }
 
     @Test
@@ -501,9 +501,9 @@ class HttpApiTest {
         }
 
         @Override
-        public Optional<byte[]> frameJpeg(String streamId, long seq) {
+        public Optional<byte[]> frameJpeg(String streamId, long incarnation, long seq) {
             maybeFail();
-            return real.frameJpeg(streamId, seq);
+            return real.frameJpeg(streamId, incarnation, seq);
         }
     }
 }

@@ -80,21 +80,21 @@ class OwnerRoutingTest {
         ApiClient b = apiB.client().withToken(TOKEN);
 
         // When instance A is asked about a stream B owns, the answers are B's own
-        for (String path : List.of("/v1/streams/cam-b", "/v1/streams/cam-b/memory?from=0&to=6", "/v1/frames/cam-b/2.jpg")) {
+        for (String path : List.of("/v1/streams/cam-b", "/v1/streams/cam-b/memory?from=0&to=6", "/v1/frames/cam-b/0/2.jpg")) {
             Reply viaA = a.get(path);
             Reply atB = b.get(path);
             assertThat(viaA.status()).as(path).isEqualTo(200);
             assertThat(viaA.body()).as(path).isEqualTo(atB.body());
             assertThat(viaA.contentType()).as(path).isEqualTo(atB.contentType());
         }
-        assertThat(a.get("/v1/frames/cam-b/2.jpg").body()).isEqualTo(jpeg("cam-b", 2));
+        assertThat(a.get("/v1/frames/cam-b/0/2.jpg").body()).isEqualTo(jpeg("cam-b", 2));
         String question = ApiClient.json(Map.of("question", "What happens?"));
         Reply asked = a.post("/v1/streams/cam-b/ask", question);
         assertThat(asked.status()).isEqualTo(200);
         assertThat(asked.json().path("memoryVersion").asLong()).isEqualTo(4);
         assertThat(asked.text()).isEqualTo(b.post("/v1/streams/cam-b/ask", question).text());
         // The owner's 404 comes back as it is
-        assertThat(a.get("/v1/frames/cam-b/99.jpg").status()).isEqualTo(404);
+        assertThat(a.get("/v1/frames/cam-b/0/99.jpg").status()).isEqualTo(404);
 
         // And the stream list gathers both instances' streams, each with its memory
         Reply list = a.get("/v1/streams");

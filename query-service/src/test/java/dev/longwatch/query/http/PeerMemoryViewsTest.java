@@ -76,8 +76,8 @@ class PeerMemoryViewsTest {
         assertThat(door.getSlotsList())
                 .extracting(s -> List.of(s.getStartMs(), s.getEndMs(), s.getFrameCount(), s.getKeyframeSeq()))
                 .containsExactly(List.of(0L, 4000L, 4L, 1L), List.of(4000L, 9500L, 5L, 6L));
-        assertThat(views.frameJpeg("door", 6)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(jpeg("door", 6)));
-        assertThat(views.frameJpeg("door", 5)).isEmpty();
+        assertThat(views.frameJpeg("door", 0, 6)).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(jpeg("door", 6)));
+        assertThat(views.frameJpeg("door", 0, 5)).isEmpty();
     }
 
     @Test

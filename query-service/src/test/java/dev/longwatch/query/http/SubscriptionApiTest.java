@@ -141,7 +141,7 @@ class SubscriptionApiTest {
             JsonNode data = JSON.readTree(event.stream().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow().substring(6));
             assertThat(data.path("answer").asText()).isEqualTo("Someone opened the door.");
             assertThat(data.path("atSec").asDouble()).isEqualTo(12.5);
-            assertThat(data.path("evidence").get(0).path("keyframeUrl").asText()).isEqualTo("/v1/frames/cam-1/14.jpg");
+            assertThat(data.path("evidence").get(0).path("keyframeUrl").asText()).isEqualTo("/v1/frames/cam-1/0/14.jpg");
         }
     }
 

@@ -36,8 +36,8 @@ public final class ApiClient {
         return base;
     }
 
-    /** One answer: status, content type, raw body. */
-    public record Reply(int status, String contentType, byte[] body) {
+    /** One answer: status, content type, raw body, and every header. */
+    public record Reply(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -78,6 +78,16 @@ public final class ApiClient {
         return send(request);
     }
 
+    /** POST with the given content type (or none when null) and raw body. */
+    public Reply post(String path, String contentType, String body) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     private Reply send(HttpRequest.Builder request) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -88,7 +98,8 @@ public final class ApiClient {
             return new Reply(
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(),
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

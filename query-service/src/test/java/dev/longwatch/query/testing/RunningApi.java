@@ -53,6 +53,19 @@ public final class RunningApi implements AutoCloseable {
             ApiTokens tokens,
             ModelSlots slots,
             HttpApi.Cluster cluster) {
+        this(views, topics, model, readiness, tokens, slots, cluster, HttpApi.Policy.defaults());
+    }
+
+    /** As above, with the given host names and tenant limits. */
+    public RunningApi(
+            MemoryViews views,
+            TestViews topics,
+            Optional<ChatModel> model,
+            Supplier<Readiness> readiness,
+            ApiTokens tokens,
+            ModelSlots slots,
+            HttpApi.Cluster cluster,
+            HttpApi.Policy policy) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         asks = new AskService(views, model, metrics, slots);
         app =
@@ -67,7 +80,8 @@ public final class RunningApi implements AutoCloseable {
                                         tokens,
                                         topics.subscriptions(),
                                         answers,
-                                        cluster),
+                                        cluster,
+                                        policy),
                                 routes::add)
                         .start("127.0.0.1", 0);
         client = new ApiClient(app.port());

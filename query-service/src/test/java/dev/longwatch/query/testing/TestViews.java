@@ -131,6 +131,17 @@ public final class TestViews implements AutoCloseable {
             }
 
             @Override
+            public java.util.List<Subscription> all() {
+                synchronized (TestViews.this) {
+                    java.util.List<Subscription> out = new java.util.ArrayList<>();
+                    try (var it = driver.<String, Subscription>getKeyValueStore(SubscriptionsUpdater.STORE).all()) {
+                        it.forEachRemaining(entry -> out.add(entry.value));
+                    }
+                    return out;
+                }
+            }
+
+            @Override
             public void close() {}
         };
     }
@@ -146,6 +157,14 @@ public final class TestViews implements AutoCloseable {
             @Override
             public void delete(String streamId) {
                 deleteSpec(streamId);
+            }
+
+            @Override
+            public void purge(String streamId, java.util.List<String> chapterKeys) {
+                synchronized (TestViews.this) {
+                    memory.pipeInput(streamId, null);
+                    chapterKeys.forEach(key -> chapters.pipeInput(key, null));
+                }
             }
 
             @Override

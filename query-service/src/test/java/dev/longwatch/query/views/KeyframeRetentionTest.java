@@ -84,8 +84,8 @@ class KeyframeRetentionTest {
         // Then frames the memory folded in and no slot points to are gone; keyframes of the
         // current slots and of the chapter stay, and so do frames the memory has not seen yet
         assertThat(stored("cam", 11)).containsExactly(1L, 2L, 6L, 8L, 9L, 10L);
-        assertThat(views.frameJpeg("cam", 3)).isEmpty();
-        assertThat(views.frameJpeg("cam", 1)).isPresent();
+        assertThat(views.frameJpeg("cam", 0, 3)).isEmpty();
+        assertThat(views.frameJpeg("cam", 0, 1)).isPresent();
     }
 
     @Test
@@ -96,14 +96,58 @@ class KeyframeRetentionTest {
         pipeFrame("deleted", 0, T0);
         pipeFrame("deleted", 1, T0.plusSeconds(1));
 
-        // When stream time passes the grace and a sweep runs
+        // When stream time passes the grace and sweeps run
         pipeFrame("waiting", 1, T0.plus(GRACE).plusSeconds(5));
+        driver.advanceWallClockTime(SWEEP);
         driver.advanceWallClockTime(SWEEP);
 
         // Then the registered stream keeps everything (its memory has not caught up yet), the
-        // deleted one loses the frames older than the grace
+        // deleted one loses its frames
         assertThat(stored("waiting", 2)).containsExactly(0L, 1L);
         assertThat(stored("deleted", 2)).isEmpty();
+    }
+
+    @Test
+    void shouldDropADeletedStreamsFramesWithoutWaitingForTheGrace() {
+        // Given a stream with frames, deleted within the grace
+        specs.pipeInput("gone", spec("gone", "/g.mp4"), T0);
+        pipeFrame("gone", 0, T0);
+        pipeFrame("gone", 1, T0.plusSeconds(1));
+        specs.pipeInput("gone", null, T0.plusSeconds(2));
+
+        // Then they are not shown at once, and the sweeps once they are a sweep interval old delete them
+        assertThat(views.frameJpeg("gone", 0, 0)).isEmpty();
+        driver.advanceWallClockTime(SWEEP.multipliedBy(2));
+        assertThat(stored("gone", 2)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepAStreamCreatedAgainApartFromItsDeletedPredecessor() {
+        // Given incarnation 1 of a stream with frames 0..3, deleted, and incarnation 2 created
+        long first = T0.toEpochMilli();
+        long second = first + 60_000;
+        specs.pipeInput("cam", spec("cam", "/a.mp4").toBuilder().setCreatedMs(first).build(), T0);
+        LongStream.range(0, 4).forEach(seq -> frames.pipeInput("cam", frame("cam", seq, seq * 1000).toBuilder().setIncarnation(first).build(), T0));
+        specs.pipeInput("cam", spec("cam", "/b.mp4").toBuilder().setCreatedMs(second).build(), T0.plusSeconds(5));
+
+        // When the new stream's frames 0..1 arrive, and a late frame of the old one
+        LongStream.range(0, 2).forEach(seq -> frames.pipeInput("cam", frame("cam", seq, seq * 1000).toBuilder().setIncarnation(second).build(), T0.plusSeconds(6)));
+        frames.pipeInput("cam", frame("cam", 4, 4000).toBuilder().setIncarnation(first).build(), T0.plusSeconds(6));
+        driver.advanceWallClockTime(SWEEP);
+
+        // Then only the new stream's frames are stored and shown, under their own keys
+        assertThat(views.frameJpeg("cam", second, 0)).isPresent();
+        assertThat(views.frameJpeg("cam", first, 0)).isEmpty();
+        assertThat(rawKeys()).containsExactly(
+                dev.longwatch.query.views.FrameKeys.key("cam", second, 0), dev.longwatch.query.views.FrameKeys.key("cam", second, 1));
+    }
+
+    private List<String> rawKeys() {
+        List<String> keys = new java.util.ArrayList<>();
+        try (var it = driver.<String, Object>getKeyValueStore(ViewsTopology.KEYFRAMES_STORE).all()) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
     }
 
     private void pipeFrame(String stream, long seq, Instant at) {
@@ -111,7 +155,12 @@ class KeyframeRetentionTest {
     }
 
     private List<Long> stored(String stream, long upTo) {
-        return LongStream.range(0, upTo).filter(seq -> views.frameJpeg(stream, seq).isPresent()).boxed().toList();
+        // The store itself: what the sweep keeps, whether or not the views would show it.
+        var store = driver.<String, Object>getKeyValueStore(ViewsTopology.KEYFRAMES_STORE);
+        return LongStream.range(0, upTo)
+                .filter(seq -> store.get(dev.longwatch.query.views.FrameKeys.key(stream, 0, seq)) != null)
+                .boxed()
+                .toList();
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

@@ -55,8 +55,39 @@ class ViewsTopologyTest {
         test.close();
     }
 
+    /** The views show only what belongs to a registered stream. */
+    private void registered(String... ids) {
+        for (String id : ids) {
+            test.pipeSpec(spec(id, "/v/" + id + ".mp4"));
+        }
+    }
+
+    @Test
+    void shouldShowNothingOfADeletedStreamOrOfAnotherIncarnation() {
+        registered("cam-1");
+        long incarnation = spec("cam-1", "x").getCreatedMs();
+        test.pipeMemory(memory("cam-1", 3, List.of(slot(0, 1000, 1, 0))).toBuilder().setIncarnation(incarnation - 1).build());
+        test.pipeStatus(status("cam-1", StreamState.COMPLETED, 10, "").toBuilder().setIncarnation(incarnation - 1).build());
+        test.pipeChapter(chapter("cam-1", 0, 0, 600_000, List.of(slot(0, 1000, 1, 0))).toBuilder().setIncarnation(incarnation - 1).build());
+        test.pipeFrame(frame("cam-1", 0, 0).toBuilder().setIncarnation(incarnation).build());
+
+        assertThat(views.memory("cam-1")).as("a deleted predecessor's memory").isEmpty();
+        assertThat(views.status("cam-1")).isEmpty();
+        assertThat(views.chapters("cam-1")).isEmpty();
+        assertThat(views.chapterKeys("cam-1")).containsExactly("cam-1/0");
+        assertThat(views.frameJpeg("cam-1", incarnation, 0)).isPresent();
+        assertThat(views.frameJpeg("cam-1", incarnation - 1, 0)).isEmpty();
+
+        test.pipeMemory(memory("cam-1", 1, List.of(slot(0, 1000, 1, 0))).toBuilder().setIncarnation(incarnation).build());
+        assertThat(views.memory("cam-1")).isPresent();
+        test.deleteSpec("cam-1");
+        assertThat(views.memory("cam-1")).as("the stream is deleted").isEmpty();
+        assertThat(views.frameJpeg("cam-1", incarnation, 0)).isEmpty();
+    }
+
     @Test
     void shouldServeLatestMemorySnapshotPerStream() {
+        registered("cam-1", "cam-2");
         test.pipeMemory(memory("cam-1", 1, List.of(slot(0, 1000, 2, 0))));
         test.pipeMemory(memory("cam-2", 1, List.of(slot(0, 500, 1, 0))));
         test.pipeMemory(memory("cam-1", 2, List.of(slot(0, 1000, 2, 0), slot(1000, 3000, 3, 2))));
@@ -83,6 +114,7 @@ class ViewsTopologyTest {
 
     @Test
     void shouldKeepSealedChaptersPerStreamInIndexOrderAndForgetDeletedOnes() {
+        registered("cam-1", "cam-10", "cam");
         // Indexes 10, 2, 1: key order ("cam-1/1" < "cam-1/10" < "cam-1/2") is not index order.
         for (long index : new long[] {10, 2, 1}) {
             test.pipeChapter(chapter("cam-1", index, index * 600_000, (index + 1) * 600_000,
@@ -112,6 +144,7 @@ class ViewsTopologyTest {
 
     @Test
     void shouldServeLatestStatus() {
+        registered("cam-1");
         test.pipeStatus(status("cam-1", StreamState.RUNNING, 10, ""));
         test.pipeStatus(status("cam-1", StreamState.FAILED, 12, "connection refused"));
 
@@ -124,14 +157,15 @@ class ViewsTopologyTest {
 
     @Test
     void shouldKeepEveryFrameJpegUnderKeysThatScanInSeqOrder() {
+        registered("cam-1", "cam-10");
         for (long seq : new long[] {10, 2, 1, 100}) {
             test.pipeFrame(frame("cam-1", seq, seq * 1000));
         }
         test.pipeFrame(frame("cam-10", 5, 5000));
 
-        assertThat(views.frameJpeg("cam-1", 10)).hasValueSatisfying(b -> assertThat(b).isEqualTo(jpeg("cam-1", 10)));
-        assertThat(views.frameJpeg("cam-1", 5)).isEmpty();
-        assertThat(views.frameJpeg("cam-10", 5)).isPresent();
+        assertThat(views.frameJpeg("cam-1", 0, 10)).hasValueSatisfying(b -> assertThat(b).isEqualTo(jpeg("cam-1", 10)));
+        assertThat(views.frameJpeg("cam-1", 0, 5)).isEmpty();
+        assertThat(views.frameJpeg("cam-10", 0, 5)).isPresent();
 
         KeyValueStore<String, byte[]> store = test.driver().getKeyValueStore(ViewsTopology.KEYFRAMES_STORE);
         List<String> keys = new ArrayList<>();
@@ -140,14 +174,15 @@ class ViewsTopologyTest {
         }
         assertThat(keys)
                 .containsExactly(
-                        FrameKeys.key("cam-1", 1),
-                        FrameKeys.key("cam-1", 2),
-                        FrameKeys.key("cam-1", 10),
-                        FrameKeys.key("cam-1", 100));
+                        FrameKeys.key("cam-1", 0, 1),
+                        FrameKeys.key("cam-1", 0, 2),
+                        FrameKeys.key("cam-1", 0, 10),
+                        FrameKeys.key("cam-1", 0, 100));
     }
 
     @Test
     void shouldSendUnparseableRecordToDeadLetterTopicAndKeepGoing() {
+        registered("cam-1");
         TestInputTopic<String, byte[]> raw =
                 test.driver()
                         .createInputTopic(Topics.MEMORY.name(), new StringSerializer(), new ByteArraySerializer());
@@ -183,7 +218,7 @@ class ViewsTopologyTest {
             assertThat(kv.value.getValue()).isEqualTo(orphan.toByteString());
             assertThat(kv.value.getReason()).contains("without stream key");
         });
-        assertThat(views.frameJpeg("cam-1", 3)).isEmpty();
+        assertThat(views.frameJpeg("cam-1", 0, 3)).isEmpty();
     }
 
     @Test

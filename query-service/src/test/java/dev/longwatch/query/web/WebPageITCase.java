@@ -125,7 +125,7 @@ class WebPageITCase {
         evidence.get(0).click();
         wait.until(d -> d.findElements(By.cssSelector("#timeline .slot.highlight")).size() == 1);
         assertThat(browser.findElement(By.cssSelector("#timeline .slot.highlight")).getAttribute("data-start")).isEqualTo("6");
-        assertThat(browser.findElement(By.id("preview-img")).getAttribute("src")).endsWith("/v1/frames/cam-1/7.jpg");
+        assertThat(browser.findElement(By.id("preview-img")).getAttribute("src")).endsWith("/v1/frames/cam-1/0/7.jpg");
 
         // When a standing question is set up and matches, the answer appears in the live feed
         browser.findElement(By.id("sub-question")).sendKeys("Tell me when someone enters");

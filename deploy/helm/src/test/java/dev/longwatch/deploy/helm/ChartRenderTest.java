@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longwatch.encoder.EncoderSettings;
+import dev.longwatch.query.config.TenantLimits;
 import dev.longwatch.schema.Topics;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -43,6 +44,18 @@ class ChartRenderTest {
         // Tokens are generated when none are given: the API never listens unauthenticated.
         Secret auth = documents.of(Secret.class).get(0);
         assertThat(auth.getStringData().get("api-tokens")).matches("[A-Za-z0-9]{32}=\\*");
+        // The per-tenant limits are the service's own defaults, set where an operator sees them.
+        Container query = documents.of(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals("lw-longwatch-query")).findFirst().orElseThrow()
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(query.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo(TenantLimits.ENV_STREAMS);
+            assertThat(env.getValue()).isEqualTo(Integer.toString(TenantLimits.DEFAULT_STREAMS));
+        });
+        assertThat(query.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo(TenantLimits.ENV_ASKS);
+            assertThat(env.getValue()).isEqualTo(Integer.toString(TenantLimits.DEFAULT_ASKS));
+        });
 
         FlinkDeployment memory = documents.of(FlinkDeployment.class).get(0);
         Map<String, String> conf = memory.getSpec().getFlinkConfiguration();

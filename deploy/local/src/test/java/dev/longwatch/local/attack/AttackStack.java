@@ -10,6 +10,7 @@ import dev.longwatch.local.LocalStack;
 import dev.longwatch.local.LocalStackSettings;
 import dev.longwatch.net.Cidr;
 import dev.longwatch.query.config.LlmSettings;
+import dev.longwatch.query.config.TenantLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,10 +21,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -33,10 +36,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Configured as an operator would for a test lab: files only from {@link #media()}, and one
  * network allowed beyond the built-in rules, {@value #TEST_SERVER_ADDRESS}/32, where the attackers'
  * test servers listen ({@code --allow-network 127.0.0.2/32}). The rest of loopback, where the
- * stack itself listens (127.0.0.1), stays refused.
+ * stack itself listens (127.0.0.1), stays refused. The API is open on loopback, as {@code
+ * ./longwatch up} runs without tokens, with the per-tenant {@link #LIMITS}.
  */
 public final class AttackStack implements BeforeAllCallback {
     public static final String TEST_SERVER_ADDRESS = "127.0.0.2";
+    /**
+     * The open API's one tenant: room for every stream the attacks hold at once (32 dead cameras
+     * and more), few of the rest, so that TenantLimitsAttackITCase reaches each limit.
+     */
+    static final TenantLimits LIMITS = new TenantLimits(60, 6, 3, 1);
+    static final Path CLIP =
+            Path.of("../../../shared/data/video/videollama-dog_barking.mp4").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static volatile Running running;
@@ -67,7 +78,13 @@ public final class AttackStack implements BeforeAllCallback {
                     .withLlm(LlmSettings.none())
                     .withSources(SourceSafety.defaults()
                             .withMediaRoots(List.of(media))
-                            .withNetworks(List.of(Cidr.parse(TEST_SERVER_ADDRESS + "/32")), List.of()));
+                            .withNetworks(List.of(Cidr.parse(TEST_SERVER_ADDRESS + "/32")), List.of()))
+                    // Small per-tenant limits, as up --max-streams etc. write them.
+                    .withEnvironment(Map.of(
+                            TenantLimits.ENV_STREAMS, Integer.toString(LIMITS.streams()),
+                            TenantLimits.ENV_SUBSCRIPTIONS, Integer.toString(LIMITS.subscriptions()),
+                            TenantLimits.ENV_EVENT_STREAMS, Integer.toString(LIMITS.eventStreams()),
+                            TenantLimits.ENV_ASKS, Integer.toString(LIMITS.asks())));
             return new Running(LocalStack.start(settings), dir);
         } catch (Exception e) {
             throw new IllegalStateException("the attack stack did not start", e);
@@ -95,6 +112,71 @@ public final class AttackStack implements BeforeAllCallback {
 
     static int apiPort() {
         return stack().httpBase().getPort();
+    }
+
+    static String bootstrapServers() {
+        return stack().bootstrapServers();
+    }
+
+    /** The shared clip, copied under the media root as {@code name}; its absolute path. */
+    static String mediaFile(String name) throws IOException {
+        Path file = media().resolve(name);
+        Files.copy(CLIP, file, StandardCopyOption.REPLACE_EXISTING);
+        return file.toAbsolutePath().toString();
+    }
+
+    static HttpResponse<String> delete(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(stack().httpBase().resolve(path)).DELETE().timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST of a JSON body, as a well-behaved client sends it. */
+    static HttpResponse<String> post(String path, Map<String, ?> body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(stack().httpBase().resolve(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** Polls {@code path} until {@code done} holds (or 120 s pass); returns the last answer. */
+    static HttpResponse<String> await(String path, Predicate<HttpResponse<String>> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        HttpResponse<String> last = get(path);
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            last = get(path);
+        }
+        return last;
+    }
+
+    /** Registers the clip as stream {@code id} and waits until all its frames are in memory. */
+    static JsonNode ingestClip(String id) throws Exception {
+        HttpResponse<String> created = post("/v1/streams", Map.of("id", id, "uri", mediaFile(id + ".mp4")));
+        if (created.statusCode() != 201) {
+            throw new AssertionError("could not register " + id + ": " + created.statusCode() + " " + created.body());
+        }
+        return json(await("/v1/streams/" + id, r -> {
+            try {
+                JsonNode view = json(r);
+                return r.statusCode() == 200
+                        && view.path("state").asText().equals("COMPLETED")
+                        && view.path("framesProduced").asLong() > 0
+                        && view.path("framesInMemory").asLong() == view.path("framesProduced").asLong();
+            } catch (IOException e) {
+                return false;
+            }
+        }));
+    }
+
+    /** The stream incarnation in a keyframe URL {@code /v1/frames/{id}/{incarnation}/{seq}.jpg}. */
+    static long incarnationOf(String keyframeUrl) {
+        String[] parts = URI.create(keyframeUrl).getPath().split("/");
+        return Long.parseLong(parts[parts.length - 2]);
     }
 
     /** POST /v1/streams; returns the HTTP status. */
