@@ -38,6 +38,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -271,11 +273,11 @@ public final class QueryService implements AutoCloseable {
             feed = null;
         }
         if (standing != null) {
-            standing.close(CLOSE_TIMEOUT);
+            closeLeavingGroup(standing);
             standing = null;
         }
         if (streams != null) {
-            streams.close(CLOSE_TIMEOUT);
+            closeLeavingGroup(streams);
             streams = null;
         }
         if (subscriptions != null) {
@@ -290,6 +292,16 @@ public final class QueryService implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+    }
+
+    /**
+     * Kafka Streams stays in its consumer group on close unless told otherwise, so the partitions of
+     * a stopped instance stay assigned to it until the session timeout (45 s) runs out: a restarted
+     * or surviving instance could not serve them for that long. A service that stops on purpose
+     * leaves the group, and the group rebalances at once.
+     */
+    private static void closeLeavingGroup(KafkaStreams app) {
+        app.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
     }
 
     /** {@code java -jar query-service.jar}: settings from the environment, runs until SIGTERM. */

@@ -40,12 +40,16 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -187,7 +191,7 @@ class QueryServiceITCase {
     }
 
     @Test
-    void shouldKeepSubscriptionsAcrossARestart() {
+    void shouldKeepSubscriptionsAcrossARestart() throws Exception {
         // Given a stream and a standing question on it
         client.post("/v1/streams", ApiClient.json(Map.of("id", "porch", "uri", "/data/porch.mp4")));
         await("stream visible", () -> client.get("/v1/streams/porch"), r -> r.status() == 200);
@@ -197,6 +201,15 @@ class QueryServiceITCase {
 
         // When the service restarts
         service.close();
+        // (closing left both Streams apps' groups, so their partitions are free at once, not after
+        // the 45 s session timeout)
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            for (String group : List.of(settings.applicationId(), settings.applicationId() + "-standing")) {
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                assertThat(description.groupState()).as("state of %s after close", group).isEqualTo(GroupState.EMPTY);
+                assertThat(description.members()).as("members of %s after close", group).isEmpty();
+            }
+        }
         service = new QueryService(settings, Optional.of(new OpenAiChatModel(settings.llm())));
         service.start();
         client = new ApiClient(service.port());

@@ -37,7 +37,7 @@ class BoundaryRuleJobTest {
         BankConfig bank = BankConfig.frames(3).withRule(MergeRule.BOUNDARY);
         MemorySettings settings = new MemorySettings(bank, 0, 0.35, 0, 2_000);
         int[] axes = {0, 0, 1, 1, 2, 2, 3, 0, 0};
-        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> harness =
+        try (KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> harness =
                 harness(settings)) {
             for (int seq = 0; seq < axes.length; seq++) {
                 EmbeddingEvent frame = axisFrame(STREAM, seq, axes[seq]);
@@ -79,13 +79,13 @@ class BoundaryRuleJobTest {
                 .hasMessageContaining("memory.bank.granularity");
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> harness(
+    private static KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> harness(
             MemorySettings settings) throws Exception {
-        KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamDeleted, OutRecord> harness =
+        KeyedTwoInputStreamOperatorTestHarness<String, EmbeddingEvent, StreamControl, OutRecord> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new MemoryBankFunction(settings)),
                         EmbeddingEvent::streamId,
-                        StreamDeleted::streamId,
+                        StreamControl::streamId,
                         Types.STRING);
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -74,7 +74,8 @@ public final class KafkaStreamsMemoryViews implements MemoryViews {
 
     @Override
     public Optional<Chapter> chapter(String streamId, long index) {
-        return get(ViewsTopology.CHAPTERS_STORE, StreamIds.chapterKey(streamId, index));
+        Optional<Chapter> chapter = get(ViewsTopology.CHAPTERS_STORE, StreamIds.chapterKey(streamId, index));
+        return chapter.filter(c -> Incarnations.current(spec(streamId), c.getIncarnation()));
     }
 
     @Override

@@ -37,7 +37,7 @@ public interface MemoryViews {
     List<Chapter> chapters(String streamId);
 
     /**
-     * One sealed chapter of the stream, if it was sealed. Chapter 0 starts at the stream's first
+     * One sealed chapter of the stream's current incarnation, if it was sealed. Chapter 0 starts at the stream's first
      * frame, so it says where the memory begins without reading every chapter.
      */
     default Optional<Chapter> chapter(String streamId, long index) {
