@@ -1,6 +1,5 @@
 package dev.longwatch.memory.bank;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -145,25 +144,12 @@ final class BoundaryFrameBank extends AbstractMemoryBank {
     /** The slots, each with the strength of the boundary after it (NaN for the newest). */
     @Override
     public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
-        if (index.isEmpty()) {
-            return List.of();
-        }
-        Lane lane = index.lanes()[0];
-        List<SlotSummary> slots = new ArrayList<>(lane.size());
-        for (int i = 0; i < lane.size(); i++) {
-            float[] descriptor = storage.descriptors().get(lane.ids()[i]);
-            if (descriptor == null) {
-                throw new IllegalStateException(
-                        "slot " + lane.ids()[i] + " has no descriptor in the store");
+        List<SlotSummary> slots = FrameMemoryBank.wholeFrameSlots(index, storage);
+        if (!slots.isEmpty()) {
+            double[] similarities = index.lanes()[0].similarities();
+            for (int i = 0; i + 1 < slots.size(); i++) {
+                slots.set(i, slots.get(i).withEndSimilarity(similarities[i]));
             }
-            slots.add(
-                    new SlotSummary(
-                            lane.startMs()[i],
-                            lane.endMs()[i],
-                            lane.counts()[i],
-                            lane.keyframeSeqs()[i],
-                            descriptor,
-                            i + 1 < lane.size() ? lane.similarities()[i] : Double.NaN));
         }
         return slots;
     }

@@ -64,8 +64,16 @@ final class FrameMemoryBank extends AbstractMemoryBank {
 
     @Override
     public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
+        return wholeFrameSlots(index, storage);
+    }
+
+    /**
+     * The summaries of a bank of whole-frame slots (one lane, a descriptor per slot), in a new
+     * mutable list; the boundary rule's bank adds its boundary strengths to them.
+     */
+    static List<SlotSummary> wholeFrameSlots(BankIndex index, BankStorage storage) {
         if (index.isEmpty()) {
-            return List.of();
+            return new ArrayList<>();
         }
         Lane lane = index.lanes()[0];
         List<SlotSummary> slots = new ArrayList<>(lane.size());

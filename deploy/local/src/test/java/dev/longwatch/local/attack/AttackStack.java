@@ -12,6 +12,7 @@ import dev.longwatch.net.Cidr;
 import dev.longwatch.query.config.LlmSettings;
 import dev.longwatch.query.config.TenantLimits;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -152,6 +153,26 @@ public final class AttackStack implements BeforeAllCallback {
             last = get(path);
         }
         return last;
+    }
+
+    /**
+     * Opens the SSE feed of a subscription. The suite shares one tenant, and the event streams
+     * other attacks closed count against its limit until the feed's heartbeat finds them gone, so
+     * a 429 here is waited out as a client would, by its {@code Retry-After} (at most 120 s).
+     */
+    static HttpResponse<InputStream> openEvents(String subscriptionId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(stack().httpBase().resolve("/v1/subscriptions/" + subscriptionId + "/events"))
+                .header("Accept", "text/event-stream")
+                .build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        while (response.statusCode() == 429 && System.nanoTime() < deadline) {
+            response.body().close();
+            long retryAfter = response.headers().firstValueAsLong("Retry-After").orElse(1);
+            Thread.sleep(Duration.ofSeconds(Math.max(1, retryAfter)).toMillis());
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        }
+        return response;
     }
 
     /** Registers the clip as stream {@code id} and waits until all its frames are in memory. */

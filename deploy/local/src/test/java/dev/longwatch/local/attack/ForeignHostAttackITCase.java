@@ -3,6 +3,7 @@ package dev.longwatch.local.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
+import dev.longwatch.query.testing.RawHttp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

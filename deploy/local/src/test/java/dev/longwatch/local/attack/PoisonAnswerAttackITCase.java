@@ -6,8 +6,6 @@ import dev.longwatch.schema.Topics;
 import dev.longwatch.schema.proto.EventAnswer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,10 +36,7 @@ class PoisonAnswerAttackITCase {
         AttackStack.await("/v1/streams/feed", r -> r.statusCode() == 200);
         String id = AttackStack.json(AttackStack.post("/v1/subscriptions", Map.of("streamId", "feed", "question", "Anyone?")))
                 .path("id").asText();
-        HttpResponse<java.io.InputStream> events = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(AttackStack.stack().httpBase().resolve("/v1/subscriptions/" + id + "/events"))
-                        .header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> events = AttackStack.openEvents(id);
         assertThat(events.statusCode()).isEqualTo(200);
         BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8));
         assertThat(lines.readLine()).startsWith(": subscription"); // registered
