@@ -61,12 +61,15 @@ record CommittedOutput(
                 Collectors.groupingBy(FrameEmbedding::getSeq, TreeMap::new, Collectors.counting())));
     }
 
-    /** The last snapshot of each stream, without its wall-clock stamp. */
+    /**
+     * The last snapshot of each stream, without its wall-clock stamps: the update time, and the
+     * incarnation, which is the time the stream was registered (each run registers its own).
+     */
     Map<String, MemorySnapshot> finalMemory() {
         Map<String, MemorySnapshot> last = new TreeMap<>();
         snapshots.stream()
                 .sorted(Comparator.comparingLong(MemorySnapshot::getVersion))
-                .forEach(s -> last.put(s.getStreamId(), s.toBuilder().clearUpdatedMs().build()));
+                .forEach(s -> last.put(s.getStreamId(), s.toBuilder().clearUpdatedMs().clearIncarnation().build()));
         return last;
     }
 
