@@ -32,10 +32,16 @@ abstract class AbstractMemoryBank implements MemoryBank {
     abstract AppendOutcome appendNew(BankIndex index, BankFrame frame, BankStorage storage);
 
     /** The stores as slots of one lane entry: a whole frame, or one token. */
-    abstract SlotTensors entries(BankIndex index, BankStorage storage);
+    final SlotTensors entries(BankIndex index, BankStorage storage) {
+        return keepsDescriptors()
+                ? new SlotTensors(storage, index.tokens(), index.dim(), true)
+                : new SlotTensors(storage, 1, index.dim(), false);
+    }
 
-    /** Whether each entry keeps its token mean as a descriptor (frame mode). */
-    abstract boolean keepsDescriptors();
+    /** Whether each entry is a whole frame that keeps its token mean as a descriptor (FRAME). */
+    final boolean keepsDescriptors() {
+        return config.granularity() == Granularity.FRAME;
+    }
 
     /** One merge of a lane kept over capacity ({@link #fit}), by this bank's rule. */
     LaneCompressor.Merge shrink(LaneEditor lane, SlotTensors slots) {

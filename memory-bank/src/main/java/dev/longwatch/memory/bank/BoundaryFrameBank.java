@@ -96,18 +96,6 @@ final class BoundaryFrameBank extends AbstractMemoryBank {
         return stored;
     }
 
-    /** The stores as whole-frame entries, as the other frame bank sees them. */
-    @Override
-    SlotTensors entries(BankIndex index, BankStorage storage) {
-        return new SlotTensors(storage, index.tokens(), index.dim(), true);
-    }
-
-    /** Frame entries keep their token mean as the descriptor. */
-    @Override
-    boolean keepsDescriptors() {
-        return true;
-    }
-
     /**
      * A bank kept with more slots loses its weakest boundaries, as an append would merge them: the
      * boundaries either side of each merged pair stay what they were.

@@ -53,16 +53,6 @@ final class FrameMemoryBank extends AbstractMemoryBank {
     }
 
     @Override
-    SlotTensors entries(BankIndex index, BankStorage storage) {
-        return new SlotTensors(storage, index.tokens(), index.dim(), true);
-    }
-
-    @Override
-    boolean keepsDescriptors() {
-        return true;
-    }
-
-    @Override
     public List<SlotSummary> slots(BankIndex index, BankStorage storage) {
         return wholeFrameSlots(index, storage);
     }

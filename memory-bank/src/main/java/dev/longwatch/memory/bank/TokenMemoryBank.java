@@ -47,16 +47,6 @@ final class TokenMemoryBank extends AbstractMemoryBank {
         return new AppendOutcome(next, true, similaritySum / tokens, compressed, acrossGap);
     }
 
-    @Override
-    SlotTensors entries(BankIndex index, BankStorage storage) {
-        return new SlotTensors(storage, 1, index.dim(), false);
-    }
-
-    @Override
-    boolean keepsDescriptors() {
-        return false;
-    }
-
     /**
      * Summarises slot position j over the lanes: the span from the earliest to the latest frame any
      * of its tokens covers, the mean frame count (rounded), the keyframe most of its tokens name
